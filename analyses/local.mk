@@ -1,0 +1,1 @@
+# analyses: files are listed here

@@ -1,0 +1,36 @@
+/* The problem interface: thin wrappers so callers need not test optional members. */
+#include <stdlib.h>
+#include "samlab.h"
+
+double samlab_problem_value_grad(const samlab_problem *p, const double *w, double *g)
+{
+  return p->value_grad(p->ctx, w, g);
+}
+
+int samlab_problem_hvp(const samlab_problem *p, const double *w, const double *v, double *hv)
+{
+  if (p->hvp) {
+    p->hvp(p->ctx, w, v, hv);
+    return 0;
+  }
+  if (!p->hessian)
+    return -1;
+  size_t n = p->dim;
+  double *H = malloc(n * n * sizeof *H);
+  if (!H)
+    return -1;
+  p->hessian(p->ctx, w, H);
+  for (size_t i = 0; i < n; i++)
+    hv[i] = samlab_dot(n, H + i * n, v);
+  free(H);
+  return 0;
+}
+
+void samlab_problem_free(samlab_problem *p)
+{
+  if (!p)
+    return;
+  if (p->free)
+    p->free(p->ctx);
+  free(p);
+}

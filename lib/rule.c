@@ -1,0 +1,166 @@
+/* The rule object: allocation with defaults, the generic step, and the shared ascent and base step. */
+#include <stdlib.h>
+#include <string.h>
+#include "rule_impl.h"
+
+/* Defaults shared by all rules, after each rule's own (rule_type->defaults). */
+static void global_defaults(samlab_hparams *hp)
+{
+  SAMLAB_DEFAULT(hp->lr, 0.05);
+  SAMLAB_DEFAULT(hp->momentum, 0.9);
+  SAMLAB_DEFAULT(hp->wd, 0.0);
+  SAMLAB_DEFAULT(hp->beta1, 0.9);
+  SAMLAB_DEFAULT(hp->beta2, 0.999);
+  SAMLAB_DEFAULT(hp->adam_eps, 1e-8);
+  SAMLAB_DEFAULT(hp->rho, 0.05);
+  SAMLAB_DEFAULT(hp->eta, 0.01);
+  SAMLAB_DEFAULT(hp->gamma, 0.9);
+  SAMLAB_DEFAULT(hp->alpha, 0.7);
+  SAMLAB_DEFAULT(hp->p, 0.5);
+  SAMLAB_DEFAULT(hp->delta, 0.9);
+  SAMLAB_DEFAULT(hp->lambda1, -1.0);
+  SAMLAB_DEFAULT(hp->lambda2, 1.0);
+  SAMLAB_DEFAULT(hp->lambda, 0.9);
+  SAMLAB_DEFAULT(hp->sigma, 1.0);
+  SAMLAB_DEFAULT(hp->theta, 0.9);
+  SAMLAB_DEFAULT(hp->floor, 1e-8);
+  SAMLAB_DEFAULT(hp->k, 5);
+  SAMLAB_DEFAULT(hp->n, 1);
+  SAMLAB_DEFAULT(hp->stable, 0);
+  SAMLAB_DEFAULT(hp->ascent_raw, 0);
+  SAMLAB_DEFAULT(hp->total_steps, 0);
+  SAMLAB_DEFAULT(hp->seed, 1);
+}
+
+samlab_rule *samlab_rule_alloc(const samlab_rule_type *type, const samlab_base_type *base,
+                               const samlab_hparams *hp, size_t dim, char *err, size_t errlen)
+{
+  samlab_rule *r = calloc(1, sizeof *r);
+  if (!r) {
+    snprintf(err, errlen, "out of memory");
+    return NULL;
+  }
+  r->type = type;
+  r->base = base;
+  r->dim = dim;
+  r->hp = *hp;
+  if (type->defaults)
+    type->defaults(&r->hp);
+  global_defaults(&r->hp);
+  if (samlab_hparams_check(&r->hp, err, errlen) != 0) {
+    free(r);
+    return NULL;
+  }
+  r->state = calloc(1, type->state_size ? type->state_size(dim) : 1);
+  r->base_state = calloc(base->state_vectors * dim + 1, sizeof(double));
+  double *vecs = calloc(5 * dim + 1, sizeof(double));
+  r->rng = gsl_rng_alloc(gsl_rng_mt19937);
+  if (!r->state || !r->base_state || !vecs || !r->rng) {
+    free(vecs);
+    samlab_rule_free(r);
+    snprintf(err, errlen, "out of memory for dimension %zu", dim);
+    return NULL;
+  }
+  r->g = vecs;
+  r->gs = vecs + dim;
+  r->eps = vecs + 2 * dim;
+  r->wtmp = vecs + 3 * dim;
+  r->work = vecs + 4 * dim;
+  gsl_rng_set(r->rng, (unsigned long)r->hp.seed);
+  if (type->init && type->init(r) != 0) {
+    snprintf(err, errlen, "rule %s: initialisation failed", type->name);
+    samlab_rule_free(r);
+    return NULL;
+  }
+  return r;
+}
+
+void samlab_rule_free(samlab_rule *r)
+{
+  if (!r)
+    return;
+  free(r->state);
+  free(r->base_state);
+  free(r->g);
+  if (r->rng)
+    gsl_rng_free(r->rng);
+  free(r);
+}
+
+int samlab_rule_step(samlab_rule *r, const samlab_problem *p, double *w, samlab_step_info *info)
+{
+  samlab_step_info local;
+  if (!info)
+    info = &local;
+  info->loss = samlab_problem_value_grad(p, w, r->g);
+  info->grad_norm = samlab_norm(r->dim, r->g);
+  info->gs_norm = NAN;
+  info->cos_g_gs = NAN;
+  info->sam_used = 0;
+  int rc = r->type->step(r, p, w, info);
+  r->t++;
+  return rc;
+}
+
+void samlab_ascent_eps(samlab_rule *r, const samlab_problem *p, const double *w, samlab_step_info *info)
+{
+  size_t n = r->dim;
+  for (size_t i = 0; i < n; i++)
+    r->wtmp[i] = w[i] + r->eps[i];
+  samlab_problem_value_grad(p, r->wtmp, r->gs);
+  double ngs = samlab_norm(n, r->gs);
+  info->gs_norm = ngs;
+  info->cos_g_gs = samlab_dot(n, r->g, r->gs) / (info->grad_norm * ngs + SAMLAB_EPS);
+  info->sam_used = 1;
+  if (r->hp.stable)
+    samlab_scale(n, info->grad_norm / (ngs + SAMLAB_EPS), r->gs);
+}
+
+void samlab_ascent_dir(samlab_rule *r, const samlab_problem *p, const double *w, const double *d,
+                       samlab_step_info *info)
+{
+  size_t n = r->dim;
+  double s = r->hp.ascent_raw ? r->hp.rho : r->hp.rho / (samlab_norm(n, d) + SAMLAB_EPS);
+  for (size_t i = 0; i < n; i++)
+    r->eps[i] = s * d[i];
+  samlab_ascent_eps(r, p, w, info);
+}
+
+void samlab_base_apply(samlab_rule *r, double *w, const double *grad)
+{
+  r->base->step(r->base_state, r->dim, w, grad, &r->hp, r->base_t);
+  r->base_t++;
+}
+
+/* Checkpoint layout: t, base_t, rule state, base state, RNG state. */
+size_t samlab_rule_state_bytes(const samlab_rule *r)
+{
+  return 2 * sizeof(long) + (r->type->state_size ? r->type->state_size(r->dim) : 1) +
+         r->base->state_vectors * r->dim * sizeof(double) + gsl_rng_size(r->rng);
+}
+
+void samlab_rule_state_save(const samlab_rule *r, void *buf)
+{
+  char *b = buf;
+  size_t rs = r->type->state_size ? r->type->state_size(r->dim) : 1;
+  size_t bs = r->base->state_vectors * r->dim * sizeof(double);
+  memcpy(b, &r->t, sizeof(long));
+  memcpy(b + sizeof(long), &r->base_t, sizeof(long));
+  b += 2 * sizeof(long);
+  memcpy(b, r->state, rs);
+  memcpy(b + rs, r->base_state, bs);
+  memcpy(b + rs + bs, gsl_rng_state(r->rng), gsl_rng_size(r->rng));
+}
+
+void samlab_rule_state_load(samlab_rule *r, const void *buf)
+{
+  const char *b = buf;
+  size_t rs = r->type->state_size ? r->type->state_size(r->dim) : 1;
+  size_t bs = r->base->state_vectors * r->dim * sizeof(double);
+  memcpy(&r->t, b, sizeof(long));
+  memcpy(&r->base_t, b + sizeof(long), sizeof(long));
+  b += 2 * sizeof(long);
+  memcpy(r->state, b, rs);
+  memcpy(r->base_state, b + rs, bs);
+  memcpy(gsl_rng_state(r->rng), b + rs + bs, gsl_rng_size(r->rng));
+}

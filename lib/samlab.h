@@ -1,0 +1,208 @@
+/* samlab: a toolkit for Sharpness-Aware Minimization.  The one public header of libsamlab.
+ *
+ * Three interfaces carry everything:
+ *   samlab_problem   anything with a loss and a gradient (toy, quadratic, network on a batch);
+ *   samlab_base_type a base optimizer (sgd, sgdm, adam, adamw) with PyTorch conventions;
+ *   samlab_rule_type a SAM variant, as a method table (name, state size, init, step), found by name
+ *                    in one registry.  The caller owns the loop and calls samlab_rule_step().
+ * Vectors are contiguous double arrays of length dim; norms are global L2. */
+#ifndef SAMLAB_H
+#define SAMLAB_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <gsl/gsl_rng.h>
+#include <hdf5.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define SAMLAB_VERSION "0.1.0"
+#define SAMLAB_EPS 1e-12 /* the guard in every x / (||x|| + EPS) */
+
+/* ------------------------------------------------------------------ vectors */
+double samlab_dot(size_t n, const double *x, const double *y);
+double samlab_norm(size_t n, const double *x);
+void samlab_axpy(size_t n, double a, const double *x, double *y);        /* y += a x */
+void samlab_scale(size_t n, double a, double *x);                        /* x *= a */
+void samlab_copy(size_t n, const double *x, double *y);                  /* y = x */
+int samlab_all_finite(size_t n, const double *x);
+
+/* ------------------------------------------------------------------ problems */
+typedef struct samlab_problem {
+  const char *name;
+  size_t dim;
+  void *ctx;
+  /* Loss at w; when g is not NULL writes the gradient there.  Data problems evaluate the current batch. */
+  double (*value_grad)(void *ctx, const double *w, double *g);
+  /* Optional (NULL if absent): exact Hessian-vector product hv = H(w) v. */
+  void (*hvp)(void *ctx, const double *w, const double *v, double *hv);
+  /* Optional: the full dense Hessian, row-major dim x dim. */
+  void (*hessian)(void *ctx, const double *w, double *H);
+  /* Optional, data problems: evaluate on examples idx[0..n) from now on (idx == NULL: the whole set). */
+  int (*set_batch)(void *ctx, const size_t *idx, size_t n);
+  size_t nexamples; /* data problems: size of the training set; 0 for toys */
+  /* Optional, toys: known stationary points, each dim doubles (minima are global minima). */
+  size_t nminima, nsaddles;
+  const double *minima, *saddles;
+  void (*free)(void *ctx);
+} samlab_problem;
+
+double samlab_problem_value_grad(const samlab_problem *p, const double *w, double *g);
+/* Hessian-vector product: the problem's exact one, or the full Hessian times v. Returns -1 if neither. */
+int samlab_problem_hvp(const samlab_problem *p, const double *w, const double *v, double *hv);
+void samlab_problem_free(samlab_problem *p); /* calls p->free(ctx) and frees p */
+
+/* ------------------------------------------------------------------ hyperparameters */
+/* Every hyperparameter of every base optimizer and rule.  NAN (doubles) / -1 (ints) mean "unset":
+ * samlab_rule_alloc fills unset values with the rule's defaults, then the global ones. */
+typedef struct samlab_hparams {
+  /* base optimizer */
+  double lr, momentum, wd, beta1, beta2, adam_eps;
+  /* rules */
+  double rho, eta, gamma, alpha, p, delta, lambda1, lambda2, lambda, sigma, theta, floor;
+  long k, n;
+  long stable;     /* 1: renormalise g_s to the norm of g (StableSAM), any rule */
+  long ascent_raw; /* 1: eps = rho d (unnormalised ascent), 0: eps = rho d/(||d||+EPS) */
+  long total_steps; /* T, for AE-SAM's schedule c_t */
+  long seed;
+} samlab_hparams;
+
+typedef enum { SAMLAB_HP_DOUBLE, SAMLAB_HP_LONG, SAMLAB_HP_FLAG, SAMLAB_HP_ASCENT } samlab_hp_kind;
+typedef struct samlab_hparam_desc {
+  const char *name;   /* option name without dashes, also the HDF5 attribute name */
+  samlab_hp_kind kind;
+  size_t offset;      /* into samlab_hparams */
+  const char *help;
+} samlab_hparam_desc;
+
+extern const samlab_hparam_desc samlab_hparam_table[];
+extern const size_t samlab_hparam_count;
+
+void samlab_hparams_unset(samlab_hparams *hp);            /* everything unset */
+const samlab_hparam_desc *samlab_hparam_find(const char *name);
+/* Parse text into the hyperparameter; 0 ok, -1 with a one-line message in err. */
+int samlab_hparam_set(samlab_hparams *hp, const samlab_hparam_desc *d, const char *text, char *err, size_t errlen);
+double samlab_hparam_get(const samlab_hparams *hp, const samlab_hparam_desc *d); /* NAN if unset */
+/* Range checks of the filled-in values (rho >= 0, lr > 0, gamma in [0,1), k >= 1 ...). */
+int samlab_hparams_check(const samlab_hparams *hp, char *err, size_t errlen);
+
+/* ------------------------------------------------------------------ base optimizers */
+/* PyTorch conventions: SGD momentum v = mu v + g (v0 = g, no dampening, no Nesterov); Adam/AdamW with bias
+ * correction and eps outside the sqrt; weight decay added to g for sgd/sgdm/adam, decoupled (old w) for adamw. */
+typedef struct samlab_base_type {
+  const char *name;
+  size_t state_vectors; /* dim-length double vectors of state */
+  /* t = number of earlier steps of this optimizer (0 on the first). */
+  void (*step)(double *state, size_t dim, double *w, const double *g, const samlab_hparams *hp, long t);
+} samlab_base_type;
+
+extern const samlab_base_type *const samlab_base_types[]; /* NULL-terminated */
+const samlab_base_type *samlab_base_find(const char *name);
+
+/* ------------------------------------------------------------------ rules */
+typedef struct samlab_step_info {
+  double loss;      /* f(w) before the step */
+  double grad_norm; /* ||g|| at w */
+  double gs_norm;   /* ||g_s|| at w + eps before any renormalisation, NAN on steps without ascent */
+  double cos_g_gs;  /* cos(g, g_s), NAN on steps without ascent */
+  int sam_used;     /* 1 if this step computed a perturbed gradient */
+} samlab_step_info;
+
+typedef struct samlab_rule samlab_rule;
+typedef struct samlab_rule_type {
+  const char *name;
+  const char *paper;   /* where the rule comes from */
+  const char *formula; /* one line, for --help and the README table */
+  /* Bytes of rule state for a problem of dimension dim (zeroed before init). */
+  size_t (*state_size)(size_t dim);
+  /* Fill the rule's own unset hyperparameters (NAN / -1) with its defaults.  May be NULL. */
+  void (*defaults)(samlab_hparams *hp);
+  /* Prepare state; may be NULL.  Returns 0 or -1. */
+  int (*init)(samlab_rule *r);
+  /* One step.  On entry r->g holds the gradient at w, info->loss/grad_norm are set. */
+  int (*step)(samlab_rule *r, const samlab_problem *p, double *w, samlab_step_info *info);
+} samlab_rule_type;
+
+struct samlab_rule {
+  const samlab_rule_type *type;
+  const samlab_base_type *base;
+  samlab_hparams hp;  /* filled in; the caller may change hp.lr between steps (schedules) */
+  size_t dim;
+  long t;             /* rule steps taken */
+  long base_t;        /* base-optimizer steps taken */
+  void *state;        /* rule state, type->state_size(dim) bytes */
+  double *base_state; /* base->state_vectors * dim */
+  double *g;          /* gradient at w (set before type->step) */
+  double *gs;         /* gradient at w + eps */
+  double *eps;        /* the perturbation */
+  double *wtmp;       /* w + eps */
+  double *work;       /* scratch for rules, dim doubles */
+  gsl_rng *rng;       /* seeded with hp.seed */
+};
+
+extern const samlab_rule_type *const samlab_rule_types[]; /* the registry, NULL-terminated */
+const samlab_rule_type *samlab_rule_find(const char *name);
+
+/* Allocate a rule over a base optimizer; hp's unset values get defaults.  NULL with a message on error. */
+samlab_rule *samlab_rule_alloc(const samlab_rule_type *type, const samlab_base_type *base,
+                               const samlab_hparams *hp, size_t dim, char *err, size_t errlen);
+void samlab_rule_free(samlab_rule *r);
+/* One step of the rule at w (updated in place).  info may be NULL. */
+int samlab_rule_step(samlab_rule *r, const samlab_problem *p, double *w, samlab_step_info *info);
+/* Save / restore the complete mutable state (t, base_t, states, RNG) for checkpoints. */
+size_t samlab_rule_state_bytes(const samlab_rule *r);
+void samlab_rule_state_save(const samlab_rule *r, void *buf);
+void samlab_rule_state_load(samlab_rule *r, const void *buf);
+
+/* ------------------------------------------------------------------ toys */
+/* Toys by name: quartic, wsam-kl, quadratic, rosenbrock ...  opts is the toy's own option string
+ * (for quadratic: "diag=1,10" or "file=A.txt"), may be NULL.  NULL with a message on error. */
+typedef struct samlab_toy_type {
+  const char *name;
+  const char *formula;
+  size_t default_dim;
+  samlab_problem *(*create)(const char *opts, char *err, size_t errlen);
+} samlab_toy_type;
+extern const samlab_toy_type *const samlab_toy_types[]; /* NULL-terminated */
+const samlab_toy_type *samlab_toy_find(const char *name);
+samlab_problem *samlab_toy_create(const char *name, const char *opts, char *err, size_t errlen);
+
+/* ------------------------------------------------------------------ HDF5 output */
+/* A file written under a temporary name and renamed into place by samlab_out_commit, so that a failed or
+ * interrupted run leaves no half-written file at the final path. */
+typedef struct samlab_out {
+  hid_t file;
+  char *path, *tmp;
+} samlab_out;
+
+samlab_out *samlab_out_create(const char *path, char *err, size_t errlen);
+int samlab_out_commit(samlab_out *o);  /* close and rename; frees o; 0 or -1 */
+void samlab_out_abort(samlab_out *o);  /* close and delete; frees o */
+/* Datasets (name may contain groups that already exist); dims has rank entries. */
+int samlab_out_f64(samlab_out *o, const char *name, int rank, const hsize_t *dims, const double *data);
+int samlab_out_u8(samlab_out *o, const char *name, int rank, const hsize_t *dims, const uint8_t *data);
+int samlab_out_i64(samlab_out *o, const char *name, int rank, const hsize_t *dims, const int64_t *data);
+int samlab_out_strings(samlab_out *o, const char *name, size_t n, const char *const *strings);
+int samlab_out_group(samlab_out *o, const char *name);
+/* Attributes on an object (path "/" for the root). */
+int samlab_attr_str(hid_t file, const char *obj, const char *name, const char *value);
+int samlab_attr_f64(hid_t file, const char *obj, const char *name, double value);
+int samlab_attr_i64(hid_t file, const char *obj, const char *name, int64_t value);
+/* The provenance every result carries: samlab version, command line, rule, base and every hyperparameter
+ * (unset ones are skipped).  rule/base may be NULL. */
+int samlab_attr_provenance(hid_t file, const char *obj, int argc, char **argv, const samlab_rule_type *rule,
+                           const samlab_base_type *base, const samlab_hparams *hp);
+/* Reading back (for plot, resume, merge): 0 ok, -1 missing. *data malloc'ed; dims up to 4. */
+int samlab_in_f64(hid_t file, const char *name, int *rank, hsize_t dims[4], double **data);
+int samlab_in_attr_str(hid_t file, const char *obj, const char *name, char *buf, size_t len);
+int samlab_in_attr_f64(hid_t file, const char *obj, const char *name, double *value);
+/* HDF5 prints error stacks by default; samlab reports its own one-line errors instead. */
+void samlab_h5_quiet(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,200 @@
+/* HDF5 output: files written under a temporary name and renamed when complete, datasets, attributes and
+ * the provenance (version, command line, rule, hyperparameters) every result carries. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <hdf5_hl.h>
+#include "samlab.h"
+
+void samlab_h5_quiet(void)
+{
+  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+}
+
+samlab_out *samlab_out_create(const char *path, char *err, size_t errlen)
+{
+  samlab_h5_quiet();
+  samlab_out *o = calloc(1, sizeof *o);
+  size_t len = strlen(path) + 64;
+  if (!o || !(o->path = strdup(path)) || !(o->tmp = malloc(len))) {
+    if (o)
+      free(o->path);
+    free(o);
+    snprintf(err, errlen, "out of memory");
+    return NULL;
+  }
+  snprintf(o->tmp, len, "%s.partial-%ld", path, (long)getpid());
+  o->file = H5Fcreate(o->tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  if (o->file < 0) {
+    snprintf(err, errlen, "cannot write '%s' (is the directory writable?)", path);
+    free(o->path);
+    free(o->tmp);
+    free(o);
+    return NULL;
+  }
+  return o;
+}
+
+static void out_free(samlab_out *o)
+{
+  free(o->path);
+  free(o->tmp);
+  free(o);
+}
+
+int samlab_out_commit(samlab_out *o)
+{
+  int rc = H5Fclose(o->file) < 0 ? -1 : 0;
+  if (rc == 0 && rename(o->tmp, o->path) != 0)
+    rc = -1;
+  if (rc != 0)
+    unlink(o->tmp);
+  out_free(o);
+  return rc;
+}
+
+void samlab_out_abort(samlab_out *o)
+{
+  if (!o)
+    return;
+  H5Fclose(o->file);
+  unlink(o->tmp);
+  out_free(o);
+}
+
+int samlab_out_f64(samlab_out *o, const char *name, int rank, const hsize_t *dims, const double *data)
+{
+  return H5LTmake_dataset_double(o->file, name, rank, dims, data) < 0 ? -1 : 0;
+}
+
+int samlab_out_u8(samlab_out *o, const char *name, int rank, const hsize_t *dims, const uint8_t *data)
+{
+  return H5LTmake_dataset(o->file, name, rank, dims, H5T_NATIVE_UINT8, data) < 0 ? -1 : 0;
+}
+
+int samlab_out_i64(samlab_out *o, const char *name, int rank, const hsize_t *dims, const int64_t *data)
+{
+  return H5LTmake_dataset(o->file, name, rank, dims, H5T_NATIVE_INT64, data) < 0 ? -1 : 0;
+}
+
+/* Variable-length UTF-8 strings, which h5py reads as str. */
+int samlab_out_strings(samlab_out *o, const char *name, size_t n, const char *const *strings)
+{
+  hsize_t dims[1] = {n};
+  hid_t type = H5Tcopy(H5T_C_S1);
+  H5Tset_size(type, H5T_VARIABLE);
+  H5Tset_cset(type, H5T_CSET_UTF8);
+  hid_t space = H5Screate_simple(1, dims, NULL);
+  hid_t ds = H5Dcreate2(o->file, name, type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  int rc = ds < 0 || H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, strings) < 0 ? -1 : 0;
+  if (ds >= 0)
+    H5Dclose(ds);
+  H5Sclose(space);
+  H5Tclose(type);
+  return rc;
+}
+
+int samlab_out_group(samlab_out *o, const char *name)
+{
+  hid_t g = H5Gcreate2(o->file, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  if (g < 0)
+    return -1;
+  H5Gclose(g);
+  return 0;
+}
+
+int samlab_attr_str(hid_t file, const char *obj, const char *name, const char *value)
+{
+  return H5LTset_attribute_string(file, obj, name, value) < 0 ? -1 : 0;
+}
+
+int samlab_attr_f64(hid_t file, const char *obj, const char *name, double value)
+{
+  return H5LTset_attribute_double(file, obj, name, &value, 1) < 0 ? -1 : 0;
+}
+
+int samlab_attr_i64(hid_t file, const char *obj, const char *name, int64_t value)
+{
+  long long v = value;
+  return H5LTset_attribute_long_long(file, obj, name, &v, 1) < 0 ? -1 : 0;
+}
+
+int samlab_attr_provenance(hid_t file, const char *obj, int argc, char **argv, const samlab_rule_type *rule,
+                           const samlab_base_type *base, const samlab_hparams *hp)
+{
+  int rc = samlab_attr_str(file, obj, "samlab_version", SAMLAB_VERSION);
+  size_t len = 1;
+  for (int i = 0; i < argc; i++)
+    len += strlen(argv[i]) + 1;
+  char *cmd = calloc(len, 1);
+  if (!cmd)
+    return -1;
+  for (int i = 0; i < argc; i++) {
+    strcat(cmd, argv[i]);
+    if (i + 1 < argc)
+      strcat(cmd, " ");
+  }
+  rc |= samlab_attr_str(file, obj, "command_line", cmd);
+  free(cmd);
+  if (rule)
+    rc |= samlab_attr_str(file, obj, "rule", rule->name);
+  if (base)
+    rc |= samlab_attr_str(file, obj, "base", base->name);
+  if (hp) {
+    for (size_t i = 0; i < samlab_hparam_count; i++) {
+      const samlab_hparam_desc *d = &samlab_hparam_table[i];
+      double v = samlab_hparam_get(hp, d);
+      if (d->kind == SAMLAB_HP_ASCENT)
+        rc |= samlab_attr_str(file, obj, "ascent", hp->ascent_raw == 1 ? "raw" : "normalized");
+      else if (!isnan(v))
+        rc |= samlab_attr_f64(file, obj, d->name, v);
+    }
+    if (hp->total_steps >= 0)
+      rc |= samlab_attr_i64(file, obj, "total_steps", hp->total_steps);
+    if (hp->seed >= 0)
+      rc |= samlab_attr_i64(file, obj, "seed", hp->seed);
+  }
+  return rc ? -1 : 0;
+}
+
+int samlab_in_f64(hid_t file, const char *name, int *rank, hsize_t dims[4], double **data)
+{
+  if (H5LTfind_dataset(file, name) <= 0 && H5Lexists(file, name, H5P_DEFAULT) <= 0)
+    return -1;
+  if (H5LTget_dataset_ndims(file, name, rank) < 0 || *rank > 4)
+    return -1;
+  if (H5LTget_dataset_info(file, name, dims, NULL, NULL) < 0)
+    return -1;
+  size_t n = 1;
+  for (int i = 0; i < *rank; i++)
+    n *= dims[i];
+  *data = malloc((n ? n : 1) * sizeof(double));
+  if (!*data)
+    return -1;
+  if (H5LTread_dataset_double(file, name, *data) < 0) {
+    free(*data);
+    *data = NULL;
+    return -1;
+  }
+  return 0;
+}
+
+int samlab_in_attr_str(hid_t file, const char *obj, const char *name, char *buf, size_t len)
+{
+  hsize_t dims;
+  H5T_class_t cls;
+  size_t size;
+  if (H5Aexists_by_name(file, obj, name, H5P_DEFAULT) <= 0)
+    return -1;
+  if (H5LTget_attribute_info(file, obj, name, &dims, &cls, &size) < 0 || cls != H5T_STRING || size > len)
+    return -1;
+  return H5LTget_attribute_string(file, obj, name, buf) < 0 ? -1 : 0;
+}
+
+int samlab_in_attr_f64(hid_t file, const char *obj, const char *name, double *value)
+{
+  if (H5Aexists_by_name(file, obj, name, H5P_DEFAULT) <= 0)
+    return -1;
+  return H5LTget_attribute_double(file, obj, name, value) < 0 ? -1 : 0;
+}

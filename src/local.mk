@@ -1,0 +1,3 @@
+# The samlab command-line program.
+samlab_SOURCES += src/main.c src/cli.h src/cli.c src/commands.h src/progress.c \
+	src/cmd_rules.c src/cmd_toy.c src/cmd_plot.c
