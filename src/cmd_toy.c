@@ -96,6 +96,7 @@ int cmd_toy(int argc, char **argv)
   rc |= samlab_out_u8(o, "/sam_used", 1, &ds, used);
   rc |= samlab_out_f64(o, "/grad_norm", 1, &ds, gnorm);
   rc |= samlab_attr_provenance(o->file, "/", argc, argv, rt, bt, &r->hp);
+  rc |= samlab_attr_str(o->file, "/", "kind", "toy");
   rc |= samlab_attr_str(o->file, "/", "function", function);
   rc |= samlab_attr_i64(o->file, "/", "steps", steps);
   rc |= samlab_attr_i64(o->file, "/", "diverged", diverged);
