@@ -47,6 +47,9 @@ typedef struct samlab_problem {
   /* Optional, toys: known stationary points, each dim doubles (minima are global minima). */
   size_t nminima, nsaddles;
   const double *minima, *saddles;
+  /* Optional, toys: known local minima that are not global (wsam-kl's flat minimum), each dim doubles. */
+  size_t nlocal_minima;
+  const double *local_minima;
   void (*free)(void *ctx);
 } samlab_problem;
 
@@ -312,6 +315,45 @@ int samlab_trainer_epoch(samlab_trainer *t, samlab_step_hook hook, void *user, s
  * group path (created by save) of an open HDF5 file.  0, or -1 (load: with a message if it does not fit). */
 int samlab_trainer_save(const samlab_trainer *t, hid_t file, const char *group);
 int samlab_trainer_load(samlab_trainer *t, hid_t file, const char *group, char *err, size_t errlen);
+
+/* ------------------------------------------------------------------ sweeps (lib/sweep*.c) */
+/* Success-rate sweeps over rule x rho x lr x start.  Run index order (also the HDF5 order):
+ * run = ((rule * nrho + rho) * nlr + lr) * nstarts + start. */
+enum { SAMLAB_OUTCOME_SUCCESS, SAMLAB_OUTCOME_SADDLE, SAMLAB_OUTCOME_DIVERGED, SAMLAB_OUTCOME_OTHER,
+       SAMLAB_OUTCOME_COUNT };
+#define SAMLAB_OUTCOME_NONE 255  /* a run this process (shard) did not compute */
+#define SAMLAB_SWEEP_BLOWUP 1e8  /* |w_i| beyond this counts as diverged */
+extern const char *const samlab_outcome_names[SAMLAB_OUTCOME_COUNT];
+/* Outcome of an end point w: diverged if the run left the finite range, else success within tol of a
+ * declared minimum (Euclidean), saddle within tol of a declared saddle, else other. */
+int samlab_sweep_outcome(const samlab_problem *p, const double *w, int diverged, double tol);
+/* n starts uniform in the box [lo_j, hi_j) per coordinate, from gsl_rng_mt19937 seeded with seed: point i
+ * depends on (seed, i) only. */
+void samlab_sweep_starts(unsigned long seed, size_t n, size_t dim, const double *lo, const double *hi, double *out);
+/* n learning rates from lo to hi, geometric (log = 1, numpy.geomspace) or linear. */
+void samlab_sweep_lrs(double lo, double hi, size_t n, int log, double *out);
+
+typedef struct samlab_sweep {
+  const char *function, *toy_opts;     /* toy name and its option string (may be NULL) */
+  size_t nrules;
+  const samlab_rule_type *const *rules;
+  const samlab_base_type *base;
+  samlab_hparams hp;                   /* applies to every run; lr, rho, seed, total_steps are set per run */
+  size_t nrho, nlr, nstarts;
+  const double *rho, *lr, *starts;     /* starts: nstarts x dim */
+  long steps;
+  double tol;
+  int generic_only;                    /* 1: never the fast SoA kernel (tests, benchmarks) */
+} samlab_sweep;
+
+size_t samlab_sweep_nruns(const samlab_sweep *s);
+/* Does the fast SoA kernel (lib/sweep_fast.c) cover this rule of the sweep? */
+int samlab_sweep_fast_covers(const samlab_sweep *s, size_t rule);
+/* Runs [begin, end): outcome[run - begin], and endpoints[(run - begin) * dim ...] when not NULL (a diverged
+ * run keeps its first out-of-range point).  OpenMP over runs; results do not depend on the thread count.
+ * progress (may be NULL) is called from the calling thread with the runs done so far.  0, or -1 and err. */
+int samlab_sweep_run(const samlab_sweep *s, size_t begin, size_t end, uint8_t *outcome, double *endpoints,
+                     void (*progress)(void *ctx, size_t done), void *ctx, char *err, size_t errlen);
 
 #ifdef __cplusplus
 }

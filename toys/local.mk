@@ -1,2 +1,3 @@
 # Toy landscapes (part of libsamlab).
-libsamlab_la_SOURCES += toys/toy_impl.h toys/registry.c toys/quartic.c toys/wsam_kl.c
+libsamlab_la_SOURCES += toys/toy_impl.h toys/registry.c toys/quartic.c toys/wsam_kl.c toys/noise.c toys/quadratic.c toys/rosenbrock.c \
+	toys/infosam_amd.c toys/asym_valley.c

@@ -23,7 +23,11 @@ static void quartic_hessian(void *ctx, const double *w, double *H)
 
 static samlab_problem *quartic_create(const char *opts, char *err, size_t errlen)
 {
+  if (samlab_toy_no_options("quartic", opts, err, errlen) != 0)
+    return NULL;
   samlab_problem *p = samlab_toy_problem("quartic", 2, NULL, quartic_vg, quartic_hessian, NULL);
+  if (!p)
+    snprintf(err, errlen, "out of memory");
   if (p) {
     p->minima = quartic_minima;
     p->nminima = 2;

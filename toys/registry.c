@@ -1,9 +1,12 @@
 /* The toy registry: the one place that lists the toy landscapes. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "toy_impl.h"
 
-#define TOYS(X) X(quartic) X(wsam_kl)
+#define TOYS(X) X(quartic) X(wsam_kl) X(quadratic) X(rosenbrock) X(infosam_amd) X(asym_valley)
 #define DECLARE(name) extern const samlab_toy_type samlab_toy_##name;
 TOYS(DECLARE)
 #define ENTRY(name) &samlab_toy_##name,
@@ -52,4 +55,70 @@ samlab_problem *samlab_toy_problem(const char *name, size_t dim, void *ctx,
   p->hessian = hessian;
   p->free = free_ctx ? free_ctx : free_plain;
   return p;
+}
+
+int samlab_toy_opt_next(const char *toy, const char **cursor, char *key, size_t keylen, char *value,
+                        size_t valuelen, char *err, size_t errlen)
+{
+  const char *s = *cursor;
+  while (s && *s == ';')
+    s++;
+  if (!s || !*s)
+    return 0;
+  size_t len = strcspn(s, ";");
+  const char *eq = memchr(s, '=', len);
+  if (!eq) {
+    snprintf(err, errlen, "bad toy option '%.*s' for %s: expected key=value", (int)len, s, toy);
+    return -1;
+  }
+  size_t kl = (size_t)(eq - s), vl = len - kl - 1;
+  if (kl >= keylen || vl >= valuelen) {
+    snprintf(err, errlen, "toy option '%.*s' for %s is too long", (int)len, s, toy);
+    return -1;
+  }
+  memcpy(key, s, kl);
+  key[kl] = 0;
+  memcpy(value, eq + 1, vl);
+  value[vl] = 0;
+  *cursor = s + len;
+  return 1;
+}
+
+int samlab_toy_no_options(const char *toy, const char *opts, char *err, size_t errlen)
+{
+  if (!opts || !*opts)
+    return 0;
+  snprintf(err, errlen, "function %s takes no toy options (got '%s')", toy, opts);
+  return -1;
+}
+
+int samlab_toy_bad_option(const char *toy, const char *key, const char *known, char *err, size_t errlen)
+{
+  snprintf(err, errlen, "unknown toy option '%s' for %s (options: %s)", key, toy, known);
+  return -1;
+}
+
+int samlab_toy_doubles(const char *toy, const char *key, const char *text, double *out, int max, char *err,
+                       size_t errlen)
+{
+  int n = 0;
+  const char *s = text;
+  for (;;) {
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end == s || errno || !isfinite(v) || (*end && *end != ',')) {
+      snprintf(err, errlen, "bad value '%s' for toy option %s of %s: expected comma-separated numbers", text, key,
+               toy);
+      return -1;
+    }
+    if (n >= max) {
+      snprintf(err, errlen, "bad value '%s' for toy option %s of %s: more than %d numbers", text, key, toy, max);
+      return -1;
+    }
+    out[n++] = v;
+    if (!*end)
+      return n;
+    s = end + 1;
+  }
 }
