@@ -8,7 +8,7 @@
 int cmd_toy(int argc, char **argv)
 {
   const char *function = "quartic", *rule_name = "sam", *base_name = "sgd", *init = NULL, *out = "toy.h5";
-  const char *diag = NULL, *matrix = NULL;
+  const char *diag = NULL, *matrix = NULL, *noise = NULL, *toy_options = NULL;
   long steps = 200, seed = 1;
   samlab_hparams hp;
   samlab_hparams_unset(&hp);
@@ -21,6 +21,8 @@ int cmd_toy(int argc, char **argv)
       {"seed", 0, CLI_LONG, &seed, "N", "random seed (random-sam) (default 1)"},
       {"diag", 0, CLI_STR, &diag, "A1,A2,...", "quadratic: diagonal of A"},
       {"matrix", 0, CLI_STR, &matrix, "FILE", "quadratic: A (and b) from a text file"},
+      {"noise", 0, CLI_STR, &noise, "X", "infosam-amd (covariance scale), asym-valley (s.d.s): gradient noise, seeded by --seed"},
+      {"toy-options", 0, CLI_STR, &toy_options, "K=V;...", "the toy's own options (see docs/cli.md), e.g. 'dim=1;noise=0.5'"},
       {"out", 'o', CLI_STR, &out, "FILE", "HDF5 output (default toy.h5)"},
       {NULL, 0, 0, NULL, NULL, NULL}};
   const cli_spec spec = {"toy", "samlab toy --function NAME --rule NAME [options] --out FILE",
@@ -35,11 +37,20 @@ int cmd_toy(int argc, char **argv)
   const samlab_base_type *bt = cli_base("toy", base_name);
   if (steps < 1)
     cli_die("toy", "bad value %ld for --steps: must be >= 1", steps);
-  char err[512], toyopts[1024] = "";
-  if (diag)
-    snprintf(toyopts, sizeof toyopts, "diag=%s", diag);
-  else if (matrix)
-    snprintf(toyopts, sizeof toyopts, "file=%s", matrix);
+  char err[512], toyopts[4096] = "";
+  /* One option string for the toy, also stored as attribute toy_options so a plot can rebuild the function. */
+  if (toy_options)
+    snprintf(toyopts, sizeof toyopts, "%s", toy_options);
+  const char *keys[] = {"diag", "file", "noise"}, *vals[] = {diag, matrix, noise};
+  for (int i = 0; i < 3; i++)
+    if (vals[i]) {
+      size_t len = strlen(toyopts);
+      snprintf(toyopts + len, sizeof toyopts - len, "%s%s=%s", len ? ";" : "", keys[i], vals[i]);
+    }
+  if (noise) {
+    size_t len = strlen(toyopts);
+    snprintf(toyopts + len, sizeof toyopts - len, ";seed=%ld", seed);
+  }
   samlab_problem *p = samlab_toy_create(function, toyopts[0] ? toyopts : NULL, err, sizeof err);
   if (!p)
     cli_die("toy", "%s", err);
@@ -76,6 +87,10 @@ int cmd_toy(int argc, char **argv)
     double *w = traj + (size_t)(t + 1) * dim;
     samlab_copy(dim, traj + (size_t)t * dim, w);
     samlab_step_info info;
+    if (p->set_batch) { /* noisy toys: a fresh gradient noise per step, shared by both gradients */
+      size_t batch = (size_t)t;
+      p->set_batch(p->ctx, &batch, 1);
+    }
     samlab_rule_step(r, p, w, &info);
     loss[t] = info.loss;
     gnorm[t] = info.grad_norm;
@@ -98,6 +113,7 @@ int cmd_toy(int argc, char **argv)
   rc |= samlab_attr_provenance(o->file, "/", argc, argv, rt, bt, &r->hp);
   rc |= samlab_attr_str(o->file, "/", "kind", "toy");
   rc |= samlab_attr_str(o->file, "/", "function", function);
+  rc |= samlab_attr_str(o->file, "/", "toy_options", toyopts);
   rc |= samlab_attr_i64(o->file, "/", "steps", steps);
   rc |= samlab_attr_i64(o->file, "/", "diverged", diverged);
   if (rc) {

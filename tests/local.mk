@@ -9,3 +9,9 @@ tests_test_rules_SOURCES = tests/test_rules.c tests/testutil.h
 tests_test_rules_CFLAGS = $(TEST_CFLAGS)
 tests_test_rules_LDADD = $(TEST_LIBS)
 TESTS += tests/test_base tests/test_rules
+# toys (owner: toys)
+check_PROGRAMS += tests/test_toys
+tests_test_toys_SOURCES = tests/test_toys.c tests/testutil.h
+tests_test_toys_CFLAGS = $(TEST_CFLAGS)
+tests_test_toys_LDADD = $(TEST_LIBS)
+TESTS += tests/test_toys
