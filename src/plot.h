@@ -16,6 +16,16 @@ int plot_gnuplot(const char *script, char *err, size_t errlen);
 /* out with its suffix replaced (".svg"), in buf. */
 void plot_sibling(const char *out, const char *suffix, char *buf, size_t len);
 
+/* The contour of p on the plane of coordinates 0 and 1 (the others fixed at base[], which may be NULL for
+ * dim 2) over the box, computed on an n x n grid: writes gnuplot datablocks $grid (x y f; non-finite values
+ * replaced by the largest finite one) and $contour (nlevels lines at quantiles of f) into the script s, and
+ * the colour range [zlo, zhi] (min and 90% quantile) for `plot $grid with image`.  src/plot_contour.c. */
+typedef struct plot_box {
+  double x0, x1, y0, y1;
+} plot_box;
+int plot_contour(FILE *s, const samlab_problem *p, const double *base, plot_box box, int n, int nlevels,
+                 double *zlo, double *zhi, char *err, size_t errlen);
+
 /* PLOT_KINDS(X): X(kind) for each kind that plot_<kind>(req, err, errlen) draws. */
 #define PLOT_KINDS(X) X(toy)
 #define DECLARE_PLOT(kind) int plot_##kind(const plot_request *req, char *err, size_t errlen);

@@ -1,9 +1,303 @@
-/* Toy trajectories over the function's contour: placeholder until the drawing lands. */
+/* samlab plot for kind "toy": the trajectories of all files over the contour of their function, which is
+ * rebuilt from the attributes "function" and "toy_options" (the plot reads nothing but the HDF5 files).
+ * Each curve is labelled by rule (gamma for wsam rules, rho for rules with an ascent); starts are open
+ * circles, global minima filled dots, other minima stars, saddles crosses.  2-D toys get the contour,
+ * 1-D toys the curve f(x) with the iterates on it, higher dimensions a slice through coordinates 1 and 2. */
+#define _GNU_SOURCE
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <hdf5_hl.h>
 #include "plot.h"
+
+typedef struct {
+  char function[64], options[4096], rule[64], base[64];
+  double rho, gamma, lr;
+  long diverged;
+  size_t rows, dim;
+  double *traj; /* rows x dim */
+} toy_run;
+
+static int read_run(const char *path, toy_run *r, char *err, size_t errlen)
+{
+  memset(r, 0, sizeof *r);
+  hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (f < 0) {
+    snprintf(err, errlen, "cannot read '%s' as HDF5", path);
+    return -1;
+  }
+  int rank;
+  hsize_t dims[4];
+  double div = 0;
+  r->rho = r->gamma = r->lr = NAN;
+  if (samlab_in_attr_str(f, "/", "function", r->function, sizeof r->function) != 0 ||
+      samlab_in_f64(f, "/trajectory", &rank, dims, &r->traj) != 0 || rank != 2 || dims[0] < 1) {
+    H5Fclose(f);
+    free(r->traj);
+    snprintf(err, errlen, "'%s' has no function attribute or /trajectory: not a samlab toy file", path);
+    return -1;
+  }
+  r->rows = dims[0];
+  r->dim = dims[1];
+  samlab_in_attr_str(f, "/", "toy_options", r->options, sizeof r->options); /* absent in older files */
+  if (samlab_in_attr_str(f, "/", "rule", r->rule, sizeof r->rule) != 0)
+    strcpy(r->rule, "?");
+  samlab_in_attr_str(f, "/", "base", r->base, sizeof r->base);
+  samlab_in_attr_f64(f, "/", "rho", &r->rho);
+  samlab_in_attr_f64(f, "/", "gamma", &r->gamma);
+  samlab_in_attr_f64(f, "/", "lr", &r->lr);
+  if (H5Aexists_by_name(f, "/", "diverged", H5P_DEFAULT) > 0)
+    H5LTget_attribute_double(f, "/", "diverged", &div);
+  r->diverged = div != 0;
+  H5Fclose(f);
+  return 0;
+}
+
+/* "sam, ρ = 2" / "wsam, γ = 0.95, ρ = 2" / "sgd", plus base and lr when the files differ in them. */
+static void run_label(const toy_run *r, int show_base, int show_lr, char *buf, size_t len)
+{
+  int n = snprintf(buf, len, "%s", r->rule);
+  if (strstr(r->rule, "wsam") && isfinite(r->gamma))
+    n += snprintf(buf + n, len - (size_t)n, ", γ = %g", r->gamma);
+  if (strcmp(r->rule, "sgd") != 0 && isfinite(r->rho))
+    n += snprintf(buf + n, len - (size_t)n, ", ρ = %g", r->rho);
+  if (show_base)
+    n += snprintf(buf + n, len - (size_t)n, ", %s", r->base);
+  if (show_lr && isfinite(r->lr))
+    n += snprintf(buf + n, len - (size_t)n, ", lr = %g", r->lr);
+  if (r->diverged)
+    snprintf(buf + n, len - (size_t)n, " (diverged)");
+}
+
+/* A gnuplot single-quoted string: doubled quotes inside. */
+static void put_quoted(FILE *s, const char *text)
+{
+  fputc('\'', s);
+  for (const char *c = text; *c; c++) {
+    if (*c == '\'')
+      fputc('\'', s);
+    fputc(*c, s);
+  }
+  fputc('\'', s);
+}
+
+static void grow(double *lo, double *hi, double v)
+{
+  if (isfinite(v)) {
+    *lo = fmin(*lo, v);
+    *hi = fmax(*hi, v);
+  }
+}
+
+/* The box: starts and declared points, then trajectory points unless they fly far out (diverging runs). */
+static plot_box choose_box(const toy_run *runs, int nruns, const samlab_problem *p, int coords)
+{
+  double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
+  size_t d = p->dim;
+  const double *sets[3] = {p->minima, p->local_minima, p->saddles};
+  size_t counts[3] = {p->nminima, p->nlocal_minima, p->nsaddles};
+  for (int s = 0; s < 3; s++)
+    for (size_t k = 0; k < counts[s]; k++) {
+      grow(&x0, &x1, sets[s][k * d]);
+      if (coords > 1)
+        grow(&y0, &y1, sets[s][k * d + 1]);
+    }
+  for (int i = 0; i < nruns; i++) {
+    grow(&x0, &x1, runs[i].traj[0]);
+    if (coords > 1)
+      grow(&y0, &y1, runs[i].traj[1]);
+  }
+  double cx = fmax(x1 - x0, 1.0), cy = coords > 1 ? fmax(y1 - y0, 1.0) : 1.0;
+  double fx0 = x0 - 3 * cx, fx1 = x1 + 3 * cx, fy0 = y0 - 3 * cy, fy1 = y1 + 3 * cy;
+  for (int i = 0; i < nruns; i++)
+    for (size_t t = 0; t < runs[i].rows; t++) {
+      const double *w = runs[i].traj + t * d;
+      if (w[0] < fx0 || w[0] > fx1 || (coords > 1 && (w[1] < fy0 || w[1] > fy1)))
+        continue;
+      grow(&x0, &x1, w[0]);
+      if (coords > 1)
+        grow(&y0, &y1, w[1]);
+    }
+  double px = 0.08 * fmax(x1 - x0, 0.5), py = 0.08 * fmax(y1 - y0, 0.5);
+  plot_box b = {x0 - px, x1 + px, y0 - py, y1 + py};
+  if (coords < 2)
+    b.y0 = b.y1 = 0;
+  return b;
+}
+
+/* wsam-kl is a function of sigma > 0: keep the box inside its domain. */
+static void clip_domain(const char *function, plot_box *b)
+{
+  if (strcmp(function, "wsam-kl") == 0 && b->y0 < 0.5)
+    b->y0 = 0.5;
+}
+
+static void write_points(FILE *s, const char *block, const samlab_problem *p, const double *pts, size_t n, int coords)
+{
+  fprintf(s, "%s << EOD\n", block);
+  for (size_t k = 0; k < n; k++) {
+    const double *w = pts + k * p->dim;
+    if (coords > 1)
+      fprintf(s, "%.12g %.12g\n", w[0], w[1]);
+    else
+      fprintf(s, "%.12g %.12g\n", w[0], samlab_problem_value_grad(p, w, NULL));
+  }
+  fprintf(s, "EOD\n");
+}
+
+static int build_script(FILE *s, const plot_request *req, toy_run *runs, int n, const samlab_problem *p, char *err,
+                        size_t errlen)
+{
+  int coords = p->dim >= 2 ? 2 : 1;
+  plot_box box = choose_box(runs, n, p, coords);
+  clip_domain(runs[0].function, &box);
+  int show_base = 0, show_lr = 0;
+  for (int i = 1; i < n; i++) {
+    show_base |= strcmp(runs[i].base, runs[0].base) != 0;
+    show_lr |= !(runs[i].lr == runs[0].lr);
+  }
+  const int wsam = strcmp(runs[0].function, "wsam-kl") == 0;
+  fprintf(s, "set encoding utf8\nset key outside right top box opaque\nset border lw 1\n");
+  fprintf(s, "set xrange [%.12g:%.12g]\n", box.x0, box.x1);
+  fprintf(s, "set xlabel '%s'\n", wsam ? "μ" : "w1");
+  double zlo = 0, zhi = 1;
+  if (coords == 2) {
+    /* higher dimensions: the plane of w1, w2 through the first global minimum (else the first start) */
+    const double *base = p->dim > 2 ? (p->nminima ? p->minima : runs[0].traj) : NULL;
+    if (plot_contour(s, p, base, box, 201, 20, &zlo, &zhi, err, errlen) != 0)
+      return -1;
+    fprintf(s, "set yrange [%.12g:%.12g]\nset ylabel '%s'\n", box.y0, box.y1, wsam ? "σ" : "w2");
+    fprintf(s, "set cbrange [%.12g:%.12g]\nset cblabel 'f'\nset palette defined (0 '#ffffff', 1 '#707070')\n", zlo,
+            zhi);
+  } else {
+    fprintf(s, "set ylabel 'f(w)'\nset samples 500\n");
+  }
+  char title[8400];
+  if (req->title)
+    snprintf(title, sizeof title, "%s", req->title);
+  else
+    snprintf(title, sizeof title, "%s%s%s%s%s", runs[0].function, runs[0].options[0] ? " (" : "", runs[0].options,
+             runs[0].options[0] ? ")" : "",
+             p->dim > 2 ? ": slice through w1, w2, other coordinates at the first minimum" : "");
+  fprintf(s, "set title ");
+  put_quoted(s, title);
+  fprintf(s, "\n");
+  for (int i = 0; i < n; i++) {
+    fprintf(s, "$t%d << EOD\n", i);
+    for (size_t t = 0; t < runs[i].rows; t++) {
+      const double *w = runs[i].traj + t * runs[i].dim;
+      if (!samlab_all_finite(runs[i].dim, w))
+        break;
+      if (coords == 2)
+        fprintf(s, "%.12g %.12g\n", w[0], w[1]);
+      else
+        fprintf(s, "%.12g %.12g\n", w[0], samlab_problem_value_grad(p, w, NULL));
+    }
+    fprintf(s, "EOD\n");
+  }
+  write_points(s, "$minima", p, p->minima, p->nminima, coords);
+  write_points(s, "$local", p, p->local_minima, p->nlocal_minima, coords);
+  write_points(s, "$saddles", p, p->saddles, p->nsaddles, coords);
+  /* the 1-D function as data too, so the plot needs no gnuplot formula */
+  if (coords == 1) {
+    fprintf(s, "$curve << EOD\n");
+    double *w = calloc(p->dim, sizeof *w);
+    for (int k = 0; k <= 400 && w; k++) {
+      w[0] = box.x0 + (box.x1 - box.x0) * k / 400;
+      fprintf(s, "%.12g %.12g\n", w[0], samlab_problem_value_grad(p, w, NULL));
+    }
+    free(w);
+    fprintf(s, "EOD\n");
+  }
+  fprintf(s, "plot ");
+  if (coords == 2)
+    fprintf(s, "$grid using 1:2:3 with image notitle, $contour using 1:2 with lines lc rgb '#505050' lw 0.6 "
+               "notitle");
+  else
+    fprintf(s, "$curve using 1:2 with lines lc rgb 'black' lw 1.5 title 'f'");
+  for (int i = 0; i < n; i++) {
+    char label[512];
+    run_label(&runs[i], show_base, show_lr, label, sizeof label);
+    fprintf(s, ", $t%d using 1:2 with linespoints lt %d lw 2 pt 7 ps 0.35 title ", i, i + 1);
+    put_quoted(s, label);
+    fprintf(s, ", $t%d every ::0::0 using 1:2 with points lt %d pt 6 ps 2 lw 2 notitle", i, i + 1);
+  }
+  if (p->nminima)
+    fprintf(s, ", $minima using 1:2 with points lc rgb 'black' pt 7 ps 1.8 title 'global minimum'");
+  if (p->nlocal_minima)
+    fprintf(s, ", $local using 1:2 with points lc rgb 'black' pt 3 ps 2.5 lw 2 title 'local minimum'");
+  if (p->nsaddles)
+    fprintf(s, ", $saddles using 1:2 with points lc rgb 'black' pt 2 ps 1.8 lw 2 title 'saddle'");
+  fprintf(s, ", NaN with points lc rgb 'black' pt 6 ps 2 title 'start'\n");
+  return 0;
+}
 
 int plot_toy(const plot_request *req, char *err, size_t errlen)
 {
-  snprintf(err, errlen, "toy plots are not implemented yet");
-  return -1;
+  toy_run *runs = calloc((size_t)req->nfiles, sizeof *runs);
+  if (!runs) {
+    snprintf(err, errlen, "out of memory");
+    return -1;
+  }
+  int rc = -1, nread = 0;
+  samlab_problem *p = NULL;
+  char *script = NULL;
+  size_t script_len = 0;
+  for (; nread < req->nfiles; nread++)
+    if (read_run(req->files[nread], &runs[nread], err, errlen) != 0)
+      goto done;
+  for (int i = 1; i < req->nfiles; i++)
+    if (strcmp(runs[i].function, runs[0].function) != 0 || strcmp(runs[i].options, runs[0].options) != 0) {
+      snprintf(err, errlen, "'%s' is on %s (%s), '%s' on %s (%s): plot one function at a time", req->files[0],
+               runs[0].function, runs[0].options, req->files[i], runs[i].function, runs[i].options);
+      goto done;
+    }
+  char perr[512];
+  /* the noise options do not change the landscape; the contour is of the noise-free f */
+  p = samlab_toy_create(runs[0].function, runs[0].options[0] ? runs[0].options : NULL, perr, sizeof perr);
+  if (!p) {
+    snprintf(err, errlen, "cannot rebuild the function of '%s': %s", req->files[0], perr);
+    goto done;
+  }
+  if (p->dim != runs[0].dim) {
+    snprintf(err, errlen, "'%s': /trajectory has %zu columns but %s has dimension %zu", req->files[0],
+             runs[0].dim, runs[0].function, p->dim);
+    goto done;
+  }
+  char svg[4096];
+  plot_sibling(req->out, ".svg", svg, sizeof svg);
+  FILE *probe = fopen(req->out, "w");
+  if (!probe) {
+    snprintf(err, errlen, "cannot write '%s'", req->out);
+    goto done;
+  }
+  fclose(probe);
+  FILE *s = open_memstream(&script, &script_len);
+  if (!s) {
+    snprintf(err, errlen, "out of memory");
+    goto done;
+  }
+  fprintf(s, "set terminal pngcairo size 1000,720 noenhanced font ',11'\nset output ");
+  put_quoted(s, req->out);
+  fprintf(s, "\n");
+  int built = build_script(s, req, runs, req->nfiles, p, err, errlen);
+  fprintf(s, "set terminal svg size 1000,720 noenhanced font 'sans,11' background '#ffffff'\nset output ");
+  put_quoted(s, svg);
+  fprintf(s, "\nreplot\nunset output\n");
+  fclose(s);
+  if (built == 0 && plot_gnuplot(script, err, errlen) == 0)
+    rc = 0;
+  else {
+    unlink(req->out);
+    unlink(svg);
+  }
+done:
+  free(script);
+  samlab_problem_free(p);
+  for (int i = 0; i < nread; i++)
+    free(runs[i].traj);
+  free(runs);
+  return rc;
 }
