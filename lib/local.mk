@@ -7,5 +7,8 @@ libsamlab_la_SOURCES += lib/samlab.h lib/rule_impl.h lib/vec.c lib/hparams.c lib
 libsamlab_la_SOURCES += lib/sweep.c lib/sweep_io.c lib/sweep_io.h lib/sweep_fast.h
 noinst_LTLIBRARIES += libsamlab_sweepfast.la
 libsamlab_sweepfast_la_SOURCES = lib/sweep_fast.c lib/sweep_fast.h
-libsamlab_sweepfast_la_CFLAGS = $(AM_CFLAGS) -O3 -fno-math-errno
+libsamlab_sweepfast_la_CFLAGS = $(AM_CFLAGS) -O3 -fno-math-errno -ffp-contract=off
 libsamlab_la_LIBADD += libsamlab_sweepfast.la
+# train (issue 7): IDX data, networks as problems (float32 and double instances of net_kernels.h), the trainer.
+libsamlab_la_SOURCES += lib/idx.c lib/net.c lib/net_impl.h lib/net_kernels.h lib/net_f32.c lib/net_f64.c \
+	lib/train.c lib/train_checkpoint.c lib/train_check.c lib/train_schedule.c

@@ -250,7 +250,8 @@ const char *samlab_net_describe(const samlab_problem *net);   /* "fcn 784-500-50
 void samlab_set_threads(int n); /* OpenBLAS and OpenMP threads for this process */
 
 /* Central finite differences (step h, in whatever precision the problem computes) on ncoords coordinates
- * drawn by a seeded mt19937 against value_grad's gradient; returns the largest relative error
+ * (the largest |g| of 4 ncoords drawn by a seeded mt19937) against value_grad's gradient; returns the
+ * largest relative error
  * |fd - g| / max(|fd|, |g|, 1e-6).  Errors of each coordinate in rel (ncoords entries) if not NULL. */
 double samlab_check_grad(const samlab_problem *p, const double *w, size_t ncoords, double h, unsigned long seed,
                          double *rel);

@@ -1,0 +1,282 @@
+/* IDX image/label files (LeCun's MNIST format), gzip-compressed or plain, read with zlib, and the data sets
+ * built from them: named sets, seeded subsets and seeded label noise. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <zlib.h>
+#include "samlab.h"
+
+#define IDX_IMAGES_MAGIC 0x00000803u /* unsigned byte, 3 dimensions */
+#define IDX_LABELS_MAGIC 0x00000801u /* unsigned byte, 1 dimension */
+
+/* Reads exactly len bytes; -1 on a short read (truncated file) or a zlib error (corrupt data). */
+static int read_exact(gzFile f, void *buf, size_t len, const char *path, char *err, size_t errlen)
+{
+  char *p = buf;
+  while (len > 0) {
+    unsigned chunk = len > (1u << 30) ? (1u << 30) : (unsigned)len;
+    int got = gzread(f, p, chunk);
+    if (got <= 0) {
+      int code;
+      const char *msg = gzerror(f, &code);
+      if (code != Z_OK && code != Z_BUF_ERROR)
+        snprintf(err, errlen, "'%s' is corrupt (%s)", path, msg);
+      else
+        snprintf(err, errlen, "'%s' is truncated", path);
+      return -1;
+    }
+    p += got;
+    len -= (size_t)got;
+  }
+  return 0;
+}
+
+static uint32_t be32(const unsigned char *b)
+{
+  return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+}
+
+/* Opens path, checks the magic number and reads ndims big-endian dimensions. */
+static gzFile idx_open(const char *path, uint32_t magic, int ndims, uint32_t *dims, char *err, size_t errlen)
+{
+  struct stat st;
+  if (stat(path, &st) != 0) {
+    snprintf(err, errlen, "cannot read '%s': %s", path, strerror(errno));
+    return NULL;
+  }
+  gzFile f = gzopen(path, "rb");
+  if (!f) {
+    snprintf(err, errlen, "cannot read '%s': %s", path, strerror(errno));
+    return NULL;
+  }
+  unsigned char head[4 * 4];
+  if (read_exact(f, head, 4 * (size_t)(ndims + 1), path, err, errlen) != 0) {
+    gzclose(f);
+    return NULL;
+  }
+  if (be32(head) != magic) {
+    snprintf(err, errlen, "'%s' is not an IDX %s file (magic 0x%08x, expected 0x%08x)", path,
+             magic == IDX_IMAGES_MAGIC ? "image" : "label", be32(head), magic);
+    gzclose(f);
+    return NULL;
+  }
+  for (int i = 0; i < ndims; i++)
+    dims[i] = be32(head + 4 * (i + 1));
+  return f;
+}
+
+/* After the payload: any further byte means the header and the data disagree. */
+static int expect_end(gzFile f, const char *path, char *err, size_t errlen)
+{
+  unsigned char extra;
+  if (gzread(f, &extra, 1) != 0) {
+    snprintf(err, errlen, "'%s' is corrupt (data beyond the size its header gives)", path);
+    return -1;
+  }
+  return 0;
+}
+
+void samlab_dataset_free(samlab_dataset *d)
+{
+  if (!d)
+    return;
+  free(d->x);
+  free(d->y);
+  free(d);
+}
+
+static samlab_dataset *dataset_alloc(size_t n, size_t rows, size_t cols, size_t nclasses)
+{
+  samlab_dataset *d = calloc(1, sizeof *d);
+  if (!d)
+    return NULL;
+  d->n = n;
+  d->rows = rows;
+  d->cols = cols;
+  d->nclasses = nclasses;
+  d->x = malloc((n * rows * cols + 1) * sizeof *d->x);
+  d->y = malloc(n + 1);
+  if (!d->x || !d->y) {
+    samlab_dataset_free(d);
+    return NULL;
+  }
+  return d;
+}
+
+samlab_dataset *samlab_idx_load(const char *images, const char *labels, char *err, size_t errlen)
+{
+  uint32_t idims[3], ldims[1];
+  gzFile fi = idx_open(images, IDX_IMAGES_MAGIC, 3, idims, err, errlen);
+  if (!fi)
+    return NULL;
+  gzFile fl = idx_open(labels, IDX_LABELS_MAGIC, 1, ldims, err, errlen);
+  if (!fl) {
+    gzclose(fi);
+    return NULL;
+  }
+  samlab_dataset *d = NULL;
+  unsigned char *pix = NULL;
+  if (idims[0] == 0 || idims[1] == 0 || idims[2] == 0 || idims[1] > 4096 || idims[2] > 4096) {
+    snprintf(err, errlen, "'%s' is corrupt (dimensions %u x %u x %u)", images, idims[0], idims[1], idims[2]);
+    goto fail;
+  }
+  if (ldims[0] != idims[0]) {
+    snprintf(err, errlen, "'%s' has %u labels but '%s' has %u images", labels, ldims[0], images, idims[0]);
+    goto fail;
+  }
+  size_t n = idims[0], npix = (size_t)idims[1] * idims[2];
+  d = dataset_alloc(n, idims[1], idims[2], 10);
+  pix = malloc(n * npix);
+  if (!d || !pix) {
+    snprintf(err, errlen, "out of memory for %zu images", n);
+    goto fail;
+  }
+  if (read_exact(fi, pix, n * npix, images, err, errlen) != 0 || expect_end(fi, images, err, errlen) != 0)
+    goto fail;
+  if (read_exact(fl, d->y, n, labels, err, errlen) != 0 || expect_end(fl, labels, err, errlen) != 0)
+    goto fail;
+  for (size_t i = 0; i < n; i++)
+    if (d->y[i] >= d->nclasses) {
+      snprintf(err, errlen, "'%s' is corrupt (label %u at example %zu, expected 0..9)", labels, d->y[i], i);
+      goto fail;
+    }
+  for (size_t i = 0; i < n * npix; i++)
+    d->x[i] = (float)pix[i] / 255.0f;
+  free(pix);
+  gzclose(fi);
+  gzclose(fl);
+  return d;
+fail:
+  free(pix);
+  samlab_dataset_free(d);
+  gzclose(fi);
+  gzclose(fl);
+  return NULL;
+}
+
+/* dir/base.gz if it exists, else dir/base. */
+static void data_path(const char *dir, const char *base, char *buf, size_t len)
+{
+  struct stat st;
+  snprintf(buf, len, "%s/%s.gz", dir, base);
+  if (stat(buf, &st) != 0)
+    snprintf(buf, len, "%s/%s", dir, base);
+}
+
+int samlab_data_load(const char *name, const char *dir, samlab_dataset **train, samlab_dataset **test, char *err,
+                     size_t errlen)
+{
+  *train = *test = NULL;
+  if (strcmp(name, "fashion-mnist") != 0 && strcmp(name, "mnist") != 0) {
+    snprintf(err, errlen, "unknown data set '%s' (fashion-mnist, mnist)", name);
+    return -1;
+  }
+  char def[512];
+  if (!dir || !*dir)
+    dir = getenv("SAMLAB_DATA");
+  if (!dir || !*dir) {
+    snprintf(def, sizeof def, "/usr/share/datasets/%s", name);
+    dir = def;
+  }
+  struct stat st;
+  if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+    snprintf(err, errlen, "data directory '%s' does not exist%s", dir,
+             strcmp(name, "fashion-mnist") == 0 ? " (apt-get install dataset-fashion-mnist)" : "");
+    return -1;
+  }
+  char ti[1024], tl[1024], si[1024], sl[1024];
+  data_path(dir, "train-images-idx3-ubyte", ti, sizeof ti);
+  data_path(dir, "train-labels-idx1-ubyte", tl, sizeof tl);
+  data_path(dir, "t10k-images-idx3-ubyte", si, sizeof si);
+  data_path(dir, "t10k-labels-idx1-ubyte", sl, sizeof sl);
+  *train = samlab_idx_load(ti, tl, err, errlen);
+  if (!*train)
+    return -1;
+  *test = samlab_idx_load(si, sl, err, errlen);
+  if (!*test) {
+    samlab_dataset_free(*train);
+    *train = NULL;
+    return -1;
+  }
+  if ((*test)->rows != (*train)->rows || (*test)->cols != (*train)->cols) {
+    snprintf(err, errlen, "'%s' has %zu x %zu images but '%s' has %zu x %zu", si, (*test)->rows, (*test)->cols, ti,
+             (*train)->rows, (*train)->cols);
+    samlab_dataset_free(*train);
+    samlab_dataset_free(*test);
+    *train = *test = NULL;
+    return -1;
+  }
+  return 0;
+}
+
+samlab_dataset *samlab_dataset_subset(const samlab_dataset *d, const size_t *idx, size_t n)
+{
+  samlab_dataset *s = dataset_alloc(n, d->rows, d->cols, d->nclasses);
+  if (!s)
+    return NULL;
+  size_t npix = d->rows * d->cols;
+  for (size_t i = 0; i < n; i++) {
+    size_t j = idx ? idx[i] : i;
+    memcpy(s->x + i * npix, d->x + j * npix, npix * sizeof *d->x);
+    s->y[i] = d->y[j];
+  }
+  return s;
+}
+
+samlab_dataset *samlab_dataset_sample(const samlab_dataset *d, size_t n, unsigned long seed)
+{
+  if (n > d->n)
+    return NULL;
+  size_t *pick = malloc((n + 1) * sizeof *pick);
+  gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+  samlab_dataset *s = NULL;
+  if (pick && rng) {
+    gsl_rng_set(rng, seed);
+    /* Selection sampling (Knuth's algorithm S): each subset equally likely, original order kept. */
+    size_t chosen = 0;
+    for (size_t i = 0; i < d->n && chosen < n; i++)
+      if ((double)(d->n - i) * gsl_rng_uniform(rng) < (double)(n - chosen))
+        pick[chosen++] = i;
+    s = samlab_dataset_subset(d, pick, n);
+  }
+  free(pick);
+  if (rng)
+    gsl_rng_free(rng);
+  return s;
+}
+
+size_t samlab_dataset_label_noise(samlab_dataset *d, double r, unsigned long seed)
+{
+  size_t m = (size_t)(r * (double)d->n + 0.5);
+  if (m > d->n)
+    m = d->n;
+  if (m == 0 || d->nclasses < 2)
+    return 0;
+  size_t *perm = malloc(d->n * sizeof *perm);
+  gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+  if (!perm || !rng) {
+    free(perm);
+    if (rng)
+      gsl_rng_free(rng);
+    return 0;
+  }
+  gsl_rng_set(rng, seed);
+  for (size_t i = 0; i < d->n; i++)
+    perm[i] = i;
+  /* Fisher-Yates on the first m positions: a uniform random m-subset. */
+  for (size_t i = 0; i < m; i++) {
+    size_t j = i + gsl_rng_uniform_int(rng, d->n - i);
+    size_t tmp = perm[i];
+    perm[i] = perm[j];
+    perm[j] = tmp;
+  }
+  for (size_t i = 0; i < m; i++) {
+    uint8_t *y = &d->y[perm[i]];
+    unsigned shift = 1 + (unsigned)gsl_rng_uniform_int(rng, d->nclasses - 1); /* never 0: a different class */
+    *y = (uint8_t)((*y + shift) % d->nclasses);
+  }
+  free(perm);
+  gsl_rng_free(rng);
+  return m;
+}

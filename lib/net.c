@@ -1,0 +1,278 @@
+/* Networks as samlab problems: building fcn and lenet as layer lists, PyTorch-default initialisation, the
+ * current batch, and dispatch to the float32 or double arithmetic (net_kernels.h). */
+#include <cblas.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+#include "net_impl.h"
+
+static int add_layer(net_ctx *c, net_layer L)
+{
+  if (c->nlayers >= NET_MAX_LAYERS)
+    return -1;
+  c->layer[c->nlayers++] = L;
+  return 0;
+}
+
+/* A dense layer after the current last one; weights then bias. */
+static int add_dense(net_ctx *c, size_t in, size_t out)
+{
+  net_layer L = {.kind = NET_DENSE, .in = in, .out = out, .fan_in = in, .woff = c->dim};
+  L.boff = L.woff + out * in;
+  c->dim = L.boff + out;
+  return add_layer(c, L);
+}
+
+static int add_relu(net_ctx *c, size_t n)
+{
+  return add_layer(c, (net_layer){.kind = NET_RELU, .in = n, .out = n});
+}
+
+static int add_conv(net_ctx *c, size_t h, size_t w, size_t ch, size_t oc, size_t k, size_t pad)
+{
+  net_layer L = {.kind = NET_CONV, .h = h, .w = w, .c = ch, .oc = oc, .k = k, .pad = pad};
+  L.oh = h + 2 * pad - k + 1;
+  L.ow = w + 2 * pad - k + 1;
+  L.in = h * w * ch;
+  L.out = L.oh * L.ow * oc;
+  L.fan_in = k * k * ch;
+  L.woff = c->dim;
+  L.boff = L.woff + oc * L.fan_in;
+  c->dim = L.boff + oc;
+  return add_layer(c, L);
+}
+
+static int add_pool(net_ctx *c, size_t h, size_t w, size_t ch)
+{
+  net_layer L = {.kind = NET_POOL, .h = h, .w = w, .c = ch, .oh = h / 2, .ow = w / 2, .oc = ch, .k = 2};
+  L.in = h * w * ch;
+  L.out = L.oh * L.ow * ch;
+  return add_layer(c, L);
+}
+
+static int build_fcn(net_ctx *c, const char *hidden, char *err, size_t errlen)
+{
+  size_t sizes[NET_MAX_LAYERS / 2];
+  int n = 0;
+  const char *p = hidden ? hidden : "500,500";
+  while (*p) {
+    char *end;
+    errno = 0;
+    long v = strtol(p, &end, 10);
+    if (end == p || errno || v < 1 || v > 100000 || (*end && *end != ',') || n >= NET_MAX_LAYERS / 2 - 1) {
+      snprintf(err, errlen, "bad value '%s' for --hidden: expected up to %d positive layer sizes like 500,500",
+               hidden, NET_MAX_LAYERS / 2 - 1);
+      return -1;
+    }
+    sizes[n++] = (size_t)v;
+    p = *end ? end + 1 : end;
+  }
+  size_t in = c->in_size;
+  int len = snprintf(c->name, sizeof c->name, "fcn %zu", in);
+  for (int i = 0; i < n; i++) {
+    add_dense(c, in, sizes[i]);
+    add_relu(c, sizes[i]);
+    in = sizes[i];
+    len += snprintf(c->name + len, sizeof c->name - (size_t)len, "-%zu", in);
+  }
+  add_dense(c, in, c->nclasses);
+  snprintf(c->name + len, sizeof c->name - (size_t)len, "-%zu", c->nclasses);
+  return 0;
+}
+
+/* LeNet-5 for one-channel h x w images: conv 6@5x5 pad 2, ReLU, pool, conv 16@5x5, ReLU, pool, 120, 84. */
+static int build_lenet(net_ctx *c, size_t h, size_t w, char *err, size_t errlen)
+{
+  if (h % 2 || w % 2 || h < 12 || w < 12 || (h / 2 - 4) % 2 || (w / 2 - 4) % 2) {
+    snprintf(err, errlen, "lenet needs even image sizes with (size/2 - 4) even, like 28 x 28; got %zu x %zu", h, w);
+    return -1;
+  }
+  add_conv(c, h, w, 1, 6, 5, 2);
+  add_relu(c, h * w * 6);
+  add_pool(c, h, w, 6);
+  size_t h2 = h / 2 - 4, w2 = w / 2 - 4;
+  add_conv(c, h / 2, w / 2, 6, 16, 5, 0);
+  add_relu(c, h2 * w2 * 16);
+  add_pool(c, h2, w2, 16);
+  size_t flat = (h2 / 2) * (w2 / 2) * 16;
+  add_dense(c, flat, 120);
+  add_relu(c, 120);
+  add_dense(c, 120, 84);
+  add_relu(c, 84);
+  add_dense(c, 84, c->nclasses);
+  snprintf(c->name, sizeof c->name, "lenet %zux%zu-6c5p2-pool-16c5-pool-120-84-%zu", h, w, c->nclasses);
+  return 0;
+}
+
+static double net_value_grad(void *ctx, const double *w, double *g)
+{
+  net_ctx *c = ctx;
+  const size_t *idx = c->whole ? NULL : c->batch;
+  return c->precision == 64 ? net_value_grad_f64(c, c->data, idx, c->nbatch, w, g)
+                            : net_value_grad_f32(c, c->data, idx, c->nbatch, w, g);
+}
+
+static void net_hvp(void *ctx, const double *w, const double *v, double *hv)
+{
+  net_ctx *c = ctx;
+  const size_t *idx = c->whole ? NULL : c->batch;
+  int rc = c->precision == 64 ? net_hvp_f64(c, c->data, idx, c->nbatch, w, v, hv)
+                              : net_hvp_f32(c, c->data, idx, c->nbatch, w, v, hv);
+  if (rc != 0)
+    for (size_t i = 0; i < c->dim; i++)
+      hv[i] = NAN;
+}
+
+/* The batch is copied into the context (the caller's array may change); idx NULL means the whole set. */
+static int net_set_batch(void *ctx, const size_t *idx, size_t n)
+{
+  net_ctx *c = ctx;
+  if (!idx) {
+    c->whole = 1;
+    c->nbatch = c->data->n;
+    return 0;
+  }
+  if (n == 0 || n > c->data->n)
+    return -1;
+  for (size_t i = 0; i < n; i++)
+    if (idx[i] >= c->data->n)
+      return -1;
+  memcpy(c->batch, idx, n * sizeof *idx);
+  c->nbatch = n;
+  c->whole = 0;
+  return 0;
+}
+
+static void net_free(void *ctx)
+{
+  net_ctx *c = ctx;
+  net_buffers_free_f32(c);
+  net_buffers_free_f64(c);
+  free(c->batch);
+  free(c);
+}
+
+samlab_problem *samlab_net_create(const char *model, const char *hidden, const samlab_dataset *train, char *err,
+                                  size_t errlen)
+{
+  if (!train || train->n == 0) {
+    snprintf(err, errlen, "a network needs a non-empty training set");
+    return NULL;
+  }
+  net_ctx *c = calloc(1, sizeof *c);
+  samlab_problem *p = calloc(1, sizeof *p);
+  if (!c || !p) {
+    free(c);
+    free(p);
+    snprintf(err, errlen, "out of memory");
+    return NULL;
+  }
+  c->data = train;
+  c->in_size = train->rows * train->cols;
+  c->nclasses = train->nclasses;
+  c->nbatch = train->n;
+  c->whole = 1;
+  c->precision = 32;
+  c->batch = malloc(train->n * sizeof *c->batch);
+  int rc;
+  if (strcmp(model, "fcn") == 0) {
+    rc = build_fcn(c, hidden, err, errlen);
+    c->chunk = 1024;
+  } else if (strcmp(model, "lenet") == 0) {
+    rc = hidden ? (snprintf(err, errlen, "--hidden applies to fcn only, not lenet"), -1)
+                : build_lenet(c, train->rows, train->cols, err, errlen);
+    c->chunk = 256;
+  } else {
+    snprintf(err, errlen, "unknown model '%s' (fcn, lenet)", model);
+    rc = -1;
+  }
+  /* Allocate the float32 work buffers now, so that no training step allocates. */
+  if (rc == 0 && !c->batch)
+    rc = (snprintf(err, errlen, "out of memory"), -1);
+  if (rc == 0 && net_prepare_f32(c) != 0) {
+    snprintf(err, errlen, "out of memory for the %s network", model);
+    rc = -1;
+  }
+  if (rc != 0) {
+    net_free(c);
+    free(p);
+    return NULL;
+  }
+  p->name = c->name;
+  p->dim = c->dim;
+  p->ctx = c;
+  p->value_grad = net_value_grad;
+  p->hvp = net_hvp;
+  p->set_batch = net_set_batch;
+  p->nexamples = train->n;
+  p->free = net_free;
+  return p;
+}
+
+int samlab_net_is(const samlab_problem *p)
+{
+  return p && p->value_grad == net_value_grad;
+}
+
+void samlab_net_init(const samlab_problem *net, gsl_rng *rng, double *w)
+{
+  const net_ctx *c = net->ctx;
+  for (int l = 0; l < c->nlayers; l++) {
+    const net_layer *L = &c->layer[l];
+    if (L->kind != NET_DENSE && L->kind != NET_CONV)
+      continue;
+    double bound = 1.0 / sqrt((double)L->fan_in);
+    for (size_t i = L->woff; i < L->boff; i++)
+      w[i] = bound * (2.0 * gsl_rng_uniform(rng) - 1.0);
+    size_t nb = L->kind == NET_CONV ? L->oc : L->out;
+    for (size_t i = 0; i < nb; i++)
+      w[L->boff + i] = bound * (2.0 * gsl_rng_uniform(rng) - 1.0);
+  }
+}
+
+int samlab_net_evaluate(const samlab_problem *net, const double *w, const samlab_dataset *d, const size_t *idx,
+                        size_t n, double *loss, double *accuracy)
+{
+  net_ctx *c = net->ctx;
+  if (d->rows * d->cols != c->in_size || d->nclasses != c->nclasses)
+    return -1;
+  if (!idx)
+    n = d->n;
+  if (n == 0)
+    return -1;
+  double sum;
+  size_t correct;
+  int rc = c->precision == 64 ? net_evaluate_f64(c, d, idx, n, w, &sum, &correct)
+                              : net_evaluate_f32(c, d, idx, n, w, &sum, &correct);
+  if (rc != 0)
+    return -1;
+  if (loss)
+    *loss = sum / (double)n;
+  if (accuracy)
+    *accuracy = (double)correct / (double)n;
+  return 0;
+}
+
+void samlab_net_set_precision(samlab_problem *net, int bits)
+{
+  ((net_ctx *)net->ctx)->precision = bits == 64 ? 64 : 32;
+}
+
+const char *samlab_net_describe(const samlab_problem *net)
+{
+  return ((const net_ctx *)net->ctx)->name;
+}
+
+void samlab_set_threads(int n)
+{
+  if (n < 1)
+    n = 1;
+  openblas_set_num_threads(n);
+#ifdef _OPENMP
+  omp_set_num_threads(n);
+#endif
+}

@@ -1,0 +1,528 @@
+/* The arithmetic of a network, written once for a real type: before including, define REAL (float or
+ * double), GEMM_FN (cblas_sgemm or cblas_dgemm), SFX (the suffix of the exported names) and BUF (the
+ * member of net_ctx holding this precision's buffers).  Dense and conv layers share one code path: conv
+ * is a dense layer applied to the im2col rows (one per output pixel, columns ky, kx, c). */
+#include <cblas.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "net_impl.h"
+
+#define CAT_(a, b) a##b
+#define CAT(a, b) CAT_(a, b)
+#define NAME(base) CAT(base, SFX)
+#define GEMM(ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc)                                                 \
+  GEMM_FN(CblasRowMajor, ta, tb, (int)(M), (int)(N), (int)(K), alpha, A, (int)(lda), B, (int)(ldb), beta, C,     \
+          (int)(ldc))
+
+static void *NAME(zalloc)(size_t n, size_t size)
+{
+  return calloc(n ? n : 1, size);
+}
+
+static int NAME(buffers_ready)(net_ctx *c)
+{
+  net_buffers *b = &c->BUF;
+  if (b->ready)
+    return 0;
+  size_t ch = c->chunk, maxcol = 0;
+  b->p = NAME(zalloc)(c->dim, sizeof(REAL));
+  b->v = NAME(zalloc)(c->dim, sizeof(REAL));
+  b->grad = NAME(zalloc)(c->dim, sizeof(REAL));
+  b->loss = NAME(zalloc)(ch, sizeof(double));
+  int ok = b->p && b->v && b->grad && b->loss;
+  for (int l = 0; l <= c->nlayers; l++) {
+    size_t sz = l < c->nlayers ? c->layer[l].in : c->nclasses;
+    b->act[l] = NAME(zalloc)(ch * sz, sizeof(REAL));
+    b->dact[l] = NAME(zalloc)(ch * sz, sizeof(REAL));
+    ok = ok && b->act[l] && b->dact[l];
+  }
+  for (int l = 0; l < c->nlayers; l++) {
+    const net_layer *L = &c->layer[l];
+    if (L->kind == NET_CONV) {
+      size_t n = ch * L->oh * L->ow * L->fan_in;
+      b->col[l] = NAME(zalloc)(n, sizeof(REAL));
+      ok = ok && b->col[l];
+      if (n > maxcol)
+        maxcol = n;
+    }
+    if (L->kind == NET_POOL) {
+      b->argmax[l] = NAME(zalloc)(ch * L->out, sizeof(int32_t));
+      ok = ok && b->argmax[l];
+    }
+  }
+  b->dcol = NAME(zalloc)(maxcol, sizeof(REAL));
+  ok = ok && b->dcol;
+  b->ready = 1;
+  return ok ? 0 : -1;
+}
+
+static int NAME(r_buffers_ready)(net_ctx *c)
+{
+  net_buffers *b = &c->BUF;
+  if (b->r_ready)
+    return 0;
+  size_t ch = c->chunk;
+  int ok = 1;
+  for (int l = 0; l <= c->nlayers; l++) {
+    size_t sz = l < c->nlayers ? c->layer[l].in : c->nclasses;
+    b->ract[l] = NAME(zalloc)(ch * sz, sizeof(REAL));
+    b->rdact[l] = NAME(zalloc)(ch * sz, sizeof(REAL));
+    ok = ok && b->ract[l] && b->rdact[l];
+  }
+  for (int l = 0; l < c->nlayers; l++)
+    if (c->layer[l].kind == NET_CONV) {
+      b->rcol[l] = NAME(zalloc)(ch * c->layer[l].oh * c->layer[l].ow * c->layer[l].fan_in, sizeof(REAL));
+      ok = ok && b->rcol[l];
+    }
+  b->r_ready = 1;
+  return ok ? 0 : -1;
+}
+
+int NAME(net_prepare)(net_ctx *c)
+{
+  return NAME(buffers_ready)(c);
+}
+
+void NAME(net_buffers_free)(net_ctx *c)
+{
+  net_buffers *b = &c->BUF;
+  free(b->p);
+  free(b->v);
+  free(b->grad);
+  free(b->loss);
+  free(b->dcol);
+  for (int l = 0; l <= NET_MAX_LAYERS; l++) {
+    free(b->act[l]);
+    free(b->dact[l]);
+    free(b->ract[l]);
+    free(b->rdact[l]);
+  }
+  for (int l = 0; l < NET_MAX_LAYERS; l++) {
+    free(b->col[l]);
+    free(b->rcol[l]);
+    free(b->argmax[l]);
+  }
+  memset(b, 0, sizeof *b);
+}
+
+static void NAME(load_inputs)(const net_ctx *c, const samlab_dataset *d, const size_t *idx, size_t start, size_t m)
+{
+  REAL *x = c->BUF.act[0];
+  size_t in = c->in_size;
+  for (size_t i = 0; i < m; i++) {
+    const float *src = d->x + (idx ? idx[start + i] : start + i) * in;
+    for (size_t j = 0; j < in; j++)
+      x[i * in + j] = (REAL)src[j];
+  }
+}
+
+/* col (rows: example, oy, ox; columns: ky, kx, ch) from an h x w x c input, zero padding, stride 1. */
+static void NAME(im2col)(const net_layer *L, size_t m, const REAL *in, REAL *col)
+{
+  size_t kc = L->k * L->c, rowlen = L->fan_in;
+#pragma omp parallel for schedule(static)
+  for (size_t b = 0; b < m; b++) {
+    const REAL *src = in + b * L->in;
+    REAL *dst = col + b * L->oh * L->ow * rowlen;
+    for (size_t oy = 0; oy < L->oh; oy++)
+      for (size_t ox = 0; ox < L->ow; ox++, dst += rowlen)
+        for (size_t ky = 0; ky < L->k; ky++) {
+          long iy = (long)(oy + ky) - (long)L->pad;
+          REAL *row = dst + ky * kc;
+          if (iy < 0 || iy >= (long)L->h) {
+            memset(row, 0, kc * sizeof(REAL));
+            continue;
+          }
+          for (size_t kx = 0; kx < L->k; kx++) {
+            long ix = (long)(ox + kx) - (long)L->pad;
+            if (ix < 0 || ix >= (long)L->w)
+              memset(row + kx * L->c, 0, L->c * sizeof(REAL));
+            else
+              memcpy(row + kx * L->c, src + ((size_t)iy * L->w + (size_t)ix) * L->c, L->c * sizeof(REAL));
+          }
+        }
+  }
+}
+
+/* The adjoint of im2col: din = sum of the col entries that copied each input value. */
+static void NAME(col2im)(const net_layer *L, size_t m, const REAL *col, REAL *din)
+{
+  size_t kc = L->k * L->c, rowlen = L->fan_in;
+#pragma omp parallel for schedule(static)
+  for (size_t b = 0; b < m; b++) {
+    REAL *dst = din + b * L->in;
+    const REAL *src = col + b * L->oh * L->ow * rowlen;
+    memset(dst, 0, L->in * sizeof(REAL));
+    for (size_t oy = 0; oy < L->oh; oy++)
+      for (size_t ox = 0; ox < L->ow; ox++, src += rowlen)
+        for (size_t ky = 0; ky < L->k; ky++) {
+          long iy = (long)(oy + ky) - (long)L->pad;
+          if (iy < 0 || iy >= (long)L->h)
+            continue;
+          for (size_t kx = 0; kx < L->k; kx++) {
+            long ix = (long)(ox + kx) - (long)L->pad;
+            if (ix < 0 || ix >= (long)L->w)
+              continue;
+            REAL *t = dst + ((size_t)iy * L->w + (size_t)ix) * L->c;
+            const REAL *s = src + ky * kc + kx * L->c;
+            for (size_t ch = 0; ch < L->c; ch++)
+              t[ch] += s[ch];
+          }
+        }
+  }
+}
+
+/* Rows and width of a linear (dense or conv) layer's GEMM: rows x fan_in times W^T -> rows x width. */
+static void NAME(linear_shape)(const net_layer *L, size_t m, size_t *rows, size_t *width)
+{
+  *rows = L->kind == NET_CONV ? m * L->oh * L->ow : m;
+  *width = L->kind == NET_CONV ? L->oc : L->out;
+}
+
+static void NAME(add_bias)(size_t rows, size_t width, const REAL *bias, REAL *out)
+{
+  for (size_t r = 0; r < rows; r++)
+    for (size_t j = 0; j < width; j++)
+      out[r * width + j] += bias[j];
+}
+
+/* gb += column sums of d (accumulated in double: conv layers sum over many output pixels). */
+static void NAME(bias_grad)(size_t rows, size_t width, const REAL *d, REAL *gb)
+{
+  double s[512];
+  for (size_t j0 = 0; j0 < width; j0 += 512) {
+    size_t nj = width - j0 < 512 ? width - j0 : 512;
+    memset(s, 0, nj * sizeof *s);
+    for (size_t r = 0; r < rows; r++)
+      for (size_t j = 0; j < nj; j++)
+        s[j] += d[r * width + j0 + j];
+    for (size_t j = 0; j < nj; j++)
+      gb[j0 + j] += (REAL)s[j];
+  }
+}
+
+static void NAME(pool_forward)(const net_layer *L, size_t m, const REAL *in, REAL *out, int32_t *arg)
+{
+#pragma omp parallel for schedule(static)
+  for (size_t b = 0; b < m; b++)
+    for (size_t oy = 0; oy < L->oh; oy++)
+      for (size_t ox = 0; ox < L->ow; ox++)
+        for (size_t ch = 0; ch < L->c; ch++) {
+          size_t o = b * L->out + (oy * L->ow + ox) * L->c + ch, best = 0;
+          REAL mx = 0;
+          for (size_t dy = 0; dy < 2; dy++)
+            for (size_t dx = 0; dx < 2; dx++) {
+              size_t i = ((2 * oy + dy) * L->w + 2 * ox + dx) * L->c + ch;
+              REAL v = in[b * L->in + i];
+              if ((dy == 0 && dx == 0) || v > mx) {
+                mx = v;
+                best = i;
+              }
+            }
+          out[o] = mx;
+          arg[o] = (int32_t)best;
+        }
+}
+
+/* din[argmax] = dout (2x2 windows do not overlap). */
+static void NAME(pool_scatter)(const net_layer *L, size_t m, const REAL *dout, const int32_t *arg, REAL *din)
+{
+  memset(din, 0, m * L->in * sizeof(REAL));
+  for (size_t b = 0; b < m; b++)
+    for (size_t o = 0; o < L->out; o++)
+      din[b * L->in + (size_t)arg[b * L->out + o]] = dout[b * L->out + o];
+}
+
+static void NAME(forward)(net_ctx *c, size_t m)
+{
+  net_buffers *B = &c->BUF;
+  const REAL *P = B->p;
+  for (int l = 0; l < c->nlayers; l++) {
+    const net_layer *L = &c->layer[l];
+    REAL *in = B->act[l], *out = B->act[l + 1];
+    size_t rows, width;
+    switch (L->kind) {
+    case NET_CONV:
+      NAME(im2col)(L, m, in, B->col[l]);
+      in = B->col[l];
+      /* fall through */
+    case NET_DENSE:
+      NAME(linear_shape)(L, m, &rows, &width);
+      GEMM(CblasNoTrans, CblasTrans, rows, width, L->fan_in, 1, in, L->fan_in, P + L->woff, L->fan_in, 0, out,
+           width);
+      NAME(add_bias)(rows, width, P + L->boff, out);
+      break;
+    case NET_RELU:
+      for (size_t i = 0; i < m * L->in; i++)
+        out[i] = in[i] > 0 ? in[i] : 0;
+      break;
+    case NET_POOL:
+      NAME(pool_forward)(L, m, in, out, B->argmax[l]);
+      break;
+    }
+  }
+}
+
+/* Softmax cross-entropy of the chunk's logits: returns the summed loss, adds correct predictions to *correct,
+ * and when grad, writes dact[last] = scale (p - onehot). */
+static double NAME(softmax_xent)(net_ctx *c, const samlab_dataset *d, const size_t *idx, size_t start, size_t m,
+                                 double scale, int grad, size_t *correct)
+{
+  net_buffers *B = &c->BUF;
+  const REAL *z = B->act[c->nlayers];
+  REAL *dz = B->dact[c->nlayers];
+  size_t K = c->nclasses;
+  double sum = 0;
+  for (size_t i = 0; i < m; i++) {
+    const REAL *zi = z + i * K;
+    int y = d->y[idx ? idx[start + i] : start + i];
+    size_t am = 0;
+    for (size_t j = 1; j < K; j++)
+      if (zi[j] > zi[am])
+        am = j;
+    double mx = zi[am], se = 0;
+    for (size_t j = 0; j < K; j++)
+      se += exp((double)zi[j] - mx);
+    double lse = mx + log(se);
+    sum += lse - (double)zi[y];
+    if (correct && am == (size_t)y)
+      (*correct)++;
+    if (grad)
+      for (size_t j = 0; j < K; j++)
+        dz[i * K + j] = (REAL)(scale * (exp((double)zi[j] - lse) - (j == (size_t)y)));
+  }
+  return sum;
+}
+
+/* Accumulates the chunk's gradient into grad from dact[last]. */
+static void NAME(backward)(net_ctx *c, size_t m)
+{
+  net_buffers *B = &c->BUF;
+  const REAL *P = B->p;
+  REAL *G = B->grad;
+  for (int l = c->nlayers - 1; l >= 0; l--) {
+    const net_layer *L = &c->layer[l];
+    REAL *in = B->act[l], *dout = B->dact[l + 1], *din = B->dact[l];
+    size_t rows, width;
+    switch (L->kind) {
+    case NET_CONV:
+    case NET_DENSE: {
+      const REAL *A = L->kind == NET_CONV ? B->col[l] : in;
+      NAME(linear_shape)(L, m, &rows, &width);
+      GEMM(CblasTrans, CblasNoTrans, width, L->fan_in, rows, 1, dout, width, A, L->fan_in, 1, G + L->woff,
+           L->fan_in);
+      NAME(bias_grad)(rows, width, dout, G + L->boff);
+      if (l == 0)
+        break;
+      REAL *dA = L->kind == NET_CONV ? B->dcol : din;
+      GEMM(CblasNoTrans, CblasNoTrans, rows, L->fan_in, width, 1, dout, width, P + L->woff, L->fan_in, 0, dA,
+           L->fan_in);
+      if (L->kind == NET_CONV)
+        NAME(col2im)(L, m, dA, din);
+      break;
+    }
+    case NET_RELU:
+      for (size_t i = 0; i < m * L->in; i++)
+        din[i] = in[i] > 0 ? dout[i] : 0;
+      break;
+    case NET_POOL:
+      NAME(pool_scatter)(L, m, dout, B->argmax[l], din);
+      break;
+    }
+  }
+}
+
+static void NAME(to_real)(size_t n, const double *x, REAL *y)
+{
+  for (size_t i = 0; i < n; i++)
+    y[i] = (REAL)x[i];
+}
+
+double NAME(net_value_grad)(net_ctx *c, const samlab_dataset *d, const size_t *idx, size_t n, const double *w,
+                            double *g)
+{
+  if (NAME(buffers_ready)(c) != 0 || n == 0)
+    return NAN;
+  net_buffers *B = &c->BUF;
+  NAME(to_real)(c->dim, w, B->p);
+  if (g)
+    memset(B->grad, 0, c->dim * sizeof(REAL));
+  double sum = 0;
+  for (size_t start = 0; start < n; start += c->chunk) {
+    size_t m = n - start < c->chunk ? n - start : c->chunk;
+    NAME(load_inputs)(c, d, idx, start, m);
+    NAME(forward)(c, m);
+    sum += NAME(softmax_xent)(c, d, idx, start, m, 1.0 / (double)n, g != NULL, NULL);
+    if (g)
+      NAME(backward)(c, m);
+  }
+  if (g) {
+    const REAL *G = B->grad;
+    for (size_t i = 0; i < c->dim; i++)
+      g[i] = (double)G[i];
+  }
+  return sum / (double)n;
+}
+
+int NAME(net_evaluate)(net_ctx *c, const samlab_dataset *d, const size_t *idx, size_t n, const double *w,
+                       double *loss_sum, size_t *correct)
+{
+  if (NAME(buffers_ready)(c) != 0)
+    return -1;
+  NAME(to_real)(c->dim, w, c->BUF.p);
+  *loss_sum = 0;
+  *correct = 0;
+  for (size_t start = 0; start < n; start += c->chunk) {
+    size_t m = n - start < c->chunk ? n - start : c->chunk;
+    NAME(load_inputs)(c, d, idx, start, m);
+    NAME(forward)(c, m);
+    *loss_sum += NAME(softmax_xent)(c, d, idx, start, m, 0, 0, correct);
+  }
+  return 0;
+}
+
+/* R-operator forward: ract[l+1] = d act[l+1] / dw . v, given ract[0] = 0. */
+static void NAME(r_forward)(net_ctx *c, size_t m)
+{
+  net_buffers *B = &c->BUF;
+  const REAL *P = B->p, *V = B->v;
+  for (int l = 0; l < c->nlayers; l++) {
+    const net_layer *L = &c->layer[l];
+    REAL *in = B->act[l], *rin = B->ract[l], *rout = B->ract[l + 1];
+    size_t rows, width;
+    switch (L->kind) {
+    case NET_CONV:
+    case NET_DENSE: {
+      const REAL *A = L->kind == NET_CONV ? B->col[l] : in;
+      NAME(linear_shape)(L, m, &rows, &width);
+      /* R(A W^T + b) = RA W^T + A V^T + vb; RA = 0 at the input layer. */
+      GEMM(CblasNoTrans, CblasTrans, rows, width, L->fan_in, 1, A, L->fan_in, V + L->woff, L->fan_in, 0, rout,
+           width);
+      NAME(add_bias)(rows, width, V + L->boff, rout);
+      if (l > 0) {
+        const REAL *RA = rin;
+        if (L->kind == NET_CONV) {
+          NAME(im2col)(L, m, rin, B->rcol[l]);
+          RA = B->rcol[l];
+        }
+        GEMM(CblasNoTrans, CblasTrans, rows, width, L->fan_in, 1, RA, L->fan_in, P + L->woff, L->fan_in, 1, rout,
+             width);
+      }
+      break;
+    }
+    case NET_RELU:
+      for (size_t i = 0; i < m * L->in; i++)
+        rout[i] = in[i] > 0 ? rin[i] : 0;
+      break;
+    case NET_POOL: {
+      const int32_t *arg = B->argmax[l];
+      for (size_t b = 0; b < m; b++)
+        for (size_t o = 0; o < L->out; o++)
+          rout[b * L->out + o] = rin[b * L->in + (size_t)arg[b * L->out + o]];
+      break;
+    }
+    }
+  }
+}
+
+/* R of the softmax cross-entropy gradient: rdz = scale p (Rz - p . Rz). */
+static void NAME(r_softmax)(net_ctx *c, size_t m, double scale)
+{
+  net_buffers *B = &c->BUF;
+  const REAL *z = B->act[c->nlayers], *rz = B->ract[c->nlayers];
+  REAL *rdz = B->rdact[c->nlayers];
+  size_t K = c->nclasses;
+  for (size_t i = 0; i < m; i++) {
+    double mx = z[i * K], se = 0, p[64], prz = 0;
+    for (size_t j = 1; j < K; j++)
+      if (z[i * K + j] > mx)
+        mx = z[i * K + j];
+    for (size_t j = 0; j < K; j++)
+      se += p[j] = exp((double)z[i * K + j] - mx);
+    for (size_t j = 0; j < K; j++) {
+      p[j] /= se;
+      prz += p[j] * rz[i * K + j];
+    }
+    for (size_t j = 0; j < K; j++)
+      rdz[i * K + j] = (REAL)(scale * p[j] * (rz[i * K + j] - prz));
+  }
+}
+
+/* R-operator backward: accumulates Hv into grad from dact and rdact of the last layer. */
+static void NAME(r_backward)(net_ctx *c, size_t m)
+{
+  net_buffers *B = &c->BUF;
+  const REAL *P = B->p, *V = B->v;
+  REAL *HV = B->grad;
+  for (int l = c->nlayers - 1; l >= 0; l--) {
+    const net_layer *L = &c->layer[l];
+    REAL *in = B->act[l], *dout = B->dact[l + 1], *din = B->dact[l];
+    REAL *rdout = B->rdact[l + 1], *rdin = B->rdact[l];
+    size_t rows, width;
+    switch (L->kind) {
+    case NET_CONV:
+    case NET_DENSE: {
+      int conv = L->kind == NET_CONV;
+      const REAL *A = conv ? B->col[l] : in, *RA = conv ? B->rcol[l] : B->ract[l];
+      NAME(linear_shape)(L, m, &rows, &width);
+      /* R(dW) = RdO^T A + dO^T RA;  R(db) = colsum RdO. */
+      GEMM(CblasTrans, CblasNoTrans, width, L->fan_in, rows, 1, rdout, width, A, L->fan_in, 1, HV + L->woff,
+           L->fan_in);
+      if (l > 0)
+        GEMM(CblasTrans, CblasNoTrans, width, L->fan_in, rows, 1, dout, width, RA, L->fan_in, 1, HV + L->woff,
+             L->fan_in);
+      NAME(bias_grad)(rows, width, rdout, HV + L->boff);
+      if (l == 0)
+        break;
+      /* dA = dO W;  R(dA) = RdO W + dO V. */
+      REAL *dA = B->dcol;
+      GEMM(CblasNoTrans, CblasNoTrans, rows, L->fan_in, width, 1, dout, width, P + L->woff, L->fan_in, 0,
+           conv ? dA : din, L->fan_in);
+      if (conv)
+        NAME(col2im)(L, m, dA, din);
+      GEMM(CblasNoTrans, CblasNoTrans, rows, L->fan_in, width, 1, rdout, width, P + L->woff, L->fan_in, 0,
+           conv ? dA : rdin, L->fan_in);
+      GEMM(CblasNoTrans, CblasNoTrans, rows, L->fan_in, width, 1, dout, width, V + L->woff, L->fan_in, 1,
+           conv ? dA : rdin, L->fan_in);
+      if (conv)
+        NAME(col2im)(L, m, dA, rdin);
+      break;
+    }
+    case NET_RELU:
+      for (size_t i = 0; i < m * L->in; i++) {
+        din[i] = in[i] > 0 ? dout[i] : 0;
+        rdin[i] = in[i] > 0 ? rdout[i] : 0;
+      }
+      break;
+    case NET_POOL:
+      NAME(pool_scatter)(L, m, dout, B->argmax[l], din);
+      NAME(pool_scatter)(L, m, rdout, B->argmax[l], rdin);
+      break;
+    }
+  }
+}
+
+int NAME(net_hvp)(net_ctx *c, const samlab_dataset *d, const size_t *idx, size_t n, const double *w,
+                  const double *v, double *hv)
+{
+  if (NAME(buffers_ready)(c) != 0 || NAME(r_buffers_ready)(c) != 0 || n == 0)
+    return -1;
+  net_buffers *B = &c->BUF;
+  NAME(to_real)(c->dim, w, B->p);
+  NAME(to_real)(c->dim, v, B->v);
+  memset(B->grad, 0, c->dim * sizeof(REAL));
+  for (size_t start = 0; start < n; start += c->chunk) {
+    size_t m = n - start < c->chunk ? n - start : c->chunk;
+    NAME(load_inputs)(c, d, idx, start, m);
+    NAME(forward)(c, m);
+    NAME(r_forward)(c, m);
+    NAME(softmax_xent)(c, d, idx, start, m, 1.0 / (double)n, 1, NULL);
+    NAME(r_softmax)(c, m, 1.0 / (double)n);
+    NAME(r_backward)(c, m);
+  }
+  const REAL *HV = B->grad;
+  for (size_t i = 0; i < c->dim; i++)
+    hv[i] = (double)HV[i];
+  return 0;
+}
