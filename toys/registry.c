@@ -6,7 +6,7 @@
 #include <string.h>
 #include "toy_impl.h"
 
-#define TOYS(X) X(quartic) X(wsam_kl) X(quadratic) X(rosenbrock) X(infosam_amd) X(asym_valley)
+#define TOYS(X) X(quartic) X(wsam_kl) X(quadratic) X(rosenbrock) X(infosam_amd) X(asym_valley) X(lsq) X(logreg)
 #define DECLARE(name) extern const samlab_toy_type samlab_toy_##name;
 TOYS(DECLARE)
 #define ENTRY(name) &samlab_toy_##name,

@@ -1,0 +1,75 @@
+/* Regularised logistic regression on synthetic data: f(w, (x, y)) = log(1 + exp(-y x.w)) + lambda/2 ||w||^2,
+ * x uniform on the sphere of radius r, y = sign(x.w_nat) flipped with probability flip.  Per example
+ * mu = lambda and L = r^2/4 + lambda; the gradient of the log term is at most r. */
+#include <math.h>
+#include <string.h>
+#include "convex_data.h"
+#include "toy_impl.h"
+
+static double log1pexp(double z) /* log(1 + e^z) without overflow */
+{
+  return z > 0 ? z + log1p(exp(-z)) : log1p(exp(z));
+}
+
+static double logreg_vg(void *ctx, const double *w, double *g)
+{
+  convex_data *c = ctx;
+  size_t d = c->d, m = c->nbatch ? c->nbatch : c->n;
+  double f = 0;
+  if (g)
+    memset(g, 0, d * sizeof *g);
+  for (size_t k = 0; k < m; k++) {
+    size_t i = c->nbatch ? c->batch[k] : k;
+    const double *x = c->x + i * d;
+    double z = -c->y[i] * samlab_dot(d, x, w);
+    f += log1pexp(z);
+    if (g) /* d/dw log(1 + e^z) = sigmoid(z) (-y x) */
+      samlab_axpy(d, -c->y[i] / (1.0 + exp(-z)) / (double)m, x, g);
+  }
+  if (g)
+    samlab_axpy(d, c->lambda, w, g);
+  return f / (double)m + 0.5 * c->lambda * samlab_dot(d, w, w);
+}
+
+static void logreg_hessian(void *ctx, const double *w, double *H)
+{
+  convex_data *c = ctx;
+  size_t d = c->d, m = c->nbatch ? c->nbatch : c->n;
+  memset(H, 0, d * d * sizeof *H);
+  for (size_t k = 0; k < m; k++) {
+    const double *x = c->x + (c->nbatch ? c->batch[k] : k) * d;
+    double s = 1.0 / (1.0 + exp(-samlab_dot(d, x, w))), h = s * (1 - s) / (double)m;
+    for (size_t a = 0; a < d; a++)
+      for (size_t b = 0; b < d; b++)
+        H[a * d + b] += h * x[a] * x[b];
+  }
+  for (size_t a = 0; a < d; a++)
+    H[a * d + a] += c->lambda;
+}
+
+static samlab_problem *logreg_create(const char *opts, char *err, size_t errlen)
+{
+  convex_data *c = malloc(sizeof *c);
+  if (!c) {
+    snprintf(err, errlen, "out of memory for logreg");
+    return NULL;
+  }
+  if (convex_data_init(c, "logreg", opts, 1, err, errlen) != 0) {
+    free(c);
+    return NULL;
+  }
+  samlab_problem *p = samlab_toy_problem("logreg", c->d, c, logreg_vg, logreg_hessian, convex_data_free);
+  if (!p) {
+    convex_data_free(c);
+    snprintf(err, errlen, "out of memory for logreg");
+    return NULL;
+  }
+  p->set_batch = convex_data_set_batch;
+  p->nexamples = c->n;
+  return p;
+}
+
+const samlab_toy_type samlab_toy_logreg = {
+    "logreg", "mean log(1 + exp(-y x.w)) + lambda/2 ||w||^2 on seeded synthetic data (n, d, lambda, r, flip, seed, "
+              "replace)",
+    10, logreg_create};
