@@ -15,3 +15,9 @@ tests_test_toys_SOURCES = tests/test_toys.c tests/testutil.h
 tests_test_toys_CFLAGS = $(TEST_CFLAGS)
 tests_test_toys_LDADD = $(TEST_LIBS)
 TESTS += tests/test_toys
+# the samlab program from outside (owner: toys); runs ./samlab from the build directory
+check_PROGRAMS += tests/test_cli
+tests_test_cli_SOURCES = tests/test_cli.c tests/testutil.h
+tests_test_cli_CFLAGS = $(TEST_CFLAGS)
+tests_test_cli_LDADD = $(TEST_LIBS)
+TESTS += tests/test_cli

@@ -1,0 +1,293 @@
+/* The samlab program from outside: bad input to `samlab toy` exits 2 with one line on stderr naming the value
+ * and leaves no file; a good run writes the issue's HDF5 layout; a diverging run keeps its rows.
+ * The binary is ./samlab (tests run from the build directory) or $SAMLAB. */
+#include <dirent.h>
+#include <hdf5_hl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "testutil.h"
+
+static char dir[256];          /* a fresh empty directory per test */
+static char errpath[300];      /* stderr of the last run (outside dir) */
+static char errtext[4096];
+
+static const char *samlab_bin(void)
+{
+  const char *s = getenv("SAMLAB");
+  return s && *s ? s : "./samlab";
+}
+
+static void setup(void)
+{
+  snprintf(dir, sizeof dir, "/tmp/samlab-test-cli-XXXXXX");
+  ck_assert(mkdtemp(dir) != NULL);
+  snprintf(errpath, sizeof errpath, "%s.stderr", dir);
+}
+
+static void teardown(void)
+{
+  char cmd[600];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s' '%s'", dir, errpath);
+  ck_assert(system(cmd) == 0);
+}
+
+/* Runs samlab with args (a shell fragment; OUT is replaced by dir); returns the exit status. */
+static int run(const char *args)
+{
+  char expanded[2048] = "", cmd[4096];
+  const char *a = args, *hit;
+  while ((hit = strstr(a, "OUT"))) {
+    strncat(expanded, a, (size_t)(hit - a));
+    strcat(expanded, dir);
+    a = hit + 3;
+  }
+  strcat(expanded, a);
+  snprintf(cmd, sizeof cmd, "%s %s >/dev/null 2>'%s'", samlab_bin(), expanded, errpath);
+  int st = system(cmd);
+  FILE *f = fopen(errpath, "r");
+  size_t n = f ? fread(errtext, 1, sizeof errtext - 1, f) : 0;
+  errtext[n] = 0;
+  if (f)
+    fclose(f);
+  ck_assert_msg(WIFEXITED(st), "'%s' did not exit normally", cmd);
+  return WEXITSTATUS(st);
+}
+
+static int dir_entries(void)
+{
+  DIR *d = opendir(dir);
+  ck_assert(d != NULL);
+  int n = 0;
+  struct dirent *e;
+  while ((e = readdir(d)))
+    n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+  closedir(d);
+  return n;
+}
+
+/* exit 2, exactly one line on stderr that contains want, nothing left in dir */
+static void bad(const char *args, const char *want)
+{
+  int st = run(args);
+  ck_assert_msg(st == 2, "'%s': exit %d, expected 2 (stderr: %s)", args, st, errtext);
+  size_t len = strlen(errtext);
+  ck_assert_msg(len > 0 && errtext[len - 1] == '\n' && strchr(errtext, '\n') == errtext + len - 1,
+                "'%s': stderr is not one line: '%s'", args, errtext);
+  ck_assert_msg(strstr(errtext, want) != NULL, "'%s': stderr '%s' does not name '%s'", args, errtext, want);
+  ck_assert_msg(dir_entries() == 0, "'%s' left a file behind", args);
+}
+
+#define TOY "toy --function quartic --steps 5 --out OUT/run.h5 "
+
+START_TEST(test_bad_names)
+{
+  bad(TOY "--rule nonesuch", "nonesuch");
+  bad(TOY "--function nonesuch", "nonesuch");
+  bad(TOY "--base nonesuch", "nonesuch");
+  bad(TOY "--bogus 3", "--bogus");
+  bad(TOY "--diag 1,2", "diag=1,2");
+  bad("toy --function quadratic --matrix OUT/missing.txt --out OUT/run.h5", "missing.txt");
+  bad("toy --function asym-valley --noise 0.5 --out OUT/run.h5", "'0.5'");
+  bad("toy --function quadratic --toy-options stiff=2 --out OUT/run.h5", "stiff");
+}
+END_TEST
+
+START_TEST(test_bad_numbers)
+{
+  bad(TOY "--lr abc", "abc");
+  bad(TOY "--steps 1x", "1x");
+  bad(TOY "--steps 0", "0");
+  bad(TOY "--rho -1", "-1");
+  bad(TOY "--rho nan", "nan");
+  bad(TOY "--lr 0", "lr");
+  bad(TOY "--lr -0.5", "-0.5");
+  bad(TOY "--gamma 1", "gamma");
+  bad(TOY "--gamma -0.1", "-0.1");
+  bad(TOY "--k 0", "k");
+  bad(TOY "--init 1,2,3", "1,2,3");
+  bad(TOY "--init 1", "'1'");
+  bad(TOY "--init 1,x", "1,x");
+  bad(TOY "--lr", "--lr");
+}
+END_TEST
+
+START_TEST(test_unwritable_out)
+{
+  bad("toy --function quartic --steps 5 --out OUT/no/such/dir/run.h5", "no/such/dir/run.h5");
+  bad("plot OUT/nonesuch.h5 -o OUT/x.png", "nonesuch.h5");
+}
+END_TEST
+
+static hid_t open_h5(const char *name)
+{
+  char path[400];
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+  ck_assert_msg(f >= 0, "cannot open %s", path);
+  return f;
+}
+
+static void dims_of(hid_t f, const char *name, int rank, hsize_t d0, hsize_t d1, H5T_class_t cls, size_t size)
+{
+  int r;
+  hsize_t d[4];
+  H5T_class_t c;
+  size_t s;
+  ck_assert_msg(H5LTget_dataset_ndims(f, name, &r) >= 0 && r == rank, "%s: rank", name);
+  ck_assert(H5LTget_dataset_info(f, name, d, &c, &s) >= 0);
+  ck_assert_msg(d[0] == d0 && (rank == 1 || d[1] == d1), "%s: dims %llu", name, (unsigned long long)d[0]);
+  ck_assert_msg(c == cls && s == size, "%s: type class %d size %zu", name, (int)c, s);
+}
+
+static double attr_f64(hid_t f, const char *name)
+{
+  double v = NAN;
+  ck_assert_msg(samlab_in_attr_f64(f, "/", name, &v) == 0, "attribute %s missing", name);
+  return v;
+}
+
+static void attr_is(hid_t f, const char *name, const char *want)
+{
+  char buf[1024];
+  ck_assert_msg(samlab_in_attr_str(f, "/", name, buf, sizeof buf) == 0, "attribute %s missing", name);
+  ck_assert_msg(strstr(buf, want) != NULL, "attribute %s = '%s', expected '%s'", name, buf, want);
+}
+
+START_TEST(test_good_run_layout)
+{
+  ck_assert_int_eq(run("toy --function quartic --rule sam --base sgd --lr 0.05 --rho 0.05 --steps 20 "
+                       "--init -1.5,0.5 --seed 3 --out OUT/run.h5"),
+                   0);
+  hid_t f = open_h5("run.h5");
+  dims_of(f, "/trajectory", 2, 21, 2, H5T_FLOAT, 8);
+  dims_of(f, "/loss", 1, 21, 0, H5T_FLOAT, 8);
+  dims_of(f, "/sam_used", 1, 20, 0, H5T_INTEGER, 1);
+  dims_of(f, "/grad_norm", 1, 20, 0, H5T_FLOAT, 8);
+  attr_is(f, "rule", "sam");
+  attr_is(f, "base", "sgd");
+  attr_is(f, "kind", "toy");
+  attr_is(f, "function", "quartic");
+  attr_is(f, "samlab_version", SAMLAB_VERSION);
+  attr_is(f, "command_line", "--init -1.5,0.5 --seed 3");
+  ck_assert_close(attr_f64(f, "rho"), 0.05, 0);
+  ck_assert_close(attr_f64(f, "lr"), 0.05, 0);
+  ck_assert_close(attr_f64(f, "diverged"), 0, 0);
+
+  /* the first SAM step by hand: g = (x^3 - y, y - x); eps = rho g/|g|; w1 = w0 - lr grad(w0 + eps) */
+  double *traj;
+  int rank;
+  hsize_t d[4];
+  ck_assert_int_eq(samlab_in_f64(f, "/trajectory", &rank, d, &traj), 0);
+  double x = -1.5, y = 0.5, gx = x * x * x - y, gy = y - x, n = sqrt(gx * gx + gy * gy) + 1e-12;
+  double ex = x + 0.05 * gx / n, ey = y + 0.05 * gy / n;
+  ck_assert_close(traj[2], x - 0.05 * (ex * ex * ex - ey), 1e-14);
+  ck_assert_close(traj[3], y - 0.05 * (ey - ex), 1e-14);
+  double *loss;
+  ck_assert_int_eq(samlab_in_f64(f, "/loss", &rank, d, &loss), 0);
+  ck_assert_close(loss[0], pow(x, 4) / 4 - x * y + y * y / 2, 1e-14);
+  uint8_t used[20];
+  ck_assert(H5LTread_dataset(f, "/sam_used", H5T_NATIVE_UINT8, used) >= 0);
+  for (int i = 0; i < 20; i++)
+    ck_assert_int_eq(used[i], 1);
+  free(traj);
+  free(loss);
+  H5Fclose(f);
+  ck_assert_int_eq(dir_entries(), 1); /* no temporary left beside it */
+}
+END_TEST
+
+START_TEST(test_diverging_run)
+{
+  /* SGD at lr 0.01 on rosenbrock from (-1.2, 1) overflows within a few steps */
+  ck_assert_int_eq(run("toy --function rosenbrock --rule sgd --lr 0.01 --steps 100 --init -1.2,1 --out OUT/d.h5"), 0);
+  hid_t f = open_h5("d.h5");
+  ck_assert_close(attr_f64(f, "diverged"), 1, 0);
+  double *traj;
+  int rank;
+  hsize_t d[4], dl[4];
+  ck_assert_int_eq(samlab_in_f64(f, "/trajectory", &rank, d, &traj), 0);
+  ck_assert(d[0] > 2 && d[0] < 101);
+  double *loss;
+  ck_assert_int_eq(samlab_in_f64(f, "/loss", &rank, dl, &loss), 0);
+  ck_assert(dl[0] == d[0] && isfinite(traj[2]) && isfinite(loss[1]));
+  /* it stopped at the first non-finite iterate or loss */
+  ck_assert(!samlab_all_finite(2, traj + 2 * (d[0] - 1)) || !isfinite(loss[d[0] - 1]));
+  for (hsize_t t = 0; t + 2 < d[0]; t++) /* the step that met a non-finite loss is kept */
+    ck_assert(samlab_all_finite(2, traj + 2 * t) && isfinite(loss[t]));
+  free(loss);
+  int r;
+  H5T_class_t c;
+  size_t s;
+  ck_assert(H5LTget_dataset_info(f, "/sam_used", dl, &c, &s) >= 0 && dl[0] == d[0] - 1);
+  ck_assert(H5LTget_dataset_ndims(f, "/grad_norm", &r) >= 0);
+  free(traj);
+  H5Fclose(f);
+}
+END_TEST
+
+/* Same --seed, same file contents; another seed, another noisy trajectory. */
+START_TEST(test_deterministic_seed)
+{
+  const char *fmt = "toy --function asym-valley --noise 0.1,2 --rule sam --rho 0.5 --lr 0.1 --steps 30 "
+                    "--init -3,0 --seed %d --out OUT/%s.h5";
+  char args[512];
+  double *t[3];
+  const char *names[3] = {"a", "b", "c"};
+  int seeds[3] = {5, 5, 6};
+  hsize_t d[4];
+  int rank;
+  for (int i = 0; i < 3; i++) {
+    snprintf(args, sizeof args, fmt, seeds[i], names[i]);
+    ck_assert_int_eq(run(args), 0);
+    char file[8];
+    snprintf(file, sizeof file, "%s.h5", names[i]);
+    hid_t f = open_h5(file);
+    ck_assert_int_eq(samlab_in_f64(f, "/trajectory", &rank, d, &t[i]), 0);
+    attr_is(f, "toy_options", "noise=0.1,2;seed=");
+    H5Fclose(f);
+  }
+  ck_assert(memcmp(t[0], t[1], 31 * 2 * sizeof(double)) == 0);
+  ck_assert(memcmp(t[0], t[2], 31 * 2 * sizeof(double)) != 0);
+  for (int i = 0; i < 3; i++)
+    free(t[i]);
+}
+END_TEST
+
+START_TEST(test_help_and_plot)
+{
+  ck_assert_int_eq(run("toy --help"), 0);
+  ck_assert_int_eq(run("toy --function wsam-kl --rule sam --base sgdm --lr 5 --rho 2 --steps 30 --init -6,10 "
+                       "--out OUT/w.h5"),
+                   0);
+  ck_assert_int_eq(run("plot OUT/w.h5 -o OUT/w.png"), 0);
+  char path[400];
+  snprintf(path, sizeof path, "%s/w.png", dir);
+  FILE *png = fopen(path, "rb");
+  ck_assert(png != NULL);
+  unsigned char magic[8];
+  ck_assert(fread(magic, 1, 8, png) == 8 && memcmp(magic, "\x89PNG\r\n\x1a\n", 8) == 0);
+  fclose(png);
+  snprintf(path, sizeof path, "%s/w.svg", dir);
+  ck_assert(access(path, R_OK) == 0);
+}
+END_TEST
+
+int main(void)
+{
+  samlab_h5_quiet();
+  Suite *s = suite_create("cli");
+  TCase *tc = tcase_create("cli");
+  tcase_add_checked_fixture(tc, setup, teardown);
+  tcase_set_timeout(tc, 60);
+  tcase_add_test(tc, test_bad_names);
+  tcase_add_test(tc, test_bad_numbers);
+  tcase_add_test(tc, test_unwritable_out);
+  tcase_add_test(tc, test_good_run_layout);
+  tcase_add_test(tc, test_diverging_run);
+  tcase_add_test(tc, test_deterministic_seed);
+  tcase_add_test(tc, test_help_and_plot);
+  suite_add_tcase(s, tc);
+  return run_suite(s);
+}
