@@ -2,7 +2,8 @@
 #include <string.h>
 #include "samlab.h"
 
-#define RULES(X) X(sgd) X(sam) X(stablesam)
+#define RULES(X) X(sgd) X(sam) X(stablesam) X(asam) X(gsam) X(looksam) X(periodic_sam) X(random_sam) X(ae_sam) \
+  X(ae_looksam) X(fsam) X(infosam) X(vasso) X(fishersam) X(linf_sam) X(l1_sam) X(nsupport_sam) X(wsam) X(coupled_wsam)
 
 #define DECLARE(name) extern const samlab_rule_type samlab_rule_##name;
 RULES(DECLARE)
