@@ -159,7 +159,7 @@ static int build_script(FILE *s, const plot_request *req, toy_run *runs, int n, 
     show_lr |= !(runs[i].lr == runs[0].lr);
   }
   const int wsam = strcmp(runs[0].function, "wsam-kl") == 0;
-  fprintf(s, "set encoding utf8\nset key outside right top box opaque\nset border lw 1\n");
+  fprintf(s, "set encoding utf8\nset key below horizontal maxrows 3 box opaque\nset border lw 1\n");
   fprintf(s, "set xrange [%.12g:%.12g]\n", box.x0, box.x1);
   fprintf(s, "set xlabel '%s'\n", wsam ? "μ" : "w1");
   double zlo = 0, zhi = 1;
