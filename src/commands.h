@@ -4,7 +4,11 @@
 #define SAMLAB_COMMANDS(X)                                                                                         \
   X(rules, "list the rules and base optimizers with their formulas and defaults")                                \
   X(toy, "run one rule on a toy landscape and write the trajectory (HDF5)")                                      \
-  X(plot, "draw any samlab HDF5 file with gnuplot (PNG and SVG)")
+  X(train, "train fcn or LeNet-5 on Fashion-MNIST with any rule; traces, checkpoints, --resume (HDF5)")       \
+  X(bounds, "put the papers' theorems to a numerical test: measured vs bound, with verdicts")              \
+  X(plot, "draw any samlab HDF5 file with gnuplot (PNG and SVG)")                                              \
+  X(sweep, "success rates over rules x rho x lr x starting points on a toy (StableSAM Figure 4)") \
+  X(merge, "join the shards of a sweep (samlab sweep --shard I/N) into one file")
 
 #define DECLARE_CMD(name, summary) int cmd_##name(int argc, char **argv);
 SAMLAB_COMMANDS(DECLARE_CMD)

@@ -1,0 +1,451 @@
+/* samlab train: any rule over any base optimizer on fcn or LeNet-5 over Fashion-MNIST (or any IDX pair),
+ * with per-step and per-epoch traces, weight snapshots and a checkpoint that resumes bit for bit. */
+#include <math.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <hdf5_hl.h>
+#include "cli.h"
+#include "commands.h"
+#include "train_trace.h"
+
+#define CMD "train"
+#define MAX_ARGS 256
+
+typedef struct train_args {
+  const char *data, *data_dir, *model, *hidden, *rule, *base, *schedule, *out, *resume;
+  const char *train_images, *train_labels, *test_images, *test_labels;
+  long batch, epochs, seed, threads, train_size, weights_every;
+  double label_noise;
+  int trace_geometry, check_grad;
+  samlab_hparams hp;
+} train_args;
+
+static volatile sig_atomic_t interrupted;
+
+static void on_sigint(int sig)
+{
+  interrupted = 1;
+  signal(sig, SIG_DFL); /* a second Ctrl-C ends at once; the file at --out is still the last checkpoint */
+}
+
+static void parse(train_args *a, int argc, char **argv)
+{
+  const cli_opt opts[] = {
+      {"data", 0, CLI_STR, &a->data, "NAME", "data set: fashion-mnist (default) or mnist"},
+      {"data-dir", 0, CLI_STR, &a->data_dir, "DIR", "directory of the IDX files (default $SAMLAB_DATA, else "
+                                                    "/usr/share/datasets/NAME)"},
+      {"train-images", 0, CLI_STR, &a->train_images, "FILE", "IDX training images (with the three below, "
+                                                             "instead of --data)"},
+      {"train-labels", 0, CLI_STR, &a->train_labels, "FILE", "IDX training labels"},
+      {"test-images", 0, CLI_STR, &a->test_images, "FILE", "IDX test images"},
+      {"test-labels", 0, CLI_STR, &a->test_labels, "FILE", "IDX test labels"},
+      {"model", 'm', CLI_STR, &a->model, "NAME", "fcn (default) or lenet"},
+      {"hidden", 0, CLI_STR, &a->hidden, "N,N,...", "fcn hidden layer sizes (default 500,500)"},
+      {"rule", 0, CLI_STR, &a->rule, "NAME", "SAM variant (default sgd; see samlab rules)"},
+      {"base", 0, CLI_STR, &a->base, "NAME", "base optimizer: sgd, sgdm (default), adam, adamw"},
+      {"batch", 'b', CLI_LONG, &a->batch, "N", "examples per step (default 128)"},
+      {"epochs", 'e', CLI_LONG, &a->epochs, "N", "epochs (default 5); with --resume, the total to reach"},
+      {"schedule", 0, CLI_STR, &a->schedule, "NAME", "learning rate: constant (default), cosine, step "
+                                                     "(x0.1 at 50%, x0.01 at 75%)"},
+      {"seed", 0, CLI_LONG, &a->seed, "N", "seed of weights, batch order, subset, label noise, rule (default 1)"},
+      {"threads", 'j', CLI_LONG, &a->threads, "N", "OpenBLAS/OpenMP threads (default 1); results are bit-exact "
+                                                   "for a fixed thread count"},
+      {"train-size", 0, CLI_LONG, &a->train_size, "N", "train on a seeded subset of N examples (default all)"},
+      {"label-noise", 0, CLI_DOUBLE, &a->label_noise, "R", "replace a fraction R in [0, 1] of the training labels "
+                                                          "by a different class (seeded)"},
+      {"trace-geometry", 0, CLI_FLAG, &a->trace_geometry, "", "also record ||g||/||g_s|| and cos(g, g_s) per step"},
+      {"check-grad", 0, CLI_FLAG, &a->check_grad, "", "after each epoch compare the gradient with finite "
+                                                      "differences (double) on 8 coordinates"},
+      {"weights-every", 0, CLI_LONG, &a->weights_every, "K", "keep a weight snapshot every K epochs (default 1; "
+                                                             "0: initial and last only)"},
+      {"resume", 0, CLI_STR, &a->resume, "FILE", "continue the run in FILE (its options, then these on top)"},
+      {"out", 'o', CLI_STR, &a->out, "FILE", "HDF5 output (default train.h5; with --resume, FILE)"},
+      {NULL, 0, 0, NULL, NULL, NULL}};
+  const cli_spec spec = {
+      CMD, "samlab train --model fcn|lenet --rule NAME --base NAME [options] --out FILE",
+      "Trains a network on Fashion-MNIST (inputs scaled to [0, 1], softmax cross-entropy) with any rule of\n"
+      "the library.  Writes per-step loss, ||g||^2, sam_used and lr, per-epoch train/test loss and accuracy,\n"
+      "fraction of SAM steps and seconds, weight snapshots and a checkpoint (layout: docs/hdf5-train.md).\n"
+      "The file is rewritten after every epoch under a temporary name and renamed, so it is always complete;\n"
+      "Ctrl-C stops after the current step and saves a checkpoint that --resume continues bit for bit.\n"
+      "A run whose loss or weights become non-finite stops, is recorded with diverged = 1, exit status 3.\n"
+      "Example: samlab train --model fcn --rule sam --rho 0.05 --base sgdm --lr 0.05 --epochs 5 --out run.h5",
+      opts, &a->hp, 0};
+  cli_parse(&spec, argc, argv, NULL);
+}
+
+static void defaults(train_args *a)
+{
+  memset(a, 0, sizeof *a);
+  a->data = "fashion-mnist";
+  a->model = "fcn";
+  a->rule = "sgd";
+  a->base = "sgdm";
+  a->schedule = "constant";
+  a->batch = 128;
+  a->epochs = 5;
+  a->seed = 1;
+  a->threads = 1;
+  a->train_size = 0;
+  a->weights_every = 1;
+  samlab_hparams_unset(&a->hp);
+}
+
+/* The stored options of a run (dataset /args) as a malloc'ed argv; count in *n. */
+static char **read_args(hid_t file, int *n)
+{
+  hid_t ds = H5Dopen2(file, "/args", H5P_DEFAULT);
+  if (ds < 0)
+    return NULL;
+  hid_t space = H5Dget_space(ds);
+  hssize_t count = H5Sget_simple_extent_npoints(space);
+  char **out = NULL;
+  if (count >= 0 && count < MAX_ARGS) {
+    char **raw = calloc((size_t)count + 1, sizeof *raw);
+    hid_t type = H5Tcopy(H5T_C_S1);
+    H5Tset_size(type, H5T_VARIABLE);
+    H5Tset_cset(type, H5T_CSET_UTF8);
+    if (raw && H5Dread(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, raw) >= 0) {
+      out = calloc((size_t)count + 1, sizeof *out);
+      for (hssize_t i = 0; out && i < count; i++)
+        out[i] = strdup(raw[i] ? raw[i] : "");
+      H5Dvlen_reclaim(type, space, H5P_DEFAULT, raw);
+      *n = (int)count;
+    }
+    free(raw);
+    H5Tclose(type);
+  }
+  H5Sclose(space);
+  H5Dclose(ds);
+  return out;
+}
+
+/* The options to store for a later --resume: everything given except --resume and its value. */
+static int effective_args(int argc, char **argv, int skip_from, char **out)
+{
+  int n = 0;
+  for (int i = skip_from; i < argc && n < MAX_ARGS - 1; i++) {
+    if (strcmp(argv[i], "--resume") == 0) {
+      i++;
+      continue;
+    }
+    if (strncmp(argv[i], "--resume=", 9) == 0)
+      continue;
+    out[n++] = argv[i];
+  }
+  return n;
+}
+
+typedef struct run {
+  train_args a;
+  const samlab_rule_type *rt;
+  const samlab_base_type *bt;
+  samlab_schedule schedule;
+  samlab_dataset *train, *test;
+  size_t label_changed;
+  samlab_problem *net;
+  samlab_trainer *t;
+  train_trace tr;
+  char *stored[MAX_ARGS];
+  int nstored;
+  int diverged, stopped;
+  int argc;
+  char **argv;
+  progress bar;
+  double bar_start_examples, bar_start_time, last_test_acc;
+} run;
+
+static void load_data(run *r)
+{
+  char err[1024];
+  train_args *a = &r->a;
+  int custom = a->train_images || a->train_labels || a->test_images || a->test_labels;
+  if (custom) {
+    if (!a->train_images || !a->train_labels || !a->test_images || !a->test_labels)
+      cli_die(CMD, "--train-images, --train-labels, --test-images and --test-labels go together");
+    if (!(r->train = samlab_idx_load(a->train_images, a->train_labels, err, sizeof err)) ||
+        !(r->test = samlab_idx_load(a->test_images, a->test_labels, err, sizeof err)))
+      cli_die(CMD, "%s", err);
+    if (r->test->rows != r->train->rows || r->test->cols != r->train->cols)
+      cli_die(CMD, "test images are %zu x %zu but training images %zu x %zu", r->test->rows, r->test->cols,
+              r->train->rows, r->train->cols);
+  } else if (samlab_data_load(a->data, a->data_dir, &r->train, &r->test, err, sizeof err) != 0) {
+    cli_die(CMD, "%s", err);
+  }
+  if (a->train_size > 0) {
+    if ((size_t)a->train_size > r->train->n)
+      cli_die(CMD, "bad value %ld for --train-size: the training set has %zu examples", a->train_size,
+              r->train->n);
+    samlab_dataset *s = samlab_dataset_sample(r->train, (size_t)a->train_size, (unsigned long)a->seed + 2);
+    if (!s)
+      cli_die(CMD, "out of memory for the training subset");
+    samlab_dataset_free(r->train);
+    r->train = s;
+  }
+  if (a->label_noise > 0)
+    r->label_changed = samlab_dataset_label_noise(r->train, a->label_noise, (unsigned long)a->seed + 3);
+}
+
+static void check_options(run *r)
+{
+  train_args *a = &r->a;
+  r->rt = cli_rule(CMD, a->rule);
+  r->bt = cli_base(CMD, a->base);
+  if (samlab_schedule_parse(a->schedule, &r->schedule) != 0)
+    cli_die(CMD, "bad value '%s' for --schedule: expected constant, cosine or step", a->schedule);
+  if (a->batch < 1)
+    cli_die(CMD, "bad value %ld for --batch: must be >= 1", a->batch);
+  if (a->epochs < 1)
+    cli_die(CMD, "bad value %ld for --epochs: must be >= 1", a->epochs);
+  if (a->threads < 1 || a->threads > 256)
+    cli_die(CMD, "bad value %ld for --threads: must be in [1, 256]", a->threads);
+  if (a->train_size < 0)
+    cli_die(CMD, "bad value %ld for --train-size: must be >= 1 (or 0 for all)", a->train_size);
+  if (!(a->label_noise >= 0 && a->label_noise <= 1))
+    cli_die(CMD, "bad value %g for --label-noise: must be in [0, 1]", a->label_noise);
+  if (a->seed < 0)
+    cli_die(CMD, "bad value %ld for --seed: must be >= 0", a->seed);
+  if (a->weights_every < 0)
+    cli_die(CMD, "bad value %ld for --weights-every: must be >= 0", a->weights_every);
+  if (strcmp(a->model, "fcn") != 0 && strcmp(a->model, "lenet") != 0)
+    cli_die(CMD, "unknown model '%s' (fcn, lenet)", a->model);
+}
+
+static long planned_snapshots(const train_args *a)
+{
+  return 2 + (a->weights_every > 0 ? a->epochs / a->weights_every : 0);
+}
+
+static int snapshot_due(const train_args *a, long epoch)
+{
+  return a->weights_every > 0 && epoch % a->weights_every == 0;
+}
+
+static int write_file(run *r)
+{
+  char err[1024];
+  samlab_trainer *t = r->t;
+  samlab_out *o = samlab_out_create(r->a.out, err, sizeof err);
+  if (!o) {
+    fprintf(stderr, "samlab %s: %s\n", CMD, err);
+    return -1;
+  }
+  /* The current weights are always written as the last snapshot (in the buffer past r->tr's count). */
+  train_trace tr = r->tr;
+  if (t->pos == 0 && (tr.nweights == 0 || tr.weights_epoch[tr.nweights - 1] != t->epoch))
+    train_trace_weights(&tr, t->epoch, t->w);
+  int rc = train_trace_write(&tr, o);
+  rc |= samlab_out_strings(o, "/args", (size_t)r->nstored, (const char *const *)r->stored);
+  rc |= samlab_trainer_save(t, o->file, "/checkpoint");
+  hid_t f = o->file;
+  rc |= samlab_attr_provenance(f, "/", r->argc, r->argv, r->rt, r->bt, &t->rule->hp);
+  rc |= samlab_attr_str(f, "/", "kind", "train");
+  rc |= samlab_attr_str(f, "/", "model", samlab_net_describe(r->net));
+  rc |= samlab_attr_str(f, "/", "data", r->a.train_images ? r->a.train_images : r->a.data);
+  rc |= samlab_attr_i64(f, "/", "dim", (int64_t)t->dim);
+  rc |= samlab_attr_i64(f, "/", "train_size", (int64_t)r->train->n);
+  rc |= samlab_attr_i64(f, "/", "test_size", (int64_t)r->test->n);
+  rc |= samlab_attr_f64(f, "/", "label_noise", r->a.label_noise);
+  rc |= samlab_attr_i64(f, "/", "label_noise_changed", (int64_t)r->label_changed);
+  rc |= samlab_attr_str(f, "/", "label_noise_method",
+                        "symmetric: the first round(r n) examples of a seeded shuffle (mt19937, seed + 3) get a "
+                        "label drawn uniformly among the other 9 classes; applied once, before training");
+  rc |= samlab_attr_str(f, "/", "init", "PyTorch default: weights and biases U(-1/sqrt(fan_in), 1/sqrt(fan_in)), "
+                                        "mt19937 seeded with seed");
+  rc |= samlab_attr_i64(f, "/", "batch", r->a.batch);
+  rc |= samlab_attr_i64(f, "/", "epochs", r->a.epochs);
+  rc |= samlab_attr_i64(f, "/", "epochs_done", t->epoch);
+  rc |= samlab_attr_i64(f, "/", "steps_per_epoch", t->steps_per_epoch);
+  rc |= samlab_attr_str(f, "/", "schedule", samlab_schedule_name(r->schedule));
+  rc |= samlab_attr_f64(f, "/", "lr0", t->cfg.hp.lr);
+  rc |= samlab_attr_i64(f, "/", "threads", r->a.threads);
+  rc |= samlab_attr_i64(f, "/", "diverged", r->diverged);
+  rc |= samlab_attr_i64(f, "/", "interrupted", r->stopped);
+  if (rc) {
+    samlab_out_abort(o);
+    fprintf(stderr, "samlab %s: writing '%s' failed\n", CMD, r->a.out);
+    return -1;
+  }
+  if (samlab_out_commit(o) != 0) {
+    fprintf(stderr, "samlab %s: cannot write '%s'\n", CMD, r->a.out);
+    return -1;
+  }
+  return 0;
+}
+
+static int step_hook(void *user, const samlab_trainer *t, const samlab_step_info *info, double lr)
+{
+  run *r = user;
+  train_trace_step(&r->tr, info, lr);
+  if (r->bar.active) {
+    char extra[160], acc[32] = "-";
+    double ex = (double)(t->step * (long)t->cfg.batch) - r->bar_start_examples;
+    double el = progress_now() - r->bar_start_time;
+    if (!isnan(r->last_test_acc))
+      snprintf(acc, sizeof acc, "%.2f%%", 100 * r->last_test_acc);
+    snprintf(extra, sizeof extra, "epoch %ld/%ld loss %.4f test acc %s %.0f ex/s", t->epoch + 1, r->a.epochs,
+             t->acc_loss / (double)t->pos, acc, el > 0 ? ex / el : 0);
+    progress_update(&r->bar, (double)t->step, extra);
+  }
+  return interrupted;
+}
+
+/* Largest relative error of the gradient against central differences, in double, on the first batch. */
+static double grad_check(run *r)
+{
+  samlab_trainer *t = r->t;
+  size_t m = t->cfg.batch;
+  size_t *idx = malloc(m * sizeof *idx);
+  if (!idx)
+    return NAN;
+  for (size_t i = 0; i < m; i++)
+    idx[i] = i;
+  samlab_net_set_precision(r->net, 64);
+  r->net->set_batch(r->net->ctx, idx, m);
+  double worst = samlab_check_grad(r->net, t->w, 8, 1e-6, (unsigned long)(r->a.seed + t->epoch), NULL);
+  samlab_net_set_precision(r->net, 32);
+  free(idx);
+  if (!(worst <= 1e-4))
+    fprintf(stderr, "samlab %s: gradient check after epoch %ld: relative error %.3g exceeds 1e-4\n", CMD,
+            t->epoch, worst);
+  return worst;
+}
+
+int cmd_train(int argc, char **argv)
+{
+  static run R;
+  run *r = &R;
+  char err[1024];
+  r->argc = argc;
+  r->argv = argv;
+  r->last_test_acc = NAN;
+  defaults(&r->a);
+  parse(&r->a, argc, argv);
+  samlab_h5_quiet();
+
+  /* --resume: the stored options first, then this command line's on top. */
+  char **old = NULL;
+  int nold = 0;
+  hid_t resume = -1;
+  if (r->a.resume) {
+    const char *path = r->a.resume;
+    if (access(path, R_OK) != 0)
+      cli_die(CMD, "cannot read '%s' for --resume", path);
+    resume = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    char kind[32];
+    if (resume < 0 || samlab_in_attr_str(resume, "/", "kind", kind, sizeof kind) != 0 || strcmp(kind, "train") != 0)
+      cli_die(CMD, "'%s' is not a samlab train file", path);
+    if (!(old = read_args(resume, &nold)))
+      cli_die(CMD, "'%s' has no stored options (/args)", path);
+    char *all[2 * MAX_ARGS];
+    int n = 0;
+    all[n++] = argv[0];
+    for (int i = 0; i < nold; i++)
+      all[n++] = old[i];
+    int nnew = effective_args(argc, argv, 1, all + n);
+    n += nnew;
+    const char *out = r->a.out; /* --out of this command line, else the resumed file itself */
+    defaults(&r->a);
+    parse(&r->a, n, all);
+    r->a.resume = path;
+    r->a.out = out ? out : path;
+    r->nstored = effective_args(n, all, 1, r->stored);
+  } else {
+    r->nstored = effective_args(argc, argv, 1, r->stored);
+  }
+  if (!r->a.out)
+    r->a.out = "train.h5";
+  check_options(r);
+  samlab_set_threads((int)r->a.threads);
+  load_data(r);
+
+  if (!(r->net = samlab_net_create(r->a.model, r->a.hidden, r->train, err, sizeof err)))
+    cli_die(CMD, "%s", err);
+  samlab_train_config cfg = {.rule = r->rt, .base = r->bt, .hp = r->a.hp, .batch = (size_t)r->a.batch,
+                             .epochs = r->a.epochs, .schedule = r->schedule, .seed = (unsigned long)r->a.seed,
+                             .eval_train = 1};
+  if (!(r->t = samlab_trainer_alloc(r->net, r->train, r->test, &cfg, err, sizeof err)))
+    cli_die(CMD, "%s", err);
+  samlab_trainer *t = r->t;
+  if (train_trace_init(&r->tr, t->dim, r->a.trace_geometry, t->steps_per_epoch * r->a.epochs, r->a.epochs,
+                       planned_snapshots(&r->a)) != 0)
+    cli_die(CMD, "out of memory for the traces of %ld epochs", r->a.epochs);
+  if (resume >= 0) {
+    if (samlab_trainer_load(t, resume, "/checkpoint", err, sizeof err) != 0 ||
+        train_trace_read(&r->tr, resume, err, sizeof err) != 0)
+      cli_die(CMD, "cannot resume from '%s': %s", r->a.resume, err);
+    H5Fclose(resume);
+    if (t->epoch >= r->a.epochs) {
+      printf("%s: already %ld of %ld epochs, nothing to do\n", r->a.resume, t->epoch, r->a.epochs);
+      return 0;
+    }
+    /* The last snapshot, written as "the current weights", is dropped unless it is due. */
+    if (r->tr.nweights > 1 && r->tr.weights_epoch[r->tr.nweights - 1] == t->epoch &&
+        !snapshot_due(&r->a, t->epoch))
+      r->tr.nweights--;
+    if (t->epoch > 0)
+      r->last_test_acc = r->tr.epoch[t->epoch - 1].test_acc;
+  } else {
+    train_trace_weights(&r->tr, 0, t->w);
+  }
+
+  signal(SIGINT, on_sigint);
+  progress_start(&r->bar, "train", (double)(t->steps_per_epoch * r->a.epochs));
+  r->bar_start_examples = (double)(t->step * (long)t->cfg.batch);
+  r->bar_start_time = progress_now();
+  int status = 0;
+  while (t->epoch < r->a.epochs) {
+    samlab_epoch_stats s;
+    int rc = samlab_trainer_epoch(t, step_hook, r, &s);
+    if (rc == 1) {
+      r->diverged = 1;
+      status = 3;
+      break;
+    }
+    if (rc == 2) {
+      r->stopped = 1;
+      status = 130;
+      break;
+    }
+    double gc = r->a.check_grad ? grad_check(r) : NAN;
+    train_trace_epoch(&r->tr, &s, gc);
+    if (snapshot_due(&r->a, t->epoch))
+      train_trace_weights(&r->tr, t->epoch, t->w);
+    r->last_test_acc = s.test_acc;
+    if (write_file(r) != 0)
+      return 1;
+    if (!r->bar.active)
+      fprintf(stderr, "epoch %ld/%ld: train loss %.4f acc %.2f%%, test loss %.4f acc %.2f%%, SAM steps %.0f%%, "
+                      "%.2f s%s\n",
+              t->epoch, r->a.epochs, s.train_loss, 100 * s.train_acc, s.test_loss, 100 * s.test_acc,
+              100 * s.sam_fraction, s.seconds, isnan(gc) ? "" : "");
+    if (!isnan(gc) && !r->bar.active)
+      fprintf(stderr, "  gradient check: max relative error %.3g\n", gc);
+    if (interrupted) {
+      r->stopped = 1;
+      status = 130;
+      break;
+    }
+  }
+  progress_end(&r->bar);
+  if (status != 0 && write_file(r) != 0)
+    return 1;
+  const samlab_epoch_stats *last = r->tr.nepochs ? &r->tr.epoch[r->tr.nepochs - 1] : NULL;
+  printf("%s: %s, %s/%s, %ld epochs%s%s", r->a.out, samlab_net_describe(r->net), r->rt->name, r->bt->name, t->epoch,
+         r->diverged ? " (diverged: loss or weights not finite)" : "",
+         r->stopped ? " (interrupted; --resume continues)" : "");
+  if (last)
+    printf(", test accuracy %.2f%%", 100 * last->test_acc);
+  printf("\n");
+  train_trace_free(&r->tr);
+  samlab_trainer_free(r->t);
+  samlab_problem_free(r->net);
+  samlab_dataset_free(r->train);
+  samlab_dataset_free(r->test);
+  for (int i = 0; i < nold; i++)
+    free(old[i]);
+  free(old);
+  return status;
+}
