@@ -1,1 +1,6 @@
 # bench: files are listed here
+# sweep (issue 6): run by hand, bench/bench_sweep [starts]; beside it python3 bench/sweep_numpy.py
+noinst_PROGRAMS += bench/bench_sweep
+bench_bench_sweep_SOURCES = bench/bench_sweep.c
+bench_bench_sweep_LDADD = libsamlab.la $(SAMLAB_DEPLIBS)
+EXTRA_DIST += bench/sweep_numpy.py

@@ -130,21 +130,31 @@ static int run_generic(const samlab_sweep *s, const samlab_problem *p, const uni
     return -1;
   }
   samlab_rule_state_save(r, fresh);
+  /* A toy with gradient noise carries an RNG: a fresh problem per run keeps each run's noise independent of
+   * which thread ran what before it. */
+  int fresh_problem = s->toy_opts && strstr(s->toy_opts, "noise") != NULL, rc = 0;
   for (size_t i = 0; i < u->n; i++) {
     size_t start = (u->run0 + i) % s->nstarts;
+    samlab_problem *own = fresh_problem ? samlab_toy_create(s->function, s->toy_opts, err, sizeof err) : NULL;
+    if (fresh_problem && !own) {
+      rc = -1;
+      break;
+    }
+    const samlab_problem *q = own ? own : p;
     double *w = ends + i * dim;
     memcpy(w, s->starts + start * dim, dim * sizeof *w);
     samlab_rule_state_load(r, fresh);
     int diverged = 0;
     for (long t = 0; t < s->steps && !diverged; t++) {
-      samlab_rule_step(r, p, w, NULL);
+      samlab_rule_step(r, q, w, NULL);
       diverged = out_of_range(dim, w);
     }
-    outcome[i] = (uint8_t)samlab_sweep_outcome(p, w, diverged, s->tol);
+    outcome[i] = (uint8_t)samlab_sweep_outcome(q, w, diverged, s->tol);
+    samlab_problem_free(own);
   }
   free(fresh);
   samlab_rule_free(r);
-  return 0;
+  return rc;
 }
 
 static void run_fast(const samlab_sweep *s, const samlab_problem *p, const unit *u, const sweep_fast_cfg *c,

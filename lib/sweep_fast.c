@@ -1,8 +1,8 @@
 /* The fast sweep kernel: quartic f = x^4/4 - x y + y^2/2 under sgd, sam and stablesam over sgd or sgdm.
  * Runs sit in lanes (structure of arrays, W per block); every step is the same straight-line code for every
  * lane, so the compiler vectorises it; a diverged lane is frozen with a blend, not a branch.  A block stops
- * early only when all of its lanes have diverged (their outcome can no longer change); converged runs keep
- * stepping, so outcomes are those of the generic step.  The arithmetic follows lib/rule.c operation by
+ * early only when every lane has diverged or sits on an exact fixed point of the step (bitwise: the next
+ * state equals this one), so no outcome can change by stopping; otherwise all lanes step to the end.  The arithmetic follows lib/rule.c operation by
  * operation; the compiler may fuse multiply-adds, so end points can differ in the last bits.
  * Built with -O3 -fno-math-errno (lib/local.mk); on x86-64 GCC clones the kernel for AVX-512 and AVX2 and
  * picks one at run time, so the build runs on any x86-64 CPU. */
@@ -22,7 +22,7 @@
 
 static inline __attribute__((always_inline)) void
 quartic_block(double *restrict X, double *restrict Y, double *restrict VX, double *restrict VY,
-              double *restrict DEAD, const sweep_fast_cfg *c, const int ascent, const int stable, const int mom)
+              double *restrict DEAD, double *restrict STILL, const sweep_fast_cfg *c, const int ascent, const int stable, const int mom)
 {
   const double lr = c->lr, rho = c->rho, mu = c->mu, wd = c->wd, B = SAMLAB_SWEEP_BLOWUP;
   const int raw = c->raw;
@@ -45,13 +45,17 @@ quartic_block(double *restrict X, double *restrict Y, double *restrict VX, doubl
       }
       gx += wd * x;
       gy += wd * y;
+      double VXOLD = VX[j], VYOLD = VY[j];
       if (mom) { /* v starts at 0, so the first step gives v = g exactly as PyTorch's v0 = g */
-        gx = VX[j] = mu * VX[j] + gx;
-        gy = VY[j] = mu * VY[j] + gy;
+        gx = VX[j] = mu * VXOLD + gx;
+        gy = VY[j] = mu * VYOLD + gy;
       }
       double nx = x - lr * gx, ny = y - lr * gy;
       double dead = DEAD[j];
       double bad = (fabs(nx) <= B && fabs(ny) <= B) ? 0.0 : 1.0; /* NaN compares false: bad */
+      /* A state the step maps to itself stays there for ever (the map does not depend on t): the lane is
+       * finished, though it keeps stepping (to the same bits) while others in its block still move. */
+      STILL[j] = (nx == x && ny == y && (!mom || (gx == VXOLD && gy == VYOLD))) ? 1.0 : 0.0;
       X[j] = dead != 0.0 ? x : nx;
       Y[j] = dead != 0.0 ? y : ny;
       DEAD[j] = dead != 0.0 ? dead : bad;
@@ -59,7 +63,7 @@ quartic_block(double *restrict X, double *restrict Y, double *restrict VX, doubl
     if (t % CHECK_EVERY == CHECK_EVERY - 1) {
       double alive = 0;
       for (int j = 0; j < W; j++)
-        alive += DEAD[j] == 0.0;
+        alive += DEAD[j] == 0.0 && STILL[j] == 0.0;
       if (alive == 0)
         break;
     }
@@ -69,24 +73,24 @@ quartic_block(double *restrict X, double *restrict Y, double *restrict VX, doubl
 SWEEP_CLONES static void quartic_blocks(const sweep_fast_cfg *c, size_t n, const double *starts, double *ends,
                                         uint8_t *diverged)
 {
-  double X[W], Y[W], VX[W], VY[W], DEAD[W];
+  double X[W], Y[W], VX[W], VY[W], DEAD[W], STILL[W];
   for (size_t b = 0; b < n; b += W) {
     size_t m = n - b < W ? n - b : W;
     for (size_t j = 0; j < W; j++) {
       int pad = j >= m; /* padding lanes start dead so they never hold a block open */
       X[j] = pad ? 0 : starts[2 * (b + j)];
       Y[j] = pad ? 0 : starts[2 * (b + j) + 1];
-      VX[j] = VY[j] = 0;
+      VX[j] = VY[j] = STILL[j] = 0;
       DEAD[j] = pad;
     }
     int kind = c->ascent * 4 + (c->ascent && c->stable) * 2 + c->momentum;
     switch (kind) { /* constant flags: one specialised loop each */
-    case 0: quartic_block(X, Y, VX, VY, DEAD, c, 0, 0, 0); break;
-    case 1: quartic_block(X, Y, VX, VY, DEAD, c, 0, 0, 1); break;
-    case 4: quartic_block(X, Y, VX, VY, DEAD, c, 1, 0, 0); break;
-    case 5: quartic_block(X, Y, VX, VY, DEAD, c, 1, 0, 1); break;
-    case 6: quartic_block(X, Y, VX, VY, DEAD, c, 1, 1, 0); break;
-    default: quartic_block(X, Y, VX, VY, DEAD, c, 1, 1, 1); break;
+    case 0: quartic_block(X, Y, VX, VY, DEAD, STILL, c, 0, 0, 0); break;
+    case 1: quartic_block(X, Y, VX, VY, DEAD, STILL, c, 0, 0, 1); break;
+    case 4: quartic_block(X, Y, VX, VY, DEAD, STILL, c, 1, 0, 0); break;
+    case 5: quartic_block(X, Y, VX, VY, DEAD, STILL, c, 1, 0, 1); break;
+    case 6: quartic_block(X, Y, VX, VY, DEAD, STILL, c, 1, 1, 0); break;
+    default: quartic_block(X, Y, VX, VY, DEAD, STILL, c, 1, 1, 1); break;
     }
     for (size_t j = 0; j < m; j++) {
       ends[2 * (b + j)] = X[j];
