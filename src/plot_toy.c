@@ -159,7 +159,14 @@ static int build_script(FILE *s, const plot_request *req, toy_run *runs, int n, 
     show_lr |= !(runs[i].lr == runs[0].lr);
   }
   const int wsam = strcmp(runs[0].function, "wsam-kl") == 0;
-  fprintf(s, "set encoding utf8\nset key below horizontal maxrows 3 box opaque\nset border lw 1\n");
+  /* matplotlib's colours, as in the papers' figures */
+  const char *colours[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf"};
+  for (int i = 0; i < 8; i++)
+    fprintf(s, "set linetype %d lc rgb '%s'\n", i + 1, colours[i]);
+  /* the key below in 3 columns; the bottom margin leaves room for it and the x label */
+  int items = n + (p->nminima > 0) + (p->nlocal_minima > 0) + (p->nsaddles > 0) + 1;
+  fprintf(s, "set linetype cycle 8\nset encoding utf8\nset key outside below center horizontal maxcols 3 box opaque\n"
+             "set bmargin %d\nset border lw 1\n", (items + 2) / 3 + 5);
   fprintf(s, "set xrange [%.12g:%.12g]\n", box.x0, box.x1);
   fprintf(s, "set xlabel '%s'\n", wsam ? "μ" : "w1");
   double zlo = 0, zhi = 1;
@@ -279,11 +286,11 @@ int plot_toy(const plot_request *req, char *err, size_t errlen)
     snprintf(err, errlen, "out of memory");
     goto done;
   }
-  fprintf(s, "set terminal pngcairo size 1000,720 noenhanced font ',11'\nset output ");
+  fprintf(s, "set terminal pngcairo size 1000,780 noenhanced font ',11'\nset output ");
   put_quoted(s, req->out);
   fprintf(s, "\n");
   int built = build_script(s, req, runs, req->nfiles, p, err, errlen);
-  fprintf(s, "set terminal svg size 1000,720 noenhanced font 'sans,11' background '#ffffff'\nset output ");
+  fprintf(s, "set terminal svg size 1000,780 noenhanced font 'sans,11' background '#ffffff'\nset output ");
   put_quoted(s, svg);
   fprintf(s, "\nreplot\nunset output\n");
   fclose(s);
