@@ -17,8 +17,8 @@ int cmd_toy(int argc, char **argv)
       {"rule", 0, CLI_STR, &rule_name, "NAME", "SAM variant (default sam)"},
       {"base", 0, CLI_STR, &base_name, "NAME", "base optimizer: sgd, sgdm, adam, adamw (default sgd)"},
       {"steps", 0, CLI_LONG, &steps, "N", "number of steps (default 200)"},
-      {"init", 0, CLI_STR, &init, "X,Y,...", "starting point (default: the toy's own)"},
-      {"seed", 0, CLI_LONG, &seed, "N", "random seed (random-sam) (default 1)"},
+      {"init", 0, CLI_STR, &init, "X,Y,...", "starting point (default -1.5,0.5,-1.5,...; 1,1,... if no minimum is known)"},
+      {"seed", 0, CLI_LONG, &seed, "N", "random seed: random-sam, gradient noise (default 1)"},
       {"diag", 0, CLI_STR, &diag, "A1,A2,...", "quadratic: diagonal of A"},
       {"matrix", 0, CLI_STR, &matrix, "FILE", "quadratic: A (and b) from a text file"},
       {"noise", 0, CLI_STR, &noise, "X", "infosam-amd (covariance scale), asym-valley (s.d.s): gradient noise, seeded by --seed"},
@@ -29,7 +29,13 @@ int cmd_toy(int argc, char **argv)
                          "Runs one rule over a base optimizer on a toy landscape from --init and writes\n"
                          "/trajectory (steps+1, dim), /loss (steps+1), /sam_used (steps) and /grad_norm (steps),\n"
                          "with the rule, base and every hyperparameter as root attributes.  A run whose iterate\n"
-                         "becomes non-finite stops there, keeps the rows so far and sets attribute diverged = 1.",
+                         "becomes non-finite stops there, keeps the rows so far and sets attribute diverged = 1.\n"
+                         "Toys (samlab rules lists them): quartic, wsam-kl, quadratic (--diag A1,A2,... or --matrix\n"
+                         "FILE: dim, A row-major, optional b; --toy-options 'diag=1,10;b=1,1'), rosenbrock,\n"
+                         "infosam-amd (--noise ALPHA: Cov(xi) = ALPHA diag(0.2,2,1)), asym-valley (--toy-options dim=1,\n"
+                         "--noise S1[,S2]: standard deviations).  Noise is drawn afresh each step and shared by the\n"
+                         "step's two gradients; /loss is the noise-free f.  The toy options are stored as attribute\n"
+                         "toy_options, so samlab plot can redraw the function.",
                          opts, &hp, 0};
   cli_parse(&spec, argc, argv, NULL);
 
