@@ -9,6 +9,12 @@ tests_test_rules_SOURCES = tests/test_rules.c tests/testutil.h
 tests_test_rules_CFLAGS = $(TEST_CFLAGS)
 tests_test_rules_LDADD = $(TEST_LIBS)
 TESTS += tests/test_base tests/test_rules
+# rules (owner: rules): every rule x base against an independent reference, 200 steps
+check_PROGRAMS += tests/test_rule_reference
+tests_test_rule_reference_SOURCES = tests/test_rule_reference.c tests/testutil.h
+tests_test_rule_reference_CFLAGS = $(TEST_CFLAGS)
+tests_test_rule_reference_LDADD = $(TEST_LIBS)
+TESTS += tests/test_rule_reference
 # toys (owner: toys)
 check_PROGRAMS += tests/test_toys
 tests_test_toys_SOURCES = tests/test_toys.c tests/testutil.h
@@ -21,3 +27,15 @@ tests_test_cli_SOURCES = tests/test_cli.c tests/testutil.h
 tests_test_cli_CFLAGS = $(TEST_CFLAGS)
 tests_test_cli_LDADD = $(TEST_LIBS)
 TESTS += tests/test_cli
+# sweep (issue 6); runs ./samlab, so samlab is built first
+check_PROGRAMS += tests/test_sweep
+tests_test_sweep_SOURCES = tests/test_sweep.c tests/testutil.h
+tests_test_sweep_CFLAGS = $(TEST_CFLAGS)
+tests_test_sweep_LDADD = $(TEST_LIBS)
+TESTS += tests/test_sweep
+# train (issue 7): data, networks, trainer and the samlab train command
+check_PROGRAMS += tests/test_data
+tests_test_data_SOURCES = tests/test_data.c tests/testutil.h
+tests_test_data_CFLAGS = $(TEST_CFLAGS)
+tests_test_data_LDADD = $(TEST_LIBS)
+TESTS += tests/test_data
