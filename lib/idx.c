@@ -51,13 +51,17 @@ static gzFile idx_open(const char *path, uint32_t magic, int ndims, uint32_t *di
     return NULL;
   }
   unsigned char head[4 * 4];
-  if (read_exact(f, head, 4 * (size_t)(ndims + 1), path, err, errlen) != 0) {
+  if (read_exact(f, head, 4, path, err, errlen) != 0) {
     gzclose(f);
     return NULL;
   }
   if (be32(head) != magic) {
     snprintf(err, errlen, "'%s' is not an IDX %s file (magic 0x%08x, expected 0x%08x)", path,
              magic == IDX_IMAGES_MAGIC ? "image" : "label", be32(head), magic);
+    gzclose(f);
+    return NULL;
+  }
+  if (read_exact(f, head + 4, 4 * (size_t)ndims, path, err, errlen) != 0) {
     gzclose(f);
     return NULL;
   }
