@@ -39,3 +39,14 @@ tests_test_data_SOURCES = tests/test_data.c tests/testutil.h
 tests_test_data_CFLAGS = $(TEST_CFLAGS)
 tests_test_data_LDADD = $(TEST_LIBS)
 TESTS += tests/test_data
+check_PROGRAMS += tests/test_net
+tests_test_net_SOURCES = tests/test_net.c tests/testutil.h
+tests_test_net_CFLAGS = $(TEST_CFLAGS)
+tests_test_net_LDADD = $(TEST_LIBS)
+TESTS += tests/test_net
+# analyses (owner: analyses); its command checks run ./samlab from the build directory
+check_PROGRAMS += tests/test_analyses
+tests_test_analyses_SOURCES = tests/test_analyses.c tests/testutil.h
+tests_test_analyses_CFLAGS = $(TEST_CFLAGS)
+tests_test_analyses_LDADD = $(TEST_LIBS)
+TESTS += tests/test_analyses

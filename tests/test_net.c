@@ -1,0 +1,360 @@
+/* Networks as problems against a plain reference written here: direct loops in double for the dense and
+ * convolution layers (no im2col, no BLAS), max-pooling and softmax cross-entropy.  The gradient is checked
+ * against finite differences of the reference loss, the Hessian-vector product against finite differences
+ * of the gradient.  Weight layout (the API's): per layer W (out x in; conv: out x ky x kx x c) then b. */
+#include <string.h>
+#include "testutil.h"
+
+/* ---------------------------------------------------------------- reference */
+typedef struct ref_net {
+  int lenet;
+  int nsizes;
+  size_t sizes[8]; /* fcn: layer widths, input first */
+  size_t h, w;     /* image size */
+} ref_net;
+
+static double ref_xent(const double *z, int y, int *argmax)
+{
+  double mx = z[0];
+  int am = 0;
+  for (int j = 1; j < 10; j++)
+    if (z[j] > mx)
+      mx = z[j], am = j;
+  double s = 0;
+  for (int j = 0; j < 10; j++)
+    s += exp(z[j] - mx);
+  if (argmax)
+    *argmax = am;
+  return mx + log(s) - z[y];
+}
+
+/* out[o] = b[o] + sum_i W[o][i] in[i], optional ReLU. */
+static void ref_dense(const double *W, size_t in, size_t out, const double *x, double *y, int relu)
+{
+  for (size_t o = 0; o < out; o++) {
+    double s = W[out * in + o];
+    for (size_t i = 0; i < in; i++)
+      s += W[o * in + i] * x[i];
+    y[o] = relu && s < 0 ? 0 : s;
+  }
+}
+
+/* Convolution (stride 1) with ReLU on an h x w x c image, kernel k, padding pad, oc outputs. */
+static void ref_conv(const double *W, size_t h, size_t w, size_t c, size_t oc, size_t k, size_t pad,
+                     const double *x, double *y)
+{
+  size_t oh = h + 2 * pad - k + 1, ow = w + 2 * pad - k + 1;
+  for (size_t oy = 0; oy < oh; oy++)
+    for (size_t ox = 0; ox < ow; ox++)
+      for (size_t o = 0; o < oc; o++) {
+        double s = W[oc * k * k * c + o];
+        for (size_t ky = 0; ky < k; ky++)
+          for (size_t kx = 0; kx < k; kx++)
+            for (size_t ch = 0; ch < c; ch++) {
+              long iy = (long)(oy + ky) - (long)pad, ix = (long)(ox + kx) - (long)pad;
+              if (iy >= 0 && ix >= 0 && iy < (long)h && ix < (long)w)
+                s += W[((o * k + ky) * k + kx) * c + ch] * x[((size_t)iy * w + (size_t)ix) * c + ch];
+            }
+        y[(oy * ow + ox) * oc + o] = s < 0 ? 0 : s;
+      }
+}
+
+static void ref_pool(size_t h, size_t w, size_t c, const double *x, double *y)
+{
+  for (size_t oy = 0; oy < h / 2; oy++)
+    for (size_t ox = 0; ox < w / 2; ox++)
+      for (size_t ch = 0; ch < c; ch++) {
+        double m = -INFINITY;
+        for (size_t dy = 0; dy < 2; dy++)
+          for (size_t dx = 0; dx < 2; dx++)
+            m = fmax(m, x[((2 * oy + dy) * w + 2 * ox + dx) * c + ch]);
+        y[(oy * (w / 2) + ox) * c + ch] = m;
+      }
+}
+
+/* Loss of one example; logits' argmax in *am. */
+static double ref_example(const ref_net *n, const double *W, const float *img, int y, int *am)
+{
+  static double a[20000], b[20000];
+  size_t in = n->h * n->w;
+  for (size_t i = 0; i < in; i++)
+    a[i] = img[i];
+  if (!n->lenet) {
+    const double *p = W;
+    for (int l = 0; l + 1 < n->nsizes; l++) {
+      size_t si = n->sizes[l], so = n->sizes[l + 1];
+      ref_dense(p, si, so, a, b, l + 2 < n->nsizes);
+      p += so * si + so;
+      memcpy(a, b, so * sizeof *a);
+    }
+    return ref_xent(a, y, am);
+  }
+  size_t h = n->h, w = n->w, h2 = h / 2 - 4, w2 = w / 2 - 4, flat = (h2 / 2) * (w2 / 2) * 16;
+  const double *p = W;
+  ref_conv(p, h, w, 1, 6, 5, 2, a, b);
+  p += 6 * 25 + 6;
+  ref_pool(h, w, 6, b, a);
+  ref_conv(p, h / 2, w / 2, 6, 16, 5, 0, a, b);
+  p += 16 * 150 + 16;
+  ref_pool(h2, w2, 16, b, a);
+  ref_dense(p, flat, 120, a, b, 1);
+  p += 120 * flat + 120;
+  ref_dense(p, 120, 84, b, a, 1);
+  p += 84 * 120 + 84;
+  ref_dense(p, 84, 10, a, b, 0);
+  return ref_xent(b, y, am);
+}
+
+static double ref_loss(const ref_net *n, const double *W, const samlab_dataset *d, const size_t *idx, size_t m)
+{
+  double s = 0;
+  for (size_t i = 0; i < m; i++) {
+    size_t e = idx ? idx[i] : i;
+    s += ref_example(n, W, d->x + e * d->rows * d->cols, d->y[e], NULL);
+  }
+  return s / (double)m;
+}
+
+/* ---------------------------------------------------------------- fixtures */
+static samlab_dataset *random_set(size_t n, size_t h, size_t w, unsigned long seed)
+{
+  samlab_dataset *d = calloc(1, sizeof *d);
+  d->n = n;
+  d->rows = h;
+  d->cols = w;
+  d->nclasses = 10;
+  d->x = malloc(n * h * w * sizeof *d->x);
+  d->y = malloc(n);
+  gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+  gsl_rng_set(r, seed);
+  for (size_t i = 0; i < n * h * w; i++)
+    d->x[i] = (float)gsl_rng_uniform(r);
+  for (size_t i = 0; i < n; i++)
+    d->y[i] = (uint8_t)gsl_rng_uniform_int(r, 10);
+  gsl_rng_free(r);
+  return d;
+}
+
+static double *init_weights(const samlab_problem *p, unsigned long seed)
+{
+  double *w = malloc(p->dim * sizeof *w);
+  gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+  gsl_rng_set(r, seed);
+  samlab_net_init(p, r, w);
+  gsl_rng_free(r);
+  return w;
+}
+
+static const ref_net REF_FCN = {0, 4, {144, 5, 4, 10}, 12, 12};
+static const ref_net REF_LENET = {1, 0, {0}, 12, 12};
+
+static samlab_problem *make(const char *model, const char *hidden, const samlab_dataset *d)
+{
+  char err[256];
+  samlab_problem *p = samlab_net_create(model, hidden, d, err, sizeof err);
+  ck_assert_msg(p != NULL, "%s", err);
+  return p;
+}
+
+static double rel_norm(size_t n, const double *a, const double *b)
+{
+  double num = 0, den = 0;
+  for (size_t i = 0; i < n; i++) {
+    num += (a[i] - b[i]) * (a[i] - b[i]);
+    den += b[i] * b[i];
+  }
+  return sqrt(num / den);
+}
+
+/* ---------------------------------------------------------------- tests */
+START_TEST(dimensions)
+{
+  samlab_dataset *d = random_set(4, 28, 28, 1);
+  samlab_problem *f = make("fcn", NULL, d), *l = make("lenet", NULL, d);
+  /* 784*500 + 500 + 500*500 + 500 + 500*10 + 10; PyTorch's LeNet-5 count for 28x28 is 61706. */
+  ck_assert_uint_eq(f->dim, 648010);
+  ck_assert_uint_eq(l->dim, 61706);
+  ck_assert_str_eq(samlab_net_describe(f), "fcn 784-500-500-10");
+  ck_assert(samlab_net_is(f) && samlab_net_is(l));
+  samlab_problem_free(f);
+  samlab_problem_free(l);
+  samlab_dataset_free(d);
+}
+END_TEST
+
+START_TEST(losses_match_reference)
+{
+  samlab_dataset *d = random_set(300, 12, 12, 2); /* 300 > lenet's chunk of 256: two chunks */
+  for (int m = 0; m < 2; m++) {
+    samlab_problem *p = m ? make("lenet", NULL, d) : make("fcn", "5,4", d);
+    const ref_net *ref = m ? &REF_LENET : &REF_FCN;
+    double *w = init_weights(p, 3 + m);
+    double want = ref_loss(ref, w, d, NULL, d->n);
+    double got32 = samlab_problem_value_grad(p, w, NULL);
+    samlab_net_set_precision(p, 64);
+    double got64 = samlab_problem_value_grad(p, w, NULL);
+    ck_assert_close(got64, want, 1e-12);
+    ck_assert_close(got32, want, 1e-5);
+    /* A batch with a repeated example: the mean over the listed examples. */
+    size_t idx[3] = {5, 2, 5};
+    ck_assert_int_eq(p->set_batch(p->ctx, idx, 3), 0);
+    ck_assert_close(samlab_problem_value_grad(p, w, NULL), ref_loss(ref, w, d, idx, 3), 1e-12);
+    size_t bad[1] = {300};
+    ck_assert_int_eq(p->set_batch(p->ctx, bad, 1), -1);
+    ck_assert_int_eq(p->set_batch(p->ctx, NULL, 0), 0);
+    ck_assert_close(samlab_problem_value_grad(p, w, NULL), want, 1e-12);
+    /* evaluate: loss and accuracy of the reference's argmax */
+    size_t correct = 0;
+    for (size_t i = 0; i < 40; i++) {
+      int am;
+      ref_example(ref, w, d->x + i * 144, d->y[i], &am);
+      correct += am == d->y[i];
+    }
+    double loss, acc;
+    size_t first[40];
+    for (size_t i = 0; i < 40; i++)
+      first[i] = i;
+    ck_assert_int_eq(samlab_net_evaluate(p, w, d, first, 40, &loss, &acc), 0);
+    ck_assert_close(loss, ref_loss(ref, w, d, first, 40), 1e-12);
+    ck_assert_close(acc, correct / 40.0, 1e-15);
+    free(w);
+    samlab_problem_free(p);
+  }
+  samlab_dataset_free(d);
+}
+END_TEST
+
+START_TEST(gradient_matches_reference_differences)
+{
+  samlab_dataset *d = random_set(6, 12, 12, 4);
+  for (int m = 0; m < 2; m++) {
+    samlab_problem *p = m ? make("lenet", NULL, d) : make("fcn", "5,4", d);
+    const ref_net *ref = m ? &REF_LENET : &REF_FCN;
+    double *w = init_weights(p, 5), *g = malloc(p->dim * sizeof *g), *g32 = malloc(p->dim * sizeof *g);
+    samlab_problem_value_grad(p, w, g32);
+    samlab_net_set_precision(p, 64);
+    samlab_problem_value_grad(p, w, g);
+    ck_assert_msg(rel_norm(p->dim, g32, g) < 1e-5, "float32 gradient off by %g", rel_norm(p->dim, g32, g));
+    /* Every coordinate of fcn; for lenet every 7th (all layers, weights and biases). */
+    size_t stride = m ? 7 : 1, checked = 0;
+    double h = 1e-6, worst = 0;
+    for (size_t i = 0; i < p->dim; i += stride) {
+      double wi = w[i];
+      w[i] = wi + h;
+      double fp = ref_loss(ref, w, d, NULL, d->n);
+      w[i] = wi - h;
+      double fm = ref_loss(ref, w, d, NULL, d->n);
+      w[i] = wi;
+      double fd = (fp - fm) / (2 * h);
+      double err = fabs(fd - g[i]) / fmax(fmax(fabs(fd), fabs(g[i])), 1e-4);
+      worst = fmax(worst, err);
+      checked++;
+    }
+    ck_assert_msg(worst < 1e-5, "%s: gradient vs differences of the reference: %g", m ? "lenet" : "fcn", worst);
+    ck_assert_uint_gt(checked, 700);
+    /* The library's own check agrees too. */
+    ck_assert(samlab_check_grad(p, w, 8, 1e-6, 1, NULL) < 1e-4);
+    free(w);
+    free(g);
+    free(g32);
+    samlab_problem_free(p);
+  }
+  samlab_dataset_free(d);
+}
+END_TEST
+
+START_TEST(hvp_matches_gradient_differences)
+{
+  samlab_dataset *d = random_set(20, 12, 12, 6);
+  for (int m = 0; m < 2; m++) {
+    samlab_problem *p = m ? make("lenet", NULL, d) : make("fcn", "5,4", d);
+    size_t n = p->dim;
+    double *w = init_weights(p, 7), *v = malloc(n * 8), *u = malloc(n * 8), *hv = malloc(n * 8);
+    double *hu = malloc(n * 8), *hv32 = malloc(n * 8), *gp = malloc(n * 8), *gm = malloc(n * 8);
+    double *wp = malloc(n * 8);
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    for (size_t i = 0; i < n; i++) {
+      v[i] = gsl_rng_uniform(r) - 0.5;
+      u[i] = gsl_rng_uniform(r) - 0.5;
+    }
+    samlab_problem_hvp(p, w, v, hv32);
+    samlab_net_set_precision(p, 64);
+    samlab_problem_hvp(p, w, v, hv);
+    samlab_problem_hvp(p, w, u, hu);
+    /* ReLU networks have kinks: the step must be small enough that no pre-activation changes sign. */
+    double h = 1e-8;
+    for (size_t i = 0; i < n; i++)
+      wp[i] = w[i] + h * v[i];
+    samlab_problem_value_grad(p, wp, gp);
+    for (size_t i = 0; i < n; i++)
+      wp[i] = w[i] - h * v[i];
+    samlab_problem_value_grad(p, wp, gm);
+    for (size_t i = 0; i < n; i++)
+      gp[i] = (gp[i] - gm[i]) / (2 * h);
+    ck_assert_msg(rel_norm(n, hv, gp) < 1e-5, "Hv vs differences: %g", rel_norm(n, hv, gp));
+    ck_assert_msg(rel_norm(n, hv32, hv) < 1e-4, "float32 Hv: %g", rel_norm(n, hv32, hv));
+    /* H is symmetric: u.Hv = v.Hu */
+    ck_assert_close(samlab_dot(n, u, hv), samlab_dot(n, v, hu), 1e-10);
+    gsl_rng_free(r);
+    free(w), free(v), free(u), free(hv), free(hu), free(hv32), free(gp), free(gm), free(wp);
+    samlab_problem_free(p);
+  }
+  samlab_dataset_free(d);
+}
+END_TEST
+
+START_TEST(pytorch_default_init)
+{
+  samlab_dataset *d = random_set(2, 12, 12, 8);
+  samlab_problem *p = make("fcn", "200", d);
+  double *a = init_weights(p, 9), *b = init_weights(p, 9), *c = init_weights(p, 10);
+  ck_assert_int_eq(memcmp(a, b, p->dim * sizeof *a), 0);
+  ck_assert_int_ne(memcmp(a, c, p->dim * sizeof *a), 0);
+  /* Layer 1: 200 x 144 weights then 200 biases, U(-1/12, 1/12); layer 2: fan_in 200. */
+  double mx = 0, s2 = 0;
+  size_t n1 = 200 * 144 + 200;
+  for (size_t i = 0; i < n1; i++) {
+    ck_assert(fabs(a[i]) <= 1.0 / 12);
+    mx = fmax(mx, fabs(a[i]));
+    s2 += a[i] * a[i];
+  }
+  ck_assert(mx > 0.99 / 12);
+  ck_assert_close(s2 / (double)n1, 1.0 / (3 * 144), 0.05 / (3 * 144)); /* variance of U(-b, b) is b^2/3 */
+  for (size_t i = n1; i < p->dim; i++)
+    ck_assert(fabs(a[i]) <= 1.0 / sqrt(200.0));
+  free(a), free(b), free(c);
+  samlab_problem_free(p);
+  samlab_dataset_free(d);
+}
+END_TEST
+
+START_TEST(bad_models)
+{
+  char err[256];
+  samlab_dataset *d = random_set(2, 10, 10, 1);
+  ck_assert_ptr_null(samlab_net_create("resnet", NULL, d, err, sizeof err));
+  ck_assert_ptr_nonnull(strstr(err, "unknown model 'resnet'"));
+  ck_assert_ptr_null(samlab_net_create("fcn", "5,x", d, err, sizeof err));
+  ck_assert_ptr_nonnull(strstr(err, "--hidden"));
+  ck_assert_ptr_null(samlab_net_create("fcn", "0", d, err, sizeof err));
+  ck_assert_ptr_null(samlab_net_create("lenet", "5", d, err, sizeof err));
+  ck_assert_ptr_null(samlab_net_create("lenet", NULL, d, err, sizeof err)); /* 10 x 10: 10/2 - 4 is odd */
+  ck_assert_ptr_nonnull(strstr(err, "10 x 10"));
+  samlab_dataset_free(d);
+}
+END_TEST
+
+int main(void)
+{
+  Suite *s = suite_create("net");
+  TCase *tc = tcase_create("net");
+  tcase_set_timeout(tc, 60);
+  tcase_add_test(tc, dimensions);
+  tcase_add_test(tc, losses_match_reference);
+  tcase_add_test(tc, gradient_matches_reference_differences);
+  tcase_add_test(tc, hvp_matches_gradient_differences);
+  tcase_add_test(tc, pytorch_default_init);
+  tcase_add_test(tc, bad_models);
+  suite_add_tcase(s, tc);
+  return run_suite(s);
+}
