@@ -8,7 +8,8 @@
   X(bounds, "put the papers' theorems to a numerical test: measured vs bound, with verdicts")              \
   X(plot, "draw any samlab HDF5 file with gnuplot (PNG and SVG)")                                              \
   X(sweep, "success rates over rules x rho x lr x starting points on a toy (StableSAM Figure 4)") \
-  X(merge, "join the shards of a sweep (samlab sweep --shard I/N) into one file")
+  X(merge, "join the shards of a sweep (samlab sweep --shard I/N) into one file")                                \
+  X(hessian, "top-k Hessian eigenvalues (Lanczos, power), trace and spectral density at a point (HDF5)")
 
 #define DECLARE_CMD(name, summary) int cmd_##name(int argc, char **argv);
 SAMLAB_COMMANDS(DECLARE_CMD)

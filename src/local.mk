@@ -7,3 +7,5 @@ samlab_SOURCES += src/cmd_sweep.c src/cmd_merge.c
 samlab_SOURCES += src/cmd_bounds.c
 # train (issue 7)
 samlab_SOURCES += src/cmd_train.c
+# analyses (issue 4)
+samlab_SOURCES += src/cmd_hessian.c

@@ -1,0 +1,104 @@
+/* What an analysis looks at: a toy at a point, or a network at a checkpoint of samlab train with its training
+ * set rebuilt the way samlab train built it (subset seed + 2, label noise seed + 3). */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "samlab.h"
+
+static int parse_point(const char *text, size_t dim, double *w, char *err, size_t errlen)
+{
+  const char *s = text;
+  for (size_t i = 0; i < dim; i++) {
+    char *end;
+    errno = 0;
+    w[i] = strtod(s, &end);
+    if (end == s || errno || !isfinite(w[i]) || (*end && *end != ',') || (!*end && i + 1 < dim) ||
+        (*end == ',' && i + 1 == dim)) {
+      snprintf(err, errlen, "bad value '%s' for --at: expected %zu comma-separated numbers", text, dim);
+      return -1;
+    }
+    s = end + 1;
+  }
+  return 0;
+}
+
+static int open_toy(const samlab_subject_spec *s, samlab_subject *out, char *err, size_t errlen)
+{
+  out->p = samlab_toy_create(s->function, s->toy_options && *s->toy_options ? s->toy_options : NULL, err, errlen);
+  if (!out->p)
+    return -1;
+  size_t dim = out->p->dim;
+  out->w = malloc(dim * sizeof *out->w);
+  if (!out->w) {
+    snprintf(err, errlen, "out of memory");
+    return -1;
+  }
+  if (s->at) {
+    if (parse_point(s->at, dim, out->w, err, errlen) != 0)
+      return -1;
+  } else if (out->p->nminima) {
+    memcpy(out->w, out->p->minima, dim * sizeof *out->w); /* the first global minimum */
+  } else {
+    for (size_t i = 0; i < dim; i++)
+      out->w[i] = 1.0;
+  }
+  int n = snprintf(out->what, sizeof out->what, "toy %s at (", s->function);
+  for (size_t i = 0; i < dim && i < 8 && n < (int)sizeof out->what - 32; i++)
+    n += snprintf(out->what + n, sizeof out->what - (size_t)n, "%s%.6g", i ? ", " : "", out->w[i]);
+  snprintf(out->what + n, sizeof out->what - (size_t)n, "%s)", dim > 8 ? ", ..." : "");
+  return 0;
+}
+
+static int open_net(const samlab_subject_spec *s, samlab_subject *out, char *err, size_t errlen)
+{
+  samlab_checkpoint *c = &out->ck;
+  if (samlab_checkpoint_read(s->checkpoint, s->epoch, c, err, errlen) != 0)
+    return -1;
+  const char *data = s->data ? s->data : c->data[0] ? c->data : "fashion-mnist";
+  if (samlab_data_load(data, s->data_dir, &out->train, &out->test, err, errlen) != 0)
+    return -1;
+  if (c->train_size > 0 && (size_t)c->train_size < out->train->n) {
+    samlab_dataset *sub = samlab_dataset_sample(out->train, (size_t)c->train_size, (unsigned long)c->seed + 2);
+    if (!sub) {
+      snprintf(err, errlen, "out of memory for the training subset");
+      return -1;
+    }
+    samlab_dataset_free(out->train);
+    out->train = sub;
+  }
+  if (c->label_noise > 0)
+    samlab_dataset_label_noise(out->train, c->label_noise, (unsigned long)c->seed + 3);
+  out->p = samlab_checkpoint_net(c, out->train, err, errlen);
+  if (!out->p)
+    return -1;
+  if (s->precision == 64)
+    samlab_net_set_precision(out->p, 64);
+  out->w = c->w;
+  c->w = NULL;
+  snprintf(out->what, sizeof out->what, "%.100s, epoch %ld of %.200s (%.100s)", c->model, c->epoch, s->checkpoint, data);
+  return 0;
+}
+
+int samlab_subject_open(const samlab_subject_spec *s, samlab_subject *out, char *err, size_t errlen)
+{
+  memset(out, 0, sizeof *out);
+  if ((s->function != NULL) == (s->checkpoint != NULL)) {
+    snprintf(err, errlen, "give exactly one of --function (a toy) and --checkpoint (a samlab train file)");
+    return -1;
+  }
+  int rc = s->function ? open_toy(s, out, err, errlen) : open_net(s, out, err, errlen);
+  if (rc != 0)
+    samlab_subject_close(out);
+  return rc;
+}
+
+void samlab_subject_close(samlab_subject *s)
+{
+  samlab_problem_free(s->p);
+  free(s->w);
+  free(s->ck.w);
+  samlab_dataset_free(s->train);
+  samlab_dataset_free(s->test);
+  memset(s, 0, sizeof *s);
+}
