@@ -1,24 +1,605 @@
-/* Rules: first steps against values worked out independently, and the invariants between rules. */
+/* Rules: first steps against values worked out by hand (closed-form arithmetic written out here, from
+ * issue 3's table), the invariants between rules, defaults, and checkpointing of rule state.
+ * Quartic: f = x^4/4 - x y + y^2/2, grad = (x^3 - y, y - x).  Most first steps start at w = (2, 0) with
+ * plain sgd, lr 0.1, rho 0.5: g = (8, -2), ||g|| = sqrt(68). */
+#include <string.h>
 #include "testutil.h"
 
-START_TEST(sam_first_step_on_quartic)
+#define E 1e-12 /* the EPS guard */
+
+static samlab_problem *toy(const char *name, const char *opts)
 {
   char err[256];
-  samlab_problem *p = samlab_toy_create("quartic", NULL, err, sizeof err);
+  samlab_problem *p = samlab_toy_create(name, opts, err, sizeof err);
+  ck_assert_msg(p != NULL, "%s", err);
+  return p;
+}
+
+static samlab_hparams hp_sgd(double lr, double rho)
+{
   samlab_hparams hp;
   samlab_hparams_unset(&hp);
-  hp.lr = 0.1;
-  hp.rho = 0.5;
-  samlab_rule *r = samlab_rule_alloc(samlab_rule_find("sam"), samlab_base_find("sgd"), &hp, 2, err, sizeof err);
-  ck_assert_ptr_nonnull(r);
-  double w[2] = {2, 0};
-  samlab_rule_step(r, p, w, NULL);
-  /* g = (8, -2), ||g|| = sqrt(68); w + eps = (2 + 4/sqrt(68), -1/sqrt(68)) */
-  double n = sqrt(68.0), x = 2 + 0.5 * 8 / (n + 1e-12), y = -0.5 * 2 / (n + 1e-12);
-  ck_assert_close(w[0], 2 - 0.1 * (x * x * x - y), 1e-14);
-  ck_assert_close(w[1], 0 - 0.1 * (y - x), 1e-14);
+  hp.lr = lr;
+  hp.rho = rho;
+  return hp;
+}
+
+static samlab_rule *rule(const char *name, const char *base, const samlab_hparams *hp, size_t dim)
+{
+  char err[256];
+  const samlab_rule_type *t = samlab_rule_find(name);
+  ck_assert_msg(t != NULL, "no rule %s", name);
+  samlab_rule *r = samlab_rule_alloc(t, samlab_base_find(base), hp, dim, err, sizeof err);
+  ck_assert_msg(r != NULL, "%s: %s", name, err);
+  return r;
+}
+
+/* n steps of a rule on quartic from w (updated); returns the last step's info. */
+static samlab_step_info steps(const char *name, const samlab_hparams *hp, double *w, int n)
+{
+  samlab_problem *p = toy("quartic", NULL);
+  samlab_rule *r = rule(name, "sgd", hp, 2);
+  samlab_step_info info = {0};
+  for (int i = 0; i < n; i++)
+    samlab_rule_step(r, p, w, &info);
   samlab_rule_free(r);
   samlab_problem_free(p);
+  return info;
+}
+
+/* The gradient of quartic, written out for the expected values. */
+static void qgrad(double x, double y, double *gx, double *gy)
+{
+  *gx = x * x * x - y;
+  *gy = y - x;
+}
+
+#define CHECK_W(w, ex, ey)                                                                                         \
+  do {                                                                                                             \
+    ck_assert_close((w)[0], (ex), 1e-13);                                                                          \
+    ck_assert_close((w)[1], (ey), 1e-13);                                                                          \
+  } while (0)
+
+/* ------------------------------------------------------------------ first steps */
+START_TEST(sgd_first_step)
+{
+  samlab_hparams hp = hp_sgd(0.1, 0.5);
+  double w[2] = {2, 0};
+  samlab_step_info info = steps("sgd", &hp, w, 1);
+  CHECK_W(w, 2 - 0.8, 0 + 0.2);
+  ck_assert_int_eq(info.sam_used, 0);
+  ck_assert(isnan(info.gs_norm));
+}
+END_TEST
+
+START_TEST(sam_first_step)
+{
+  samlab_hparams hp = hp_sgd(0.1, 0.5);
+  double w[2] = {2, 0};
+  samlab_step_info info = steps("sam", &hp, w, 1);
+  /* w + eps = (2 + 4/sqrt(68), -1/sqrt(68)) */
+  double n = sqrt(68.0), x = 2 + 0.5 * 8 / (n + E), y = -0.5 * 2 / (n + E);
+  CHECK_W(w, 2 - 0.1 * (x * x * x - y), 0 - 0.1 * (y - x));
+  ck_assert_int_eq(info.sam_used, 1);
+  ck_assert_close(info.grad_norm, n, 1e-15);
+  double gx = x * x * x - y, gy = y - x;
+  ck_assert_close(info.gs_norm, sqrt(gx * gx + gy * gy), 1e-14);
+  ck_assert_close(info.cos_g_gs, (8 * gx - 2 * gy) / (n * sqrt(gx * gx + gy * gy) + E), 1e-14);
+}
+END_TEST
+
+START_TEST(stablesam_first_step)
+{
+  samlab_hparams hp = hp_sgd(0.1, 0.5);
+  double w[2] = {2, 0};
+  steps("stablesam", &hp, w, 1);
+  double n = sqrt(68.0), x = 2 + 4 / (n + E), y = -1 / (n + E);
+  double gx = x * x * x - y, gy = y - x, k = n / (sqrt(gx * gx + gy * gy) + E);
+  CHECK_W(w, 2 - 0.1 * k * gx, -0.1 * k * gy);
+}
+END_TEST
+
+START_TEST(asam_first_step)
+{
+  samlab_hparams hp = hp_sgd(0.1, 0.5);
+  double w[2] = {2, 0};
+  steps("asam", &hp, w, 1);
+  /* T = (2.01, 0.01); T g = (16.08, -0.02); eps = 0.5 (2.01^2 * 8, 0.01^2 * -2)/||T g|| */
+  double tg = sqrt(16.08 * 16.08 + 0.02 * 0.02);
+  double x = 2 + 0.5 * 4.0401 * 8 / (tg + E), y = 0.5 * 0.0001 * -2 / (tg + E);
+  CHECK_W(w, 2 - 0.1 * (x * x * x - y), -0.1 * (y - x));
+  /* raw: eps = rho T^2 g = (16.1604, -0.0001) */
+  double v[2] = {2, 0};
+  hp.ascent_raw = 1;
+  steps("asam", &hp, v, 1);
+  x = 2 + 16.1604, y = -0.0001;
+  CHECK_W(v, 2 - 0.1 * (x * x * x - y), -0.1 * (y - x));
+}
+END_TEST
+
+START_TEST(gsam_first_step)
+{
+  samlab_hparams hp = hp_sgd(0.1, 0.5);
+  double w[2] = {2, 0};
+  steps("gsam", &hp, w, 1);
+  double n = sqrt(68.0), x = 2 + 4 / (n + E), y = -1 / (n + E);
+  double sx = x * x * x - y, sy = y - x, ns = sqrt(sx * sx + sy * sy) + E;
+  double ux = sx / ns, uy = sy / ns, gu = 8 * ux - 2 * uy;
+  double px = 8 - gu * ux, py = -2 - gu * uy; /* g_perp */
+  CHECK_W(w, 2 - 0.1 * (sx - 0.1 * px), -0.1 * (sy - 0.1 * py));
+}
+END_TEST
+
+/* looksam, k = 2: step 0 is sam and keeps g_v; step 1 reuses it with the new g. */
+START_TEST(looksam_two_steps)
+{
+  samlab_hparams hp = hp_sgd(0.1, 0.5);
+  hp.k = 2;
+  double w[2] = {2, 0};
+  samlab_step_info info = steps("looksam", &hp, w, 2);
+  ck_assert_int_eq(info.sam_used, 0);
+  double n = sqrt(68.0), x = 2 + 4 / (n + E), y = -1 / (n + E);
+  double sx = x * x * x - y, sy = y - x;
+  double k = (8 * sx - 2 * sy) / (68 + E), vx = sx - k * 8, vy = sy - k * -2; /* g_v */
+  double x1 = 2 - 0.1 * sx, y1 = -0.1 * sy, gx, gy;
+  qgrad(x1, y1, &gx, &gy);
+  double a = 0.7 * sqrt(gx * gx + gy * gy) / (sqrt(vx * vx + vy * vy) + E);
+  CHECK_W(w, x1 - 0.1 * (gx + a * vx), y1 - 0.1 * (gy + a * vy));
+}
+END_TEST
+
+START_TEST(periodic_sam_two_steps)
+{
+  samlab_hparams hp = hp_sgd(0.1, 0.5);
+  double w[2] = {2, 0};
+  steps("periodic-sam", &hp, w, 2); /* default k = 2: sam, then sgd */
+  double n = sqrt(68.0), x = 2 + 4 / (n + E), y = -1 / (n + E), gx, gy;
+  double x1 = 2 - 0.1 * (x * x * x - y), y1 = -0.1 * (y - x);
+  qgrad(x1, y1, &gx, &gy);
+  CHECK_W(w, x1 - 0.1 * gx, y1 - 0.1 * gy);
+}
+END_TEST
+
+/* ae-sam with T = 10.  Step 0: n = 68, mu = 6.8, var = 0.9 e^-10 + 0.1 (61.2)^2, c = 1: SAM.
+ * Step 1 at w1 = sam's first step: n1 = ||g1||^2, mu = 0.9 * 6.8 + 0.1 n1, c = 0.1 (-1) + 0.9 (1) = 0.8. */
+START_TEST(ae_sam_two_steps)
+{
+  samlab_hparams hp = hp_sgd(0.1, 0.5);
+  hp.total_steps = 10;
+  double w[2] = {2, 0};
+  samlab_problem *p = toy("quartic", NULL);
+  samlab_rule *r = rule("ae-sam", "sgd", &hp, 2);
+  samlab_step_info i0, i1;
+  samlab_rule_step(r, p, w, &i0);
+  ck_assert_int_eq(i0.sam_used, 1);
+  double n = sqrt(68.0), x = 2 + 4 / (n + E), y = -1 / (n + E);
+  double x1 = 2 - 0.1 * (x * x * x - y), y1 = -0.1 * (y - x), gx, gy;
+  CHECK_W(w, x1, y1);
+  samlab_rule_step(r, p, w, &i1);
+  qgrad(x1, y1, &gx, &gy);
+  double n1 = gx * gx + gy * gy, mu = 0.9 * 6.8 + 0.1 * n1;
+  double var = 0.9 * (0.9 * exp(-10.0) + 0.1 * 61.2 * 61.2) + 0.1 * (n1 - mu) * (n1 - mu);
+  int sam = n1 >= mu + 0.8 * sqrt(var);
+  ck_assert_int_eq(i1.sam_used, sam);
+  ck_assert_int_eq(sam, 0); /* worked out: n1 = 0.065, threshold 6.13 + 0.8 * 18.46 = 20.9: a plain step */
+  CHECK_W(w, x1 - 0.1 * gx, y1 - 0.1 * gy);
+  samlab_rule_free(r);
+  samlab_problem_free(p);
+}
+END_TEST
+
+/* fsam: m = 0.1 g, d = 0.9 g on step 0 (= sam); step 1: m = 0.9 m + 0.1 g1, d = g1 - m. */
+START_TEST(fsam_two_steps)
+{
+  samlab_hparams hp = hp_sgd(0.1, 0.5);
+  double w[2] = {2, 0};
+  steps("fsam", &hp, w, 2);
+  double d0x = 8 - 0.8, d0y = -2 + 0.2, nd = sqrt(d0x * d0x + d0y * d0y) + E;
+  double x = 2 + 0.5 * d0x / nd, y = 0.5 * d0y / nd, gx, gy;
+  double x1 = 2 - 0.1 * (x * x * x - y), y1 = -0.1 * (y - x);
+  qgrad(x1, y1, &gx, &gy);
+  double mx = 0.9 * 0.8 + 0.1 * gx, my = 0.9 * -0.2 + 0.1 * gy, dx = gx - mx, dy = gy - my;
+  nd = sqrt(dx * dx + dy * dy) + E;
+  x = x1 + 0.5 * dx / nd, y = y1 + 0.5 * dy / nd;
+  CHECK_W(w, x1 - 0.1 * (x * x * x - y), y1 - 0.1 * (y - x));
+}
+END_TEST
+
+/* infosam: step 0 d = g/(1 + 1e-8) (= sam); step 1 m = 0.05 g0 + 0.95 g1, s = (m - g1)^2, d = g1/(s + 1e-8). */
+START_TEST(infosam_two_steps)
+{
+  samlab_hparams hp = hp_sgd(0.1, 0.5);
+  double w[2] = {2, 0};
+  steps("infosam", &hp, w, 2);
+  double k = 1 / (1 + 1e-8), nd = sqrt(64 * k * k + 4 * k * k) + E;
+  double x = 2 + 0.5 * 8 * k / nd, y = 0.5 * -2 * k / nd, gx, gy;
+  double x1 = 2 - 0.1 * (x * x * x - y), y1 = -0.1 * (y - x);
+  qgrad(x1, y1, &gx, &gy);
+  double mx = 0.05 * 8 + 0.95 * gx, my = 0.05 * -2 + 0.95 * gy;
+  double dx = gx / ((mx - gx) * (mx - gx) + 1e-8), dy = gy / ((my - gy) * (my - gy) + 1e-8);
+  nd = sqrt(dx * dx + dy * dy) + E;
+  x = x1 + 0.5 * dx / nd, y = y1 + 0.5 * dy / nd;
+  CHECK_W(w, x1 - 0.1 * (x * x * x - y), y1 - 0.1 * (y - x));
+}
+END_TEST
+
+/* vasso: d0 = g (= sam); step 1 d = 0.1 d0 + 0.9 g1. */
+START_TEST(vasso_two_steps)
+{
+  samlab_hparams hp = hp_sgd(0.1, 0.5);
+  double w[2] = {2, 0};
+  steps("vasso", &hp, w, 2);
+  double n = sqrt(68.0), x = 2 + 4 / (n + E), y = -1 / (n + E), gx, gy;
+  double x1 = 2 - 0.1 * (x * x * x - y), y1 = -0.1 * (y - x);
+  qgrad(x1, y1, &gx, &gy);
+  double dx = 0.8 + 0.9 * gx, dy = -0.2 + 0.9 * gy, nd = sqrt(dx * dx + dy * dy) + E;
+  x = x1 + 0.5 * dx / nd, y = y1 + 0.5 * dy / nd;
+  CHECK_W(w, x1 - 0.1 * (x * x * x - y), y1 - 0.1 * (y - x));
+}
+END_TEST
+
+/* fishersam, eta 1: F = (65, 5), g/F = (8/65, -2/5), g.(g/F) = 64/65 + 4/5. */
+START_TEST(fishersam_first_step)
+{
+  samlab_hparams hp = hp_sgd(0.1, 0.5);
+  double w[2] = {2, 0};
+  steps("fishersam", &hp, w, 1);
+  double q = sqrt(64.0 / 65 + 0.8) + E, x = 2 + 0.5 * (8.0 / 65) / q, y = 0.5 * -0.4 / q;
+  CHECK_W(w, 2 - 0.1 * (x * x * x - y), -0.1 * (y - x));
+  double v[2] = {2, 0}; /* raw: eps = rho g/F */
+  hp.ascent_raw = 1;
+  steps("fishersam", &hp, v, 1);
+  x = 2 + 0.5 * 8 / 65, y = 0.5 * -0.4;
+  CHECK_W(v, 2 - 0.1 * (x * x * x - y), -0.1 * (y - x));
+}
+END_TEST
+
+START_TEST(linf_sam_first_step)
+{
+  samlab_hparams hp = hp_sgd(0.1, 0.5);
+  double w[2] = {2, 0};
+  steps("linf-sam", &hp, w, 1);
+  double x = 2.5, y = -0.5; /* eps = 0.5 (1, -1) */
+  CHECK_W(w, 2 - 0.1 * (x * x * x - y), -0.1 * (y - x));
+  double v[2] = {2, 0}; /* raw: eps = rho ||g||_1 sign(g) = 0.5 * 10 (1, -1) */
+  hp.ascent_raw = 1;
+  steps("linf-sam", &hp, v, 1);
+  x = 7, y = -5;
+  CHECK_W(v, 2 - 0.1 * (x * x * x - y), -0.1 * (y - x));
+}
+END_TEST
+
+START_TEST(l1_sam_first_step)
+{
+  samlab_hparams hp = hp_sgd(0.1, 0.5);
+  double w[2] = {2, 0};
+  steps("l1-sam", &hp, w, 1);
+  double x = 2.5, y = 0; /* eps = 0.5 e_1 */
+  CHECK_W(w, 2 - 0.1 * (x * x * x - y), -0.1 * (y - x));
+  double v[2] = {2, 0}; /* raw: eps = rho g_1 e_1 = (4, 0) */
+  hp.ascent_raw = 1;
+  steps("l1-sam", &hp, v, 1);
+  x = 6;
+  CHECK_W(v, 2 - 0.1 * (x * x * x - y), -0.1 * (y - x));
+  /* ties go to the lowest index: at (1, 0) g = (1, -1), eps = 0.5 e_1 */
+  double u[2] = {1, 0};
+  hp.ascent_raw = 0;
+  steps("l1-sam", &hp, u, 1);
+  x = 1.5;
+  CHECK_W(u, 1 - 0.1 * (x * x * x - y), -0.1 * (y - x));
+}
+END_TEST
+
+/* nsupport-sam on the quadratic 0.5 |w|^2 (g = w) from (1, -3, 3, 0.5): n = 1 keeps index 1 of the tie
+ * |-3| = |3|, so eps = (0, -0.5, 0, 0); n = 2 keeps both, eps = 0.5 (0, -3, 3, 0)/sqrt(18); n = 9 is sam. */
+START_TEST(nsupport_sam_ties)
+{
+  samlab_problem *p = toy("quadratic", "diag=1,1,1,1");
+  const double w0[4] = {1, -3, 3, 0.5};
+  for (long n = 1; n <= 9; n += (n == 2 ? 7 : 1)) {
+    samlab_hparams hp = hp_sgd(0.1, 0.5);
+    hp.n = n;
+    samlab_rule *r = rule("nsupport-sam", "sgd", &hp, 4);
+    double w[4] = {w0[0], w0[1], w0[2], w0[3]}, eps[4] = {0, 0, 0, 0};
+    if (n == 1) {
+      eps[1] = -0.5;
+    } else if (n == 2) {
+      eps[1] = -0.5 * 3 / (sqrt(18.0) + E);
+      eps[2] = 0.5 * 3 / (sqrt(18.0) + E);
+    } else {
+      double nw = sqrt(1 + 9 + 9 + 0.25) + E;
+      for (int i = 0; i < 4; i++)
+        eps[i] = 0.5 * w0[i] / nw;
+    }
+    samlab_rule_step(r, p, w, NULL);
+    for (int i = 0; i < 4; i++) /* g_s = w0 + eps, w1 = w0 - 0.1 g_s */
+      ck_assert_close(w[i], w0[i] - 0.1 * (w0[i] + eps[i]), 1e-14);
+    samlab_rule_free(r);
+  }
+  samlab_problem_free(p);
+}
+END_TEST
+
+/* wsam, gamma 0.9 (c = 9), on sgdm with lr 0.1: the momentum buffer sees only g (= (8, -2)), then
+ * w -= lr 9 (g_s - g).  coupled-wsam feeds 9 g_s - 8 g to sgdm. */
+START_TEST(wsam_first_steps)
+{
+  samlab_problem *p = toy("quartic", NULL);
+  samlab_hparams hp = hp_sgd(0.1, 0.5);
+  hp.momentum = 0.9;
+  double n = sqrt(68.0), x = 2 + 4 / (n + E), y = -1 / (n + E), sx = x * x * x - y, sy = y - x;
+  samlab_rule *r = rule("wsam", "sgdm", &hp, 2);
+  double w[2] = {2, 0};
+  samlab_rule_step(r, p, w, NULL);
+  CHECK_W(w, 2 - 0.1 * 8 - 0.1 * 9 * (sx - 8), 0 + 0.1 * 2 - 0.1 * 9 * (sy + 2));
+  samlab_rule_free(r);
+  r = rule("coupled-wsam", "sgdm", &hp, 2);
+  double v[2] = {2, 0};
+  samlab_rule_step(r, p, v, NULL);
+  CHECK_W(v, 2 - 0.1 * (9 * sx - 8 * 8), -0.1 * (9 * sy - 8 * -2));
+  samlab_rule_free(r);
+  samlab_problem_free(p);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ invariants */
+static const char *const ascent_rules[] = {"sam",     "stablesam",  "asam",         "gsam",      "looksam",
+                                           "periodic-sam", "random-sam", "ae-sam", "ae-looksam", "fsam",
+                                           "infosam", "vasso",      "fishersam",    "linf-sam",  "l1-sam",
+                                           "nsupport-sam", "wsam",   "coupled-wsam"};
+#define NASCENT (int)(sizeof ascent_rules / sizeof ascent_rules[0])
+static const char *const base_names[] = {"sgd", "sgdm", "adam", "adamw"};
+
+/* Runs two configurations side by side for n steps on a toy and returns the largest coordinate gap. */
+static double gap(const char *toyname, const char *ra, const samlab_hparams *ha, const char *rb,
+                  const samlab_hparams *hb, const char *base, const double *w0, int n, int *flags_differ)
+{
+  samlab_problem *p = toy(toyname, NULL);
+  samlab_rule *a = rule(ra, base, ha, 2), *b = rule(rb, base, hb, 2);
+  double wa[2] = {w0[0], w0[1]}, wb[2] = {w0[0], w0[1]}, worst = 0;
+  int differ = 0;
+  for (int t = 0; t < n; t++) {
+    samlab_step_info ia, ib;
+    samlab_rule_step(a, p, wa, &ia);
+    samlab_rule_step(b, p, wb, &ib);
+    differ |= ia.sam_used != ib.sam_used;
+    for (int i = 0; i < 2; i++)
+      worst = fmax(worst, fabs(wa[i] - wb[i]) / fmax(1, fabs(wb[i])));
+  }
+  ck_assert_msg(samlab_all_finite(2, wa) && samlab_all_finite(2, wb), "%s vs %s on %s: not finite", ra, rb, base);
+  if (flags_differ)
+    *flags_differ = differ;
+  samlab_rule_free(a);
+  samlab_rule_free(b);
+  samlab_problem_free(p);
+  return worst;
+}
+
+static samlab_hparams hp_base(void)
+{
+  samlab_hparams hp;
+  samlab_hparams_unset(&hp);
+  hp.lr = 0.02;
+  hp.wd = 0.05;
+  hp.rho = 0.3;
+  hp.total_steps = 50;
+  return hp;
+}
+
+/* rho = 0 gives the base optimizer (sgd rule) for every ascent rule and every base, with weight decay. */
+START_TEST(rho_zero_is_the_base_optimizer)
+{
+  const double w0[2] = {-1.5, 0.5};
+  for (int b = 0; b < 4; b++) {
+    samlab_hparams hp = hp_base(), h0 = hp_base();
+    h0.rho = 0;
+    double d = gap("quartic", ascent_rules[_i], &h0, "sgd", &hp, base_names[b], w0, 50, NULL);
+    ck_assert_msg(d < 1e-10, "%s/%s at rho 0 differs from the base optimizer by %g", ascent_rules[_i],
+                  base_names[b], d);
+    /* and the test can fail: at rho 0.3 the rule is not the base optimizer */
+    d = gap("quartic", ascent_rules[_i], &hp, "sgd", &hp, base_names[b], w0, 50, NULL);
+    ck_assert_msg(d > 1e-6, "%s/%s at rho 0.3 equals the base optimizer", ascent_rules[_i], base_names[b]);
+  }
+}
+END_TEST
+
+/* Pairs that must agree (on every base unless said otherwise). */
+START_TEST(rules_that_are_sam_or_sgd)
+{
+  const double w0[2] = {-1.5, 0.5};
+  for (int b = 0; b < 4; b++) {
+    const char *base = base_names[b];
+    samlab_hparams hp = hp_base(), h = hp_base();
+    int differ;
+    h.k = 1;
+    ck_assert_double_eq(gap("quartic", "looksam", &h, "sam", &hp, base, w0, 50, &differ), 0);
+    ck_assert_int_eq(differ, 0);
+    ck_assert_double_eq(gap("quartic", "periodic-sam", &h, "sam", &hp, base, w0, 50, &differ), 0);
+    h = hp_base();
+    h.gamma = 0.5;
+    ck_assert_double_eq(gap("quartic", "coupled-wsam", &h, "sam", &hp, base, w0, 50, NULL), 0);
+    h = hp_base();
+    h.lambda1 = h.lambda2 = -1e9;
+    ck_assert_double_eq(gap("quartic", "ae-sam", &h, "sam", &hp, base, w0, 50, &differ), 0);
+    ck_assert_int_eq(differ, 0);
+    h.lambda1 = h.lambda2 = 1e9;
+    ck_assert_double_eq(gap("quartic", "ae-sam", &h, "sgd", &hp, base, w0, 50, &differ), 0);
+    ck_assert_int_eq(differ, 0);
+    h = hp_base();
+    h.p = 1;
+    ck_assert_double_eq(gap("quartic", "random-sam", &h, "sam", &hp, base, w0, 50, &differ), 0);
+    ck_assert_int_eq(differ, 0);
+    h.p = 0;
+    ck_assert_double_eq(gap("quartic", "random-sam", &h, "sgd", &hp, base, w0, 50, &differ), 0);
+    h = hp_base();
+    h.stable = 1;
+    ck_assert_double_eq(gap("quartic", "sam", &h, "stablesam", &hp, base, w0, 50, NULL), 0);
+  }
+  /* wsam = coupled-wsam on plain sgd (with weight decay), but not on sgdm */
+  samlab_hparams hp = hp_base();
+  ck_assert_double_le(gap("quartic", "wsam", &hp, "coupled-wsam", &hp, "sgd", w0, 50, NULL), 1e-10); /* c = 9 */
+  ck_assert_double_gt(gap("quartic", "wsam", &hp, "coupled-wsam", &hp, "sgdm", w0, 50, NULL), 1e-6);
+}
+END_TEST
+
+/* With StableSAM's renormalisation the step gradient has the norm of g: on plain sgd without decay the step
+ * is lr g_s, so ||w - w'||/lr = ||g||.  Checked for stablesam and for --stable on rules building eps
+ * themselves. */
+START_TEST(stable_step_has_the_norm_of_g)
+{
+  const char *names[] = {"stablesam", "asam", "fishersam", "linf-sam", "fsam", "vasso"};
+  for (int i = 0; i < 6; i++) {
+    samlab_problem *p = toy("quartic", NULL);
+    samlab_hparams hp = hp_sgd(0.05, 0.4);
+    hp.stable = 1;
+    samlab_rule *r = rule(names[i], "sgd", &hp, 2);
+    double w[2] = {-1.5, 0.5};
+    for (int t = 0; t < 20; t++) {
+      double before[2] = {w[0], w[1]};
+      samlab_step_info info;
+      samlab_rule_step(r, p, w, &info);
+      double sx = (before[0] - w[0]) / 0.05, sy = (before[1] - w[1]) / 0.05;
+      ck_assert_close(sqrt(sx * sx + sy * sy), info.grad_norm, 1e-9);
+      ck_assert(fabs(info.gs_norm - info.grad_norm) > 1e-6); /* the renormalisation did something */
+    }
+    samlab_rule_free(r);
+    samlab_problem_free(p);
+  }
+}
+END_TEST
+
+/* SAM-step patterns: periodic k = 3 and looksam k = 3 take SAM at t = 0, 3, 6 ... */
+START_TEST(sam_used_patterns)
+{
+  const char *names[] = {"periodic-sam", "looksam"};
+  for (int i = 0; i < 2; i++) {
+    samlab_problem *p = toy("quartic", NULL);
+    samlab_hparams hp = hp_base();
+    hp.k = 3;
+    samlab_rule *r = rule(names[i], "sgdm", &hp, 2);
+    double w[2] = {-1.5, 0.5};
+    for (int t = 0; t < 12; t++) {
+      samlab_step_info info;
+      samlab_rule_step(r, p, w, &info);
+      ck_assert_int_eq(info.sam_used, t % 3 == 0);
+      ck_assert(info.sam_used ? !isnan(info.gs_norm) : isnan(info.gs_norm));
+    }
+    samlab_rule_free(r);
+    samlab_problem_free(p);
+  }
+  /* random-sam at p = 0.5 over 2000 steps: between 45% and 55% SAM steps, and the same for the same seed */
+  int count[2] = {0, 0};
+  for (int k = 0; k < 2; k++) {
+    samlab_problem *p = toy("quartic", NULL);
+    samlab_hparams hp = hp_base();
+    hp.seed = 3;
+    samlab_rule *r = rule("random-sam", "sgd", &hp, 2);
+    double w[2] = {-1.5, 0.5};
+    for (int t = 0; t < 2000; t++) {
+      samlab_step_info info;
+      samlab_rule_step(r, p, w, &info);
+      count[k] += info.sam_used;
+    }
+    samlab_rule_free(r);
+    samlab_problem_free(p);
+  }
+  ck_assert_int_eq(count[0], count[1]);
+  ck_assert_int_ge(count[0], 900);
+  ck_assert_int_le(count[0], 1100);
+}
+END_TEST
+
+/* Each rule's own defaults (issue 3), then the global ones. */
+START_TEST(rule_defaults)
+{
+  char err[256];
+  struct {
+    const char *rule;
+    double eta, alpha, gamma;
+    long k;
+  } cases[] = {{"asam", 0.01, NAN, NAN, -1},      {"fishersam", 1, NAN, NAN, -1},  {"gsam", NAN, 0.1, NAN, -1},
+               {"looksam", NAN, 0.7, NAN, 5},     {"ae-looksam", NAN, 0.7, NAN, -1}, {"infosam", NAN, 0.05, NAN, -1},
+               {"periodic-sam", NAN, NAN, NAN, 2}, {"wsam", NAN, NAN, 0.9, -1},    {"coupled-wsam", NAN, NAN, 0.9, -1}};
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    samlab_hparams hp;
+    samlab_hparams_unset(&hp);
+    samlab_rule *r = samlab_rule_alloc(samlab_rule_find(cases[i].rule), samlab_base_find("sgd"), &hp, 2, err, sizeof err);
+    ck_assert_ptr_nonnull(r);
+    if (!isnan(cases[i].eta))
+      ck_assert_double_eq(r->hp.eta, cases[i].eta);
+    if (!isnan(cases[i].alpha))
+      ck_assert_double_eq(r->hp.alpha, cases[i].alpha);
+    if (!isnan(cases[i].gamma))
+      ck_assert_double_eq(r->hp.gamma, cases[i].gamma);
+    if (cases[i].k >= 0)
+      ck_assert_int_eq(r->hp.k, cases[i].k);
+    ck_assert_double_eq(r->hp.rho, 0.05);
+    samlab_rule_free(r);
+  }
+  samlab_hparams hp;
+  samlab_hparams_unset(&hp);
+  samlab_rule *r = samlab_rule_alloc(samlab_rule_find("ae-sam"), samlab_base_find("sgd"), &hp, 2, err, sizeof err);
+  ck_assert(r->hp.delta == 0.9 && r->hp.lambda1 == -1 && r->hp.lambda2 == 1);
+  samlab_rule_free(r);
+  r = samlab_rule_alloc(samlab_rule_find("fsam"), samlab_base_find("sgd"), &hp, 2, err, sizeof err);
+  ck_assert(r->hp.lambda == 0.9 && r->hp.sigma == 1);
+  samlab_rule_free(r);
+  r = samlab_rule_alloc(samlab_rule_find("vasso"), samlab_base_find("sgd"), &hp, 2, err, sizeof err);
+  ck_assert(r->hp.theta == 0.9);
+  samlab_rule_free(r);
+  r = samlab_rule_alloc(samlab_rule_find("stablesam"), samlab_base_find("sgd"), &hp, 2, err, sizeof err);
+  ck_assert_int_eq(r->hp.stable, 1);
+  samlab_rule_free(r);
+  r = samlab_rule_alloc(samlab_rule_find("nsupport-sam"), samlab_base_find("sgd"), &hp, 2, err, sizeof err);
+  ck_assert_int_eq(r->hp.n, 1);
+  samlab_rule_free(r);
+}
+END_TEST
+
+/* Every rule's state survives a checkpoint: save after 7 steps, load into a fresh rule, and the next
+ * 20 steps match an uninterrupted run bit for bit (state holds no pointers). */
+START_TEST(state_save_and_load)
+{
+  for (int i = 0; samlab_rule_types[i]; i++) {
+    samlab_problem *p = toy("quartic", NULL);
+    samlab_hparams hp = hp_base();
+    hp.k = 3;
+    char err[256];
+    samlab_rule *a = samlab_rule_alloc(samlab_rule_types[i], samlab_base_find("adam"), &hp, 2, err, sizeof err);
+    samlab_rule *b = samlab_rule_alloc(samlab_rule_types[i], samlab_base_find("adam"), &hp, 2, err, sizeof err);
+    double wa[2] = {-1.5, 0.5};
+    for (int t = 0; t < 7; t++)
+      samlab_rule_step(a, p, wa, NULL);
+    void *buf = malloc(samlab_rule_state_bytes(a));
+    samlab_rule_state_save(a, buf);
+    samlab_rule_state_load(b, buf);
+    free(buf);
+    double wb[2] = {wa[0], wa[1]};
+    for (int t = 0; t < 20; t++) {
+      samlab_rule_step(a, p, wa, NULL);
+      samlab_rule_step(b, p, wb, NULL);
+    }
+    ck_assert_msg(wa[0] == wb[0] && wa[1] == wb[1], "%s: resumed run differs", samlab_rule_types[i]->name);
+    samlab_rule_free(a);
+    samlab_rule_free(b);
+    samlab_problem_free(p);
+  }
+}
+END_TEST
+
+/* Every rule in the registry has a name, paper and formula, and names are unique. */
+START_TEST(registry_is_complete)
+{
+  const char *expected[] = {"sgd",     "sam",   "asam",      "stablesam", "gsam",   "looksam",      "periodic-sam",
+                            "random-sam", "ae-sam", "ae-looksam", "fsam",   "infosam", "vasso",       "fishersam",
+                            "linf-sam", "l1-sam", "nsupport-sam", "wsam",   "coupled-wsam"};
+  for (size_t i = 0; i < sizeof expected / sizeof expected[0]; i++)
+    ck_assert_msg(samlab_rule_find(expected[i]) != NULL, "rule %s missing", expected[i]);
+  for (int i = 0; samlab_rule_types[i]; i++) {
+    ck_assert(samlab_rule_types[i]->paper && samlab_rule_types[i]->formula && samlab_rule_types[i]->step);
+    for (int j = 0; j < i; j++)
+      ck_assert_str_ne(samlab_rule_types[i]->name, samlab_rule_types[j]->name);
+  }
 }
 END_TEST
 
@@ -26,7 +607,31 @@ int main(void)
 {
   Suite *s = suite_create("rules");
   TCase *tc = tcase_create("first steps");
-  tcase_add_test(tc, sam_first_step_on_quartic);
+  tcase_add_test(tc, sgd_first_step);
+  tcase_add_test(tc, sam_first_step);
+  tcase_add_test(tc, stablesam_first_step);
+  tcase_add_test(tc, asam_first_step);
+  tcase_add_test(tc, gsam_first_step);
+  tcase_add_test(tc, looksam_two_steps);
+  tcase_add_test(tc, periodic_sam_two_steps);
+  tcase_add_test(tc, ae_sam_two_steps);
+  tcase_add_test(tc, fsam_two_steps);
+  tcase_add_test(tc, infosam_two_steps);
+  tcase_add_test(tc, vasso_two_steps);
+  tcase_add_test(tc, fishersam_first_step);
+  tcase_add_test(tc, linf_sam_first_step);
+  tcase_add_test(tc, l1_sam_first_step);
+  tcase_add_test(tc, nsupport_sam_ties);
+  tcase_add_test(tc, wsam_first_steps);
   suite_add_tcase(s, tc);
+  TCase *inv = tcase_create("invariants");
+  tcase_add_loop_test(inv, rho_zero_is_the_base_optimizer, 0, NASCENT);
+  tcase_add_test(inv, rules_that_are_sam_or_sgd);
+  tcase_add_test(inv, stable_step_has_the_norm_of_g);
+  tcase_add_test(inv, sam_used_patterns);
+  tcase_add_test(inv, rule_defaults);
+  tcase_add_test(inv, state_save_and_load);
+  tcase_add_test(inv, registry_is_complete);
+  suite_add_tcase(s, inv);
   return run_suite(s);
 }
