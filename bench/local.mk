@@ -4,3 +4,7 @@ noinst_PROGRAMS += bench/bench_sweep
 bench_bench_sweep_SOURCES = bench/bench_sweep.c
 bench_bench_sweep_LDADD = libsamlab.la $(SAMLAB_DEPLIBS)
 EXTRA_DIST += bench/sweep_numpy.py
+# rules (issue 3): run by hand, bench/bench_rules [steps]: ns per step of every rule on quartic
+noinst_PROGRAMS += bench/bench_rules
+bench_bench_rules_SOURCES = bench/bench_rules.c
+bench_bench_rules_LDADD = libsamlab.la $(SAMLAB_DEPLIBS)
