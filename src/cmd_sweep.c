@@ -247,7 +247,6 @@ int cmd_sweep(int argc, char **argv)
   int rc = samlab_sweep_run(&sw, myb, mye, outcome, ends, rank == 0 ? on_progress : NULL, &bar, err, sizeof err);
   if (rank == 0)
     progress_end(&bar);
-  double seconds = progress_now() - t0;
 #ifdef SAMLAB_WITH_MPI
   if (mpi) {
     int ok = rc == 0, all_ok;
@@ -285,6 +284,7 @@ int cmd_sweep(int argc, char **argv)
     samlab_out_abort(o);
     cli_die("sweep", "%s", err);
   }
+  double seconds = progress_now() - t0; /* all ranks' runs are in by now */
 
   /* ---- counts per (rule, rho, lr) and the file */
   size_t ngroups = nrules * nrho * (size_t)lr_count;
