@@ -20,6 +20,21 @@ typedef struct {
   double *traj; /* rows x dim */
 } toy_run;
 
+/* The options that shape the landscape: noise=... and seed=... removed (they only perturb gradients), so runs
+ * with different noise seeds share one contour. */
+static void landscape_options(char *opts)
+{
+  char out[4096] = "";
+  for (char *tok = strtok(opts, ";"); tok; tok = strtok(NULL, ";")) {
+    if (strncmp(tok, "noise=", 6) == 0 || strncmp(tok, "seed=", 5) == 0)
+      continue;
+    if (out[0])
+      strncat(out, ";", sizeof out - strlen(out) - 1);
+    strncat(out, tok, sizeof out - strlen(out) - 1);
+  }
+  strcpy(opts, out);
+}
+
 static int read_run(const char *path, toy_run *r, char *err, size_t errlen)
 {
   memset(r, 0, sizeof *r);
@@ -42,6 +57,7 @@ static int read_run(const char *path, toy_run *r, char *err, size_t errlen)
   r->rows = dims[0];
   r->dim = dims[1];
   samlab_in_attr_str(f, "/", "toy_options", r->options, sizeof r->options); /* absent in older files */
+  landscape_options(r->options);
   if (samlab_in_attr_str(f, "/", "rule", r->rule, sizeof r->rule) != 0)
     strcpy(r->rule, "?");
   samlab_in_attr_str(f, "/", "base", r->base, sizeof r->base);
@@ -110,7 +126,7 @@ static plot_box choose_box(const toy_run *runs, int nruns, const samlab_problem 
       grow(&y0, &y1, runs[i].traj[1]);
   }
   double cx = fmax(x1 - x0, 1.0), cy = coords > 1 ? fmax(y1 - y0, 1.0) : 1.0;
-  double fx0 = x0 - 3 * cx, fx1 = x1 + 3 * cx, fy0 = y0 - 3 * cy, fy1 = y1 + 3 * cy;
+  double fx0 = x0 - 10 * cx, fx1 = x1 + 10 * cx, fy0 = y0 - 10 * cy, fy1 = y1 + 10 * cy;
   for (int i = 0; i < nruns; i++)
     for (size_t t = 0; t < runs[i].rows; t++) {
       const double *w = runs[i].traj + t * d;
@@ -176,7 +192,7 @@ static int build_script(FILE *s, const plot_request *req, toy_run *runs, int n, 
     if (plot_contour(s, p, base, box, 201, 20, &zlo, &zhi, err, errlen) != 0)
       return -1;
     fprintf(s, "set yrange [%.12g:%.12g]\nset ylabel '%s'\n", box.y0, box.y1, wsam ? "σ" : "w2");
-    fprintf(s, "set cbrange [%.12g:%.12g]\nset cblabel 'f'\nset palette defined (0 '#ffffff', 1 '#707070')\n", zlo,
+    fprintf(s, "set cbrange [%.12g:%.12g]\nset cblabel 'f'\nset format cb '%%g'\nset palette defined (0 '#ffffff', 1 '#707070')\n", zlo,
             zhi);
   } else {
     fprintf(s, "set ylabel 'f(w)'\nset samples 500\n");
@@ -262,7 +278,7 @@ int plot_toy(const plot_request *req, char *err, size_t errlen)
       goto done;
     }
   char perr[512];
-  /* the noise options do not change the landscape; the contour is of the noise-free f */
+  /* the contour is of the noise-free f */
   p = samlab_toy_create(runs[0].function, runs[0].options[0] ? runs[0].options : NULL, perr, sizeof perr);
   if (!p) {
     snprintf(err, errlen, "cannot rebuild the function of '%s': %s", req->files[0], perr);

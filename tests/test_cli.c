@@ -271,6 +271,14 @@ START_TEST(test_help_and_plot)
   fclose(png);
   snprintf(path, sizeof path, "%s/w.svg", dir);
   ck_assert(access(path, R_OK) == 0);
+  /* noisy runs with other seeds share one landscape; another function does not */
+  ck_assert_int_eq(run("toy --function asym-valley --noise 0.1,2 --seed 1 --steps 10 --out OUT/n1.h5"), 0);
+  ck_assert_int_eq(run("toy --function asym-valley --noise 0.1,2 --seed 2 --steps 10 --out OUT/n2.h5"), 0);
+  ck_assert_int_eq(run("plot OUT/n1.h5 OUT/n2.h5 -o OUT/n.png"), 0);
+  ck_assert_int_eq(run("plot OUT/w.h5 OUT/n1.h5 -o OUT/mixed.png"), 2);
+  ck_assert(strstr(errtext, "one function at a time") != NULL);
+  snprintf(path, sizeof path, "%s/mixed.png", dir);
+  ck_assert(access(path, F_OK) != 0);
 }
 END_TEST
 
