@@ -1,0 +1,446 @@
+/* The trainer (library) and `samlab train` (the program, run from the build directory on small IDX files
+ * written here): schedules, batches, determinism, bit-exact checkpoints, every rule on both models, bad
+ * input leaving the output untouched, divergence (exit 3) and Ctrl-C (exit 130, then resume). */
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <zlib.h>
+#include <hdf5_hl.h>
+#include "testutil.h"
+
+static char dir[256];
+
+/* ---------------------------------------------------------------- fixtures */
+static samlab_dataset *random_set(size_t n, size_t side, unsigned long seed)
+{
+  samlab_dataset *d = calloc(1, sizeof *d);
+  d->n = n;
+  d->rows = d->cols = side;
+  d->nclasses = 10;
+  d->x = malloc(n * side * side * sizeof *d->x);
+  d->y = malloc(n);
+  gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+  gsl_rng_set(r, seed);
+  for (size_t i = 0; i < n; i++) {
+    d->y[i] = (uint8_t)gsl_rng_uniform_int(r, 10);
+    for (size_t j = 0; j < side * side; j++) /* a learnable signal: pixel y is bright */
+      d->x[i * side * side + j] = (float)(0.3 * gsl_rng_uniform(r) + (j == d->y[i] ? 0.7 : 0));
+  }
+  gsl_rng_free(r);
+  return d;
+}
+
+static samlab_train_config config(const char *rule, const char *base, double lr, size_t batch, long epochs)
+{
+  samlab_train_config c = {.rule = samlab_rule_find(rule), .base = samlab_base_find(base), .batch = batch,
+                           .epochs = epochs, .schedule = SAMLAB_SCHEDULE_CONSTANT, .seed = 11, .eval_train = 1};
+  samlab_hparams_unset(&c.hp);
+  c.hp.lr = lr;
+  return c;
+}
+
+static samlab_problem *net(const char *model, const char *hidden, const samlab_dataset *d)
+{
+  char err[256];
+  samlab_problem *p = samlab_net_create(model, hidden, d, err, sizeof err);
+  ck_assert_msg(p != NULL, "%s", err);
+  return p;
+}
+
+static samlab_trainer *trainer(samlab_problem *p, const samlab_dataset *d, const samlab_train_config *c)
+{
+  char err[256];
+  samlab_trainer *t = samlab_trainer_alloc(p, d, NULL, c, err, sizeof err);
+  ck_assert_msg(t != NULL, "%s", err);
+  return t;
+}
+
+/* ---------------------------------------------------------------- library */
+START_TEST(schedules)
+{
+  ck_assert_close(samlab_schedule_lr(SAMLAB_SCHEDULE_CONSTANT, 0.1, 77, 100), 0.1, 0);
+  ck_assert_close(samlab_schedule_lr(SAMLAB_SCHEDULE_COSINE, 0.1, 0, 100), 0.1, 1e-15);
+  ck_assert_close(samlab_schedule_lr(SAMLAB_SCHEDULE_COSINE, 0.1, 50, 100), 0.05, 1e-15);
+  ck_assert_close(samlab_schedule_lr(SAMLAB_SCHEDULE_COSINE, 0.1, 25, 100), 0.1 * (1 + sqrt(0.5)) / 2, 1e-15);
+  ck_assert_close(samlab_schedule_lr(SAMLAB_SCHEDULE_STEP, 0.1, 49, 100), 0.1, 0);
+  ck_assert_close(samlab_schedule_lr(SAMLAB_SCHEDULE_STEP, 0.1, 50, 100), 0.01, 1e-15);
+  ck_assert_close(samlab_schedule_lr(SAMLAB_SCHEDULE_STEP, 0.1, 75, 100), 0.001, 1e-15);
+  samlab_schedule s;
+  ck_assert_int_eq(samlab_schedule_parse("cosine", &s), 0);
+  ck_assert_int_eq(s, SAMLAB_SCHEDULE_COSINE);
+  ck_assert_int_eq(samlab_schedule_parse("linear", &s), -1);
+}
+END_TEST
+
+START_TEST(batches_cover_the_epoch_and_sgd_steps_by_hand)
+{
+  samlab_dataset *d = random_set(50, 4, 1);
+  samlab_problem *p = net("fcn", "6", d);
+  samlab_train_config c = config("sgd", "sgd", 0.1, 16, 2);
+  samlab_trainer *t = trainer(p, d, &c);
+  ck_assert_int_eq(t->steps_per_epoch, 4); /* 16 + 16 + 16 + 2 */
+  double *w0 = malloc(p->dim * sizeof *w0), *g = malloc(p->dim * sizeof *g);
+  memcpy(w0, t->w, p->dim * sizeof *w0);
+  samlab_step_info info;
+  double lr;
+  ck_assert_int_eq(samlab_trainer_step(t, &info, &lr), 0);
+  ck_assert_close(lr, 0.1, 0);
+  /* The order is a permutation, and the step was plain w - lr g on its first 16 examples. */
+  int seen[50] = {0};
+  for (size_t i = 0; i < 50; i++)
+    seen[t->order[i]]++;
+  for (size_t i = 0; i < 50; i++)
+    ck_assert_int_eq(seen[i], 1);
+  p->set_batch(p->ctx, t->order, 16);
+  double f = samlab_problem_value_grad(p, w0, g);
+  ck_assert_close(info.loss, f, 0);
+  for (size_t i = 0; i < p->dim; i++)
+    ck_assert_close(t->w[i], w0[i] - 0.1 * g[i], 1e-15);
+  for (int k = 0; k < 3; k++)
+    samlab_trainer_step(t, NULL, NULL);
+  ck_assert_int_eq(t->pos, 4);
+  samlab_epoch_stats s;
+  ck_assert_int_eq(samlab_trainer_end_epoch(t, &s), 0);
+  ck_assert_int_eq(t->epoch, 1);
+  ck_assert(isnan(s.test_acc));
+  double loss;
+  samlab_net_evaluate(p, t->w, d, NULL, 0, &loss, NULL);
+  ck_assert_close(s.train_loss, loss, 0);
+  free(w0);
+  free(g);
+  samlab_trainer_free(t);
+  samlab_problem_free(p);
+  samlab_dataset_free(d);
+}
+END_TEST
+
+/* Two trainers from one seed agree bit for bit; save after `split` steps, load into a fresh trainer and
+ * both go on: still bit for bit. */
+static void resume_matches(const char *model, const char *hidden, const char *rule, int side)
+{
+  samlab_dataset *d = random_set(40, (size_t)side, 2);
+  samlab_problem *p = net(model, hidden, d), *q = net(model, hidden, d);
+  samlab_train_config c = config(rule, "sgdm", 0.05, 8, 3);
+  samlab_trainer *a = trainer(p, d, &c), *b = trainer(q, d, &c);
+  samlab_trainer_epoch(a, NULL, NULL, NULL); /* one epoch and two steps */
+  samlab_trainer_step(a, NULL, NULL);
+  samlab_trainer_step(a, NULL, NULL);
+  char path[512];
+  snprintf(path, sizeof path, "%s/ckpt-%s-%s.h5", dir, model, rule);
+  hid_t f = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  ck_assert_int_eq(samlab_trainer_save(a, f, "/checkpoint"), 0);
+  H5Fclose(f);
+  char err[256];
+  f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+  ck_assert_msg(samlab_trainer_load(b, f, "/checkpoint", err, sizeof err) == 0, "%s", err);
+  H5Fclose(f);
+  ck_assert_int_eq(b->step, a->step);
+  while (a->epoch < 3) {
+    ck_assert_int_eq(samlab_trainer_epoch(a, NULL, NULL, NULL), 0);
+    ck_assert_int_eq(samlab_trainer_epoch(b, NULL, NULL, NULL), 0);
+  }
+  ck_assert_msg(memcmp(a->w, b->w, a->dim * sizeof *a->w) == 0, "%s on %s: resumed weights differ", rule, model);
+  samlab_trainer_free(a);
+  samlab_trainer_free(b);
+  samlab_problem_free(p);
+  samlab_problem_free(q);
+  samlab_dataset_free(d);
+}
+
+START_TEST(checkpoint_resumes_bit_for_bit)
+{
+  resume_matches("fcn", "8", "sam", 4);
+  resume_matches("fcn", "8", "ae-sam", 4);     /* EMA state and the step counter in the schedule */
+  resume_matches("fcn", "8", "random-sam", 4); /* the rule's RNG */
+  resume_matches("lenet", NULL, "sam", 12);
+}
+END_TEST
+
+START_TEST(load_rejects_another_model)
+{
+  samlab_dataset *d = random_set(40, 4, 2);
+  samlab_problem *p = net("fcn", "8", d), *q = net("fcn", "9", d);
+  samlab_train_config c = config("sam", "sgdm", 0.05, 8, 1);
+  samlab_trainer *a = trainer(p, d, &c), *b = trainer(q, d, &c);
+  char path[512], err[256];
+  snprintf(path, sizeof path, "%s/other.h5", dir);
+  hid_t f = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  samlab_trainer_save(a, f, "/checkpoint");
+  ck_assert_int_eq(samlab_trainer_load(b, f, "/checkpoint", err, sizeof err), -1);
+  ck_assert_ptr_nonnull(strstr(err, "another model"));
+  H5Fclose(f);
+  samlab_trainer_free(a);
+  samlab_trainer_free(b);
+  samlab_problem_free(p);
+  samlab_problem_free(q);
+  samlab_dataset_free(d);
+}
+END_TEST
+
+START_TEST(every_rule_trains_both_models)
+{
+  samlab_dataset *d = random_set(64, 12, 3);
+  for (int m = 0; m < 2; m++) {
+    samlab_problem *p = m ? net("lenet", NULL, d) : net("fcn", "16", d);
+    for (size_t i = 0; samlab_rule_types[i]; i++) {
+      const samlab_rule_type *rt = samlab_rule_types[i];
+      samlab_train_config c = config(rt->name, "sgdm", 0.05, 16, 3);
+      samlab_trainer *t = trainer(p, d, &c);
+      double before;
+      samlab_net_evaluate(p, t->w, d, NULL, 0, &before, NULL);
+      samlab_epoch_stats s;
+      for (int e = 0; e < 3; e++)
+        ck_assert_msg(samlab_trainer_epoch(t, NULL, NULL, &s) == 0, "%s diverged on %s", rt->name,
+                      m ? "lenet" : "fcn");
+      ck_assert_msg(s.train_loss < before, "%s on %s: loss %g -> %g", rt->name, m ? "lenet" : "fcn", before,
+                    s.train_loss);
+      samlab_trainer_free(t);
+    }
+    samlab_problem_free(p);
+  }
+  samlab_dataset_free(d);
+}
+END_TEST
+
+START_TEST(divergence_is_reported)
+{
+  samlab_dataset *d = random_set(40, 4, 2);
+  samlab_problem *p = net("fcn", "8", d);
+  samlab_train_config c = config("sgd", "sgd", 1e30, 8, 5);
+  samlab_trainer *t = trainer(p, d, &c);
+  ck_assert_int_eq(samlab_trainer_epoch(t, NULL, NULL, NULL), 1);
+  samlab_trainer_free(t);
+  samlab_problem_free(p);
+  samlab_dataset_free(d);
+}
+END_TEST
+
+/* ---------------------------------------------------------------- the program */
+static void put32(unsigned char *b, uint32_t v)
+{
+  b[0] = (unsigned char)(v >> 24), b[1] = (unsigned char)(v >> 16), b[2] = (unsigned char)(v >> 8);
+  b[3] = (unsigned char)v;
+}
+
+/* dir/sub/{train,t10k}-... gz files from a random learnable set of 12 x 12 images. */
+static void write_idx_dir(const char *sub, size_t ntrain, size_t ntest)
+{
+  char path[512];
+  snprintf(path, sizeof path, "%s/%s", dir, sub);
+  mkdir(path, 0755);
+  for (int part = 0; part < 2; part++) {
+    size_t n = part ? ntest : ntrain;
+    samlab_dataset *d = random_set(n, 12, 20 + part);
+    unsigned char *b = malloc(16 + n * 144);
+    put32(b, 2051), put32(b + 4, (uint32_t)n), put32(b + 8, 12), put32(b + 12, 12);
+    for (size_t i = 0; i < n * 144; i++)
+      b[16 + i] = (unsigned char)lroundf(d->x[i] * 255);
+    snprintf(path, sizeof path, "%s/%s/%s-images-idx3-ubyte.gz", dir, sub, part ? "t10k" : "train");
+    gzFile f = gzopen(path, "wb");
+    gzwrite(f, b, (unsigned)(16 + n * 144));
+    gzclose(f);
+    put32(b, 2049), put32(b + 4, (uint32_t)n);
+    memcpy(b + 8, d->y, n);
+    snprintf(path, sizeof path, "%s/%s/%s-labels-idx1-ubyte.gz", dir, sub, part ? "t10k" : "train");
+    f = gzopen(path, "wb");
+    gzwrite(f, b, (unsigned)(8 + n));
+    gzclose(f);
+    free(b);
+    samlab_dataset_free(d);
+  }
+}
+
+/* Runs ./samlab train with the small data and the given options; returns the exit status. */
+static int run(const char *opts)
+{
+  char cmd[2048];
+  snprintf(cmd, sizeof cmd, "./samlab train --data-dir %s/data --model fcn --hidden 16 %s >/dev/null 2>%s/err.txt",
+           dir, opts, dir);
+  int rc = system(cmd);
+  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+static void write_text(const char *path, const char *text)
+{
+  FILE *f = fopen(path, "w");
+  fputs(text, f);
+  fclose(f);
+}
+
+static int file_is(const char *path, const char *text)
+{
+  char buf[256] = "";
+  FILE *f = fopen(path, "r");
+  if (!f)
+    return 0;
+  size_t n = fread(buf, 1, sizeof buf - 1, f);
+  fclose(f);
+  buf[n] = 0;
+  return strcmp(buf, text) == 0;
+}
+
+static double *read_f64(const char *path, const char *name, size_t *n)
+{
+  hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+  ck_assert_msg(f >= 0, "cannot open %s", path);
+  int rank;
+  hsize_t dims[4];
+  ck_assert(H5LTget_dataset_ndims(f, name, &rank) >= 0);
+  H5LTget_dataset_info(f, name, dims, NULL, NULL);
+  *n = 1;
+  for (int i = 0; i < rank; i++)
+    *n *= dims[i];
+  double *x = malloc(*n * sizeof *x + 1);
+  H5LTread_dataset_double(f, name, x);
+  H5Fclose(f);
+  return x;
+}
+
+static long attr_i64(const char *path, const char *name)
+{
+  hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+  long long v = -99;
+  H5LTget_attribute_long_long(f, "/", name, &v);
+  H5Fclose(f);
+  return (long)v;
+}
+
+static void same_runs(const char *a, const char *b)
+{
+  const char *names[] = {"/checkpoint/w", "/step/loss", "/step/lr", "/epoch/test_acc", "/weights"};
+  for (int k = 0; k < 5; k++) {
+    size_t na, nb;
+    double *x = read_f64(a, names[k], &na), *y = read_f64(b, names[k], &nb);
+    ck_assert_msg(na == nb && memcmp(x, y, na * sizeof *x) == 0, "%s differs between %s and %s", names[k], a, b);
+    free(x);
+    free(y);
+  }
+}
+
+START_TEST(program_resume_is_bit_exact)
+{
+  char full[512], part[512], opts[1024];
+  snprintf(full, sizeof full, "%s/full.h5", dir);
+  snprintf(part, sizeof part, "%s/part.h5", dir);
+  snprintf(opts, sizeof opts, "--rule sam --epochs 3 --batch 32 --trace-geometry --out %s", full);
+  ck_assert_int_eq(run(opts), 0);
+  snprintf(opts, sizeof opts, "--rule sam --epochs 1 --batch 32 --trace-geometry --out %s", part);
+  ck_assert_int_eq(run(opts), 0);
+  char cmd[1024];
+  snprintf(cmd, sizeof cmd, "./samlab train --resume %s --epochs 3 >/dev/null 2>&1", part);
+  ck_assert_int_eq(system(cmd), 0);
+  same_runs(full, part);
+  ck_assert_int_eq(attr_i64(part, "epochs_done"), 3);
+}
+END_TEST
+
+START_TEST(program_bad_input_leaves_output_untouched)
+{
+  char out[512], opts[1024], other[512];
+  snprintf(out, sizeof out, "%s/keep.h5", dir);
+  snprintf(other, sizeof other, "%s/lenet.h5", dir);
+  write_text(out, "keep me");
+  const char *bad[] = {"--batch 0", "--batch 100000", "--label-noise 1.5", "--label-noise -0.1", "--model resnet",
+                       "--data cifar", "--data-dir /nonexistent/samlab", "--data-dir %s/corrupt",
+                       "--epochs 0", "--schedule linear", "--rule nosuch", "--base nosuch", "--lr -1",
+                       "--hidden 5,x", "--train-size 100000", "--threads 0"};
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+    char b[512];
+    snprintf(b, sizeof b, bad[i], dir);
+    snprintf(opts, sizeof opts, "%s --out %s", b, out);
+    ck_assert_msg(run(opts) == 2, "%s: expected exit 2", b);
+    ck_assert_msg(file_is(out, "keep me"), "%s: output touched", b);
+  }
+  /* A resume file from another model. */
+  char cmd[2048];
+  snprintf(cmd, sizeof cmd, "./samlab train --data-dir %s/data --model lenet --epochs 1 --out %s >/dev/null 2>&1",
+           dir, other);
+  ck_assert_int_eq(system(cmd), 0);
+  snprintf(opts, sizeof opts, "--resume %s --out %s", other, out); /* run() passes --model fcn */
+  ck_assert_int_eq(run(opts), 2);
+  ck_assert(file_is(out, "keep me"));
+}
+END_TEST
+
+START_TEST(program_divergence_exits_3)
+{
+  char out[512], opts[1024];
+  snprintf(out, sizeof out, "%s/div.h5", dir);
+  snprintf(opts, sizeof opts, "--rule sgd --base sgd --lr 1e30 --epochs 3 --out %s", out);
+  ck_assert_int_eq(run(opts), 3);
+  ck_assert_int_eq(attr_i64(out, "diverged"), 1);
+}
+END_TEST
+
+START_TEST(program_ctrl_c_then_resume)
+{
+  char full[512], cut[512], epochs[] = "150";
+  snprintf(full, sizeof full, "%s/sig-full.h5", dir);
+  snprintf(cut, sizeof cut, "%s/sig-cut.h5", dir);
+  char datadir[512];
+  snprintf(datadir, sizeof datadir, "%s/data", dir);
+  pid_t pid = fork();
+  if (pid == 0) {
+    int null = open("/dev/null", O_WRONLY);
+    dup2(null, 1), dup2(null, 2);
+    execl("./samlab", "samlab", "train", "--data-dir", datadir, "--model", "fcn", "--hidden", "16", "--rule", "sam",
+          "--batch", "32", "--weights-every", "0", "--epochs", epochs, "--out", cut, (char *)NULL);
+    _exit(127);
+  }
+  /* Wait for the first checkpoint, then interrupt. */
+  for (int i = 0; i < 3000 && access(cut, F_OK) != 0; i++)
+    usleep(10000);
+  ck_assert_int_eq(access(cut, F_OK), 0);
+  kill(pid, SIGINT);
+  int status;
+  waitpid(pid, &status, 0);
+  ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 130, "status %d", status);
+  ck_assert_int_eq(attr_i64(cut, "interrupted"), 1);
+  ck_assert_int_lt(attr_i64(cut, "epochs_done"), 150);
+  char cmd[1024], opts[1024];
+  snprintf(cmd, sizeof cmd, "./samlab train --resume %s >/dev/null 2>&1", cut);
+  ck_assert_int_eq(system(cmd), 0);
+  snprintf(opts, sizeof opts, "--rule sam --batch 32 --weights-every 0 --epochs %s --out %s", epochs, full);
+  ck_assert_int_eq(run(opts), 0);
+  same_runs(full, cut);
+}
+END_TEST
+
+int main(void)
+{
+  snprintf(dir, sizeof dir, "/tmp/samlab-test-train-XXXXXX");
+  if (!mkdtemp(dir))
+    return 1;
+  samlab_h5_quiet();
+  write_idx_dir("data", 200, 50);
+  char corrupt[512];
+  snprintf(corrupt, sizeof corrupt, "%s/corrupt", dir);
+  mkdir(corrupt, 0755);
+  snprintf(corrupt, sizeof corrupt, "%s/corrupt/train-images-idx3-ubyte.gz", dir);
+  write_text(corrupt, "this is not gzip nor IDX");
+  Suite *s = suite_create("train");
+  TCase *lib = tcase_create("trainer"), *prog = tcase_create("program");
+  tcase_set_timeout(lib, 120);
+  tcase_set_timeout(prog, 120);
+  tcase_add_test(lib, schedules);
+  tcase_add_test(lib, batches_cover_the_epoch_and_sgd_steps_by_hand);
+  tcase_add_test(lib, checkpoint_resumes_bit_for_bit);
+  tcase_add_test(lib, load_rejects_another_model);
+  tcase_add_test(lib, every_rule_trains_both_models);
+  tcase_add_test(lib, divergence_is_reported);
+  tcase_add_test(prog, program_resume_is_bit_exact);
+  tcase_add_test(prog, program_bad_input_leaves_output_untouched);
+  tcase_add_test(prog, program_divergence_exits_3);
+  tcase_add_test(prog, program_ctrl_c_then_resume);
+  suite_add_tcase(s, lib);
+  suite_add_tcase(s, prog);
+  int rc = run_suite(s);
+  char cmd[512];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+  if (system(cmd) != 0)
+    return 1;
+  return rc;
+}
