@@ -9,7 +9,9 @@
   X(plot, "draw any samlab HDF5 file with gnuplot (PNG and SVG)")                                              \
   X(sweep, "success rates over rules x rho x lr x starting points on a toy (StableSAM Figure 4)") \
   X(merge, "join the shards of a sweep (samlab sweep --shard I/N) into one file")                                \
-  X(hessian, "top-k Hessian eigenvalues (Lanczos, power), trace and spectral density at a point (HDF5)")
+  X(hessian, "top-k Hessian eigenvalues (Lanczos, power), trace and spectral density at a point (HDF5)")      \
+  X(gradnorm, "squared mini-batch gradient norms: normality, Q-Q, AE-SAM's threshold and SAM fraction (HDF5)") \
+  X(slice, "the loss along the top Hessian eigenvector or random (filter-normalised) directions, 1-D/2-D (HDF5)")
 
 #define DECLARE_CMD(name, summary) int cmd_##name(int argc, char **argv);
 SAMLAB_COMMANDS(DECLARE_CMD)

@@ -519,7 +519,7 @@ START_TEST(test_commands_bad_input)
   ck_assert_int_eq(run("hessian --function nosuch --out test_analyses_bad.h5"), 2);
   ck_assert_int_eq(run("hessian --function quartic --at 1 --out test_analyses_bad.h5"), 2);
   ck_assert_int_eq(run("gradnorm --function quartic --out test_analyses_bad.h5"), 2); /* no mini-batches */
-  ck_assert_int_eq(run("gradnorm --function asym-valley --toy-options noise=0.5 --batches 3 "
+  ck_assert_int_eq(run("gradnorm --function asym-valley --toy-options noise=0.5,0.5 --batches 3 "
                        "--out test_analyses_bad.h5"), 2);
   ck_assert_int_eq(run("slice --function quartic --range 1,-1 --out test_analyses_bad.h5"), 2);
   ck_assert(!exists(out));
