@@ -41,7 +41,8 @@ typedef struct samlab_problem {
   void (*hvp)(void *ctx, const double *w, const double *v, double *hv);
   /* Optional: the full dense Hessian, row-major dim x dim. */
   void (*hessian)(void *ctx, const double *w, double *H);
-  /* Optional, data problems: evaluate on examples idx[0..n) from now on (idx == NULL: the whole set). */
+  /* Optional, data problems: evaluate on examples idx[0..n) from now on (idx == NULL: the whole set).
+   * Noisy toys (nexamples == 0) use it to draw fresh gradient noise for the next step (idx == NULL: none). */
   int (*set_batch)(void *ctx, const size_t *idx, size_t n);
   size_t nexamples; /* data problems: size of the training set; 0 for toys */
   /* Optional, toys: known stationary points, each dim doubles (minima are global minima). */
