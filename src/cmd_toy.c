@@ -93,7 +93,8 @@ int cmd_toy(int argc, char **argv)
     double *w = traj + (size_t)(t + 1) * dim;
     samlab_copy(dim, traj + (size_t)t * dim, w);
     samlab_step_info info;
-    if (p->set_batch) { /* noisy toys: a fresh gradient noise per step, shared by both gradients */
+    if (p->set_batch && p->nexamples == 0) { /* noisy toys: fresh gradient noise per step, shared by both gradients;
+                                                 data problems (lsq, logreg) run full-batch */
       size_t batch = (size_t)t;
       p->set_batch(p->ctx, &batch, 1);
     }
