@@ -6,6 +6,6 @@ samlab_SOURCES += src/cmd_sweep.c src/cmd_merge.c src/plot_sweep.c
 # bounds and figures (issue 5)
 samlab_SOURCES += src/cmd_bounds.c
 # train (issue 7)
-samlab_SOURCES += src/cmd_train.c
+samlab_SOURCES += src/cmd_train.c src/plot_train.c
 # analyses (issue 4)
-samlab_SOURCES += src/cmd_hessian.c src/cmd_gradnorm.c src/cmd_slice.c
+samlab_SOURCES += src/cmd_hessian.c src/cmd_gradnorm.c src/cmd_slice.c src/cmd_stability.c
