@@ -331,6 +331,47 @@ START_TEST(test_asym_valley)
 }
 END_TEST
 
+/* WSAM Figure 2 (settings of the paper): where each form of WSAM ends after 150 steps.  The published curves
+ * are coupled-wsam's: gamma 0.95 reaches the flat minimum; decoupled wsam at 0.95 stays in the sharp basin
+ * (final points checked by basin within 0.5, since rho-sized orbits never settle). */
+static void fig2_run(const char *rule, double gamma, double end[2])
+{
+  char err[256];
+  samlab_problem *p = toy("wsam-kl", NULL);
+  samlab_hparams hp;
+  samlab_hparams_unset(&hp);
+  hp.lr = 5;
+  hp.momentum = 0.9;
+  hp.rho = 2;
+  hp.gamma = gamma;
+  const samlab_rule_type *rt = samlab_rule_find(rule);
+  ck_assert_msg(rt != NULL, "rule %s missing", rule);
+  samlab_rule *r = samlab_rule_alloc(rt, samlab_base_find("sgdm"), &hp, 2, err, sizeof err);
+  ck_assert_msg(r != NULL, "%s", err);
+  end[0] = -6;
+  end[1] = 10;
+  for (int t = 0; t < 150; t++)
+    samlab_rule_step(r, p, end, NULL);
+  samlab_rule_free(r);
+  samlab_problem_free(p);
+}
+
+START_TEST(test_wsam_fig2_forms)
+{
+  samlab_problem *p = toy("wsam-kl", NULL);
+  double sharp[2] = {p->minima[0], p->minima[1]}, flat[2] = {p->local_minima[0], p->local_minima[1]}, e[2];
+  samlab_problem_free(p);
+  fig2_run("coupled-wsam", 0.95, e);
+  ck_assert_msg(hypot(e[0] - flat[0], e[1] - flat[1]) < 0.5, "coupled 0.95 ends at (%g, %g)", e[0], e[1]);
+  fig2_run("wsam", 0.95, e);
+  ck_assert_msg(hypot(e[0] - sharp[0], e[1] - sharp[1]) < 1.0, "decoupled 0.95 ends at (%g, %g)", e[0], e[1]);
+  fig2_run("coupled-wsam", 0.6, e);
+  ck_assert_msg(hypot(e[0] - sharp[0], e[1] - sharp[1]) < 0.5, "coupled 0.6 ends at (%g, %g)", e[0], e[1]);
+  fig2_run("sam", 0, e);
+  ck_assert_msg(hypot(e[0] - sharp[0], e[1] - sharp[1]) < 0.5, "sam ends at (%g, %g)", e[0], e[1]);
+}
+END_TEST
+
 START_TEST(test_registry)
 {
   char err[256];
@@ -359,6 +400,7 @@ int main(void)
   tcase_add_test(tc, test_rosenbrock);
   tcase_add_test(tc, test_infosam_amd);
   tcase_add_test(tc, test_asym_valley);
+  tcase_add_test(tc, test_wsam_fig2_forms);
   tcase_add_test(tc, test_registry);
   suite_add_tcase(s, tc);
   return run_suite(s);
