@@ -79,3 +79,11 @@ const samlab_rule_type *samlab_decompose_rule(samlab_decomp mode, int literal)
     return &decomp_types[0];
   return &decomp_types[(mode == SAMLAB_DECOMP_FULL ? 1 : 2) + (literal ? 2 : 0)];
 }
+
+double samlab_decompose_mean_cos(const samlab_rule *r, long *steps)
+{
+  const decomp_state *s = r->state;
+  if (steps)
+    *steps = s->steps;
+  return s->steps ? s->sum_cos / (double)s->steps : NAN;
+}

@@ -102,3 +102,37 @@ void samlab_subject_close(samlab_subject *s)
   samlab_dataset_free(s->test);
   memset(s, 0, sizeof *s);
 }
+
+int samlab_data_prepare(const char *data, const char *dir, long train_size, long test_size, unsigned long seed,
+                        samlab_dataset **train, samlab_dataset **test, char *err, size_t errlen)
+{
+  if (samlab_data_load(data, dir, train, test, err, errlen) != 0)
+    return -1;
+  if (train_size > 0 && (size_t)train_size > (*train)->n) {
+    snprintf(err, errlen, "bad value %ld for --train-size: the training set has %zu examples", train_size,
+             (*train)->n);
+    goto fail;
+  }
+  if (test_size > 0 && (size_t)test_size > (*test)->n) {
+    snprintf(err, errlen, "bad value %ld for --test-size: the test set has %zu examples", test_size, (*test)->n);
+    goto fail;
+  }
+  if (train_size > 0 && (size_t)train_size < (*train)->n) {
+    samlab_dataset *s = samlab_dataset_sample(*train, (size_t)train_size, seed + 2);
+    samlab_dataset_free(*train);
+    *train = s;
+  }
+  if (test_size > 0 && (size_t)test_size < (*test)->n) {
+    samlab_dataset *s = samlab_dataset_subset(*test, NULL, (size_t)test_size);
+    samlab_dataset_free(*test);
+    *test = s;
+  }
+  if (*train && *test)
+    return 0;
+  snprintf(err, errlen, "out of memory for the data subsets");
+fail:
+  samlab_dataset_free(*train);
+  samlab_dataset_free(*test);
+  *train = *test = NULL;
+  return -1;
+}

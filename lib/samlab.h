@@ -482,6 +482,12 @@ void samlab_decompose_direction(size_t n, const double *gb, const double *g, sam
 /* Rule types that ascend along d of the given mode, the full gradient taken on the network's whole training set
  * at every step (networks only).  Not in the rule registry: used by samlab decompose. */
 const samlab_rule_type *samlab_decompose_rule(samlab_decomp mode, int literal);
+/* For a rule of samlab_decompose_rule: the mean of cos(gb, g) over its steps so far (steps into *steps). */
+double samlab_decompose_mean_cos(const samlab_rule *r, long *steps);
+/* A data set for training analyses: train subset of train_size (0: all) drawn as samlab train draws it (seed + 2),
+ * the first test_size test examples (0: all).  0, or -1 with a message naming the bad size. */
+int samlab_data_prepare(const char *data, const char *dir, long train_size, long test_size, unsigned long seed,
+                        samlab_dataset **train, samlab_dataset **test, char *err, size_t errlen);
 
 #ifdef __cplusplus
 }
