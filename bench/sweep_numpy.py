@@ -1,8 +1,8 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Vectorised numpy version of the StableSAM Figure 4 sweep (quartic, sgd / sam / stablesam over sgd), to compare
 with bench/bench_sweep.  numpy runs on one core here (element-wise ufuncs are single-threaded).
 
-    python3 bench/sweep_numpy.py [starts] [lr_count]   (defaults 10000 and 5: a slice of the 100-lr grid)
+    /usr/bin/python3 bench/sweep_numpy.py [starts] [lr_count]   (Debian python3-numpy; defaults 10000 and 5)
 
 It prints 2-D steps per second per rule and the time the full sweep (7e9 steps) would take at that rate.
 The arithmetic is the library's: eps = rho g/(||g|| + 1e-12), StableSAM g_s *= ||g||/(||g_s|| + 1e-12)."""

@@ -1,8 +1,9 @@
 /* The fast sweep kernel: quartic f = x^4/4 - x y + y^2/2 under sgd, sam and stablesam over sgd or sgdm.
  * Runs sit in lanes (structure of arrays, W per block); every step is the same straight-line code for every
  * lane, so the compiler vectorises it; a diverged lane is frozen with a blend, not a branch.  A block stops
- * early only when every lane has diverged or sits on an exact fixed point of the step (bitwise: the next
- * state equals this one), so no outcome can change by stopping; otherwise all lanes step to the end.  The arithmetic follows lib/rule.c operation by
+ * early only when every lane has diverged or is exactly periodic with period 1 or 2 (bitwise: the new state
+ * equals the one two steps back, and the step does not depend on t), so the end state is known from the parity
+ * of the steps left and no outcome can change by stopping; otherwise all lanes step to the end.  The arithmetic follows lib/rule.c operation by
  * operation; the compiler may fuse multiply-adds, so end points can differ in the last bits.
  * Built with -O3 -fno-math-errno (lib/local.mk); on x86-64 GCC clones the kernel for AVX-512 and AVX2 and
  * picks one at run time, so the build runs on any x86-64 CPU. */
@@ -20,13 +21,19 @@
 #define SWEEP_CLONES
 #endif
 
-static inline __attribute__((always_inline)) void
+/* One block of W lanes.  P* hold the state one step back: when the new state equals it (bitwise) the lane's
+ * orbit has period 1 or 2 from then on, for the step map does not depend on t.  Returns the number of steps
+ * taken; lanes still periodic then get the state the remaining steps would reach (by parity). */
+static inline __attribute__((always_inline)) long
 quartic_block(double *restrict X, double *restrict Y, double *restrict VX, double *restrict VY,
-              double *restrict DEAD, double *restrict STILL, const sweep_fast_cfg *c, const int ascent, const int stable, const int mom)
+              double *restrict DEAD, double *restrict CYC, double *restrict PX, double *restrict PY,
+              double *restrict PVX, double *restrict PVY, const sweep_fast_cfg *c, const int ascent,
+              const int stable, const int mom)
 {
   const double lr = c->lr, rho = c->rho, mu = c->mu, wd = c->wd, B = SAMLAB_SWEEP_BLOWUP;
   const int raw = c->raw;
-  for (long t = 0; t < c->steps; t++) {
+  long t = 0;
+  while (t < c->steps) {
     for (int j = 0; j < W; j++) {
       double x = X[j], y = Y[j];
       double gx = x * x * x - y, gy = y - x;
@@ -45,52 +52,65 @@ quartic_block(double *restrict X, double *restrict Y, double *restrict VX, doubl
       }
       gx += wd * x;
       gy += wd * y;
-      double VXOLD = VX[j], VYOLD = VY[j];
+      double vx = VX[j], vy = VY[j];
       if (mom) { /* v starts at 0, so the first step gives v = g exactly as PyTorch's v0 = g */
-        gx = VX[j] = mu * VXOLD + gx;
-        gy = VY[j] = mu * VYOLD + gy;
+        gx = VX[j] = mu * vx + gx;
+        gy = VY[j] = mu * vy + gy;
       }
       double nx = x - lr * gx, ny = y - lr * gy;
       double dead = DEAD[j];
       double bad = (fabs(nx) <= B && fabs(ny) <= B) ? 0.0 : 1.0; /* NaN compares false: bad */
-      /* A state the step maps to itself stays there for ever (the map does not depend on t): the lane is
-       * finished, though it keeps stepping (to the same bits) while others in its block still move. */
-      STILL[j] = (nx == x && ny == y && (!mom || (gx == VXOLD && gy == VYOLD))) ? 1.0 : 0.0;
+      CYC[j] = (nx == PX[j] && ny == PY[j] && (!mom || (gx == PVX[j] && gy == PVY[j]))) ? 1.0 : 0.0;
+      PX[j] = x;
+      PY[j] = y;
+      if (mom) {
+        PVX[j] = vx;
+        PVY[j] = vy;
+      }
       X[j] = dead != 0.0 ? x : nx;
       Y[j] = dead != 0.0 ? y : ny;
       DEAD[j] = dead != 0.0 ? dead : bad;
     }
-    if (t % CHECK_EVERY == CHECK_EVERY - 1) {
+    t++;
+    if (t % CHECK_EVERY == 0 && t < c->steps) {
       double alive = 0;
       for (int j = 0; j < W; j++)
-        alive += DEAD[j] == 0.0 && STILL[j] == 0.0;
+        alive += DEAD[j] == 0.0 && CYC[j] == 0.0;
       if (alive == 0)
         break;
     }
   }
+  if ((c->steps - t) % 2 == 1) /* stopped early: an odd number of steps left lands on the other point */
+    for (int j = 0; j < W; j++)
+      if (DEAD[j] == 0.0) {
+        X[j] = PX[j];
+        Y[j] = PY[j];
+      }
+  return t;
 }
 
 SWEEP_CLONES static void quartic_blocks(const sweep_fast_cfg *c, size_t n, const double *starts, double *ends,
                                         uint8_t *diverged)
 {
-  double X[W], Y[W], VX[W], VY[W], DEAD[W], STILL[W];
+  double X[W], Y[W], VX[W], VY[W], DEAD[W], CYC[W], PX[W], PY[W], PVX[W], PVY[W];
   for (size_t b = 0; b < n; b += W) {
     size_t m = n - b < W ? n - b : W;
     for (size_t j = 0; j < W; j++) {
       int pad = j >= m; /* padding lanes start dead so they never hold a block open */
       X[j] = pad ? 0 : starts[2 * (b + j)];
       Y[j] = pad ? 0 : starts[2 * (b + j) + 1];
-      VX[j] = VY[j] = STILL[j] = 0;
+      VX[j] = VY[j] = CYC[j] = 0;
+      PX[j] = PY[j] = PVX[j] = PVY[j] = NAN; /* no state one step back yet */
       DEAD[j] = pad;
     }
     int kind = c->ascent * 4 + (c->ascent && c->stable) * 2 + c->momentum;
     switch (kind) { /* constant flags: one specialised loop each */
-    case 0: quartic_block(X, Y, VX, VY, DEAD, STILL, c, 0, 0, 0); break;
-    case 1: quartic_block(X, Y, VX, VY, DEAD, STILL, c, 0, 0, 1); break;
-    case 4: quartic_block(X, Y, VX, VY, DEAD, STILL, c, 1, 0, 0); break;
-    case 5: quartic_block(X, Y, VX, VY, DEAD, STILL, c, 1, 0, 1); break;
-    case 6: quartic_block(X, Y, VX, VY, DEAD, STILL, c, 1, 1, 0); break;
-    default: quartic_block(X, Y, VX, VY, DEAD, STILL, c, 1, 1, 1); break;
+    case 0: quartic_block(X, Y, VX, VY, DEAD, CYC, PX, PY, PVX, PVY, c, 0, 0, 0); break;
+    case 1: quartic_block(X, Y, VX, VY, DEAD, CYC, PX, PY, PVX, PVY, c, 0, 0, 1); break;
+    case 4: quartic_block(X, Y, VX, VY, DEAD, CYC, PX, PY, PVX, PVY, c, 1, 0, 0); break;
+    case 5: quartic_block(X, Y, VX, VY, DEAD, CYC, PX, PY, PVX, PVY, c, 1, 0, 1); break;
+    case 6: quartic_block(X, Y, VX, VY, DEAD, CYC, PX, PY, PVX, PVY, c, 1, 1, 0); break;
+    default: quartic_block(X, Y, VX, VY, DEAD, CYC, PX, PY, PVX, PVY, c, 1, 1, 1); break;
     }
     for (size_t j = 0; j < m; j++) {
       ends[2 * (b + j)] = X[j];
