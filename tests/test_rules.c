@@ -3,6 +3,7 @@
  * Quartic: f = x^4/4 - x y + y^2/2, grad = (x^3 - y, y - x).  Most first steps start at w = (2, 0) with
  * plain sgd, lr 0.1, rho 0.5: g = (8, -2), ||g|| = sqrt(68). */
 #include <string.h>
+#include <gsl/gsl_randist.h>
 #include "testutil.h"
 
 #define E 1e-12 /* the EPS guard */
@@ -509,6 +510,60 @@ START_TEST(sam_used_patterns)
 }
 END_TEST
 
+/* AE-SAM's fraction of SAM steps on a synthetic stream of i.i.d. ||g||^2 ~ N(1, 0.2^2), T = 1e5, against
+ * the notes' independent simulation of the exact EMA rule (AE-SAM notes 1.7): (-1, 1) 49.9-50.1%,
+ * (0, 2) 19.6-19.8%, (1, 1) 16.5-16.6%, (2, 2) 1.1-1.2%, (-2, -2) 98.8-98.9%; here within 1 point
+ * (0.5 in the tails).  The problem's gradient is (sqrt(s_t), 0) on every call of step t. */
+typedef struct {
+  double s;
+} stream_ctx;
+
+static double stream_vg(void *ctx, const double *w, double *g)
+{
+  if (g) {
+    g[0] = sqrt(((stream_ctx *)ctx)->s);
+    g[1] = 0;
+  }
+  return 0;
+}
+
+START_TEST(ae_sam_fraction_on_a_gaussian_stream)
+{
+  const struct {
+    double l1, l2, expect, tol;
+  } cases[] = {{-1, 1, 50.0, 1}, {0, 2, 19.7, 1}, {1, 1, 16.55, 1}, {2, 2, 1.15, 0.5}, {-2, -2, 98.85, 0.5}};
+  const long T = 100000;
+  for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+    stream_ctx ctx = {1};
+    samlab_problem p = {.name = "stream", .dim = 2, .ctx = &ctx, .value_grad = stream_vg};
+    samlab_hparams hp = hp_sgd(1e-3, 0.05);
+    hp.lambda1 = cases[c].l1;
+    hp.lambda2 = cases[c].l2;
+    hp.total_steps = T;
+    samlab_rule *r = rule("ae-sam", "sgd", &hp, 2);
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(rng, 11 + c);
+    double w[2] = {0, 0};
+    long nsam = 0;
+    for (long t = 0; t < T; t++) {
+      double s;
+      do
+        s = 1 + gsl_ran_gaussian(rng, 0.2);
+      while (s <= 0);
+      ctx.s = s;
+      samlab_step_info info;
+      samlab_rule_step(r, &p, w, &info);
+      nsam += info.sam_used;
+    }
+    double pct = 100.0 * nsam / T;
+    ck_assert_msg(fabs(pct - cases[c].expect) <= cases[c].tol, "lambda (%g, %g): %.2f%% SAM steps, expected %.2f",
+                  cases[c].l1, cases[c].l2, pct, cases[c].expect);
+    gsl_rng_free(rng);
+    samlab_rule_free(r);
+  }
+}
+END_TEST
+
 /* Each rule's own defaults (issue 3), then the global ones. */
 START_TEST(rule_defaults)
 {
@@ -629,6 +684,7 @@ int main(void)
   tcase_add_test(inv, rules_that_are_sam_or_sgd);
   tcase_add_test(inv, stable_step_has_the_norm_of_g);
   tcase_add_test(inv, sam_used_patterns);
+  tcase_add_test(inv, ae_sam_fraction_on_a_gaussian_stream);
   tcase_add_test(inv, rule_defaults);
   tcase_add_test(inv, state_save_and_load);
   tcase_add_test(inv, registry_is_complete);
