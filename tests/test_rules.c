@@ -343,6 +343,31 @@ START_TEST(wsam_first_steps)
 }
 END_TEST
 
+/* WSAM's Figure 2 setting (wsam-kl, sgdm 0.9, lr 5, rho 2, 150 steps from (-6, 10), gamma 0.95): the WSAM
+ * notes' own simulation ends coupled-wsam in the flat basin at (19.82, 29.77) and decoupled wsam in the
+ * sharp one at (-16.90, 13.61).  Checked by basin (the orbits there are chaotic), and the sgdm end point
+ * (-16.8027, 12.8053) to 1e-4. */
+START_TEST(wsam_figure2_basins)
+{
+  samlab_problem *p = toy("wsam-kl", NULL);
+  const char *names[] = {"coupled-wsam", "wsam", "sgd"};
+  const double ends[3][2] = {{19.82, 29.77}, {-16.90, 13.61}, {-16.8027, 12.8053}}, tol[3] = {0.5, 0.5, 1e-4};
+  for (int i = 0; i < 3; i++) {
+    samlab_hparams hp = hp_sgd(5, 2);
+    hp.momentum = 0.9;
+    hp.gamma = 0.95;
+    samlab_rule *r = rule(names[i], "sgdm", &hp, 2);
+    double w[2] = {-6, 10};
+    for (int t = 0; t < 150; t++)
+      samlab_rule_step(r, p, w, NULL);
+    ck_assert_msg(fabs(w[0] - ends[i][0]) < tol[i] && fabs(w[1] - ends[i][1]) < tol[i], "%s ends at (%g, %g)",
+                  names[i], w[0], w[1]);
+    samlab_rule_free(r);
+  }
+  samlab_problem_free(p);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ invariants */
 static const char *const ascent_rules[] = {"sam",     "stablesam",  "asam",         "gsam",      "looksam",
                                            "periodic-sam", "random-sam", "ae-sam", "ae-looksam", "fsam",
@@ -678,6 +703,7 @@ int main(void)
   tcase_add_test(tc, l1_sam_first_step);
   tcase_add_test(tc, nsupport_sam_ties);
   tcase_add_test(tc, wsam_first_steps);
+  tcase_add_test(tc, wsam_figure2_basins);
   suite_add_tcase(s, tc);
   TCase *inv = tcase_create("invariants");
   tcase_add_loop_test(inv, rho_zero_is_the_base_optimizer, 0, NASCENT);
