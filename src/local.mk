@@ -8,4 +8,5 @@ samlab_SOURCES += src/cmd_bounds.c
 # train (issue 7)
 samlab_SOURCES += src/cmd_train.c src/plot_train.c
 # analyses (issue 4)
-samlab_SOURCES += src/cmd_hessian.c src/cmd_gradnorm.c src/cmd_slice.c src/cmd_stability.c src/cmd_decompose.c
+samlab_SOURCES += src/cmd_hessian.c src/cmd_gradnorm.c src/cmd_slice.c src/cmd_stability.c src/cmd_decompose.c \
+	src/plot_hessian.c src/plot_gradnorm.c src/plot_slice.c src/plot_stability.c src/plot_decompose.c
