@@ -1,0 +1,118 @@
+/* samlab plot for kind "decompose": F-SAM Figure 1's comparison -- test accuracy per epoch for each variant
+ * (sgd, sam, full, noise) and the final test accuracy as bars. */
+#define _GNU_SOURCE
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "plot.h"
+
+/* The gnuplot script: body drawn once to the PNG and once to the SVG beside it (multiplot cannot replot). */
+static int render(const plot_request *req, int width, int height, const char *body, char *err, size_t errlen)
+{
+  char svg[4096], *script = NULL;
+  size_t len = 0;
+  plot_sibling(req->out, ".svg", svg, sizeof svg);
+  FILE *s = open_memstream(&script, &len);
+  if (!s) {
+    snprintf(err, errlen, "out of memory");
+    return -1;
+  }
+  fprintf(s, "set terminal pngcairo size %d,%d noenhanced font ',10'\nset output '%s'\n%s\nunset multiplot\n", width,
+          height, req->out, body);
+  fprintf(s, "set terminal svg size %d,%d noenhanced font 'sans,10' background '#ffffff'\nset output '%s'\n%s\n"
+             "unset multiplot\nunset output\n", width, height, svg, body);
+  fclose(s);
+  int rc = plot_gnuplot(script, err, errlen);
+  free(script);
+  if (rc != 0) {
+    unlink(req->out);
+    unlink(svg);
+  }
+  return rc;
+}
+/* A 1-D dataset of variable-length strings (samlab_out_strings) into names[0..n), at most max; the count or -1. */
+static int read_names(hid_t h, const char *path, char names[][64], int max)
+{
+  hid_t ds = H5Dopen2(h, path, H5P_DEFAULT);
+  if (ds < 0)
+    return -1;
+  hid_t space = H5Dget_space(ds), type = H5Tcopy(H5T_C_S1);
+  H5Tset_size(type, H5T_VARIABLE);
+  H5Tset_cset(type, H5T_CSET_UTF8);
+  hssize_t n = H5Sget_simple_extent_npoints(space);
+  int rc = -1;
+  if (n > 0 && n <= max) {
+    char **v = calloc((size_t)n, sizeof *v);
+    if (v && H5Dread(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0) {
+      for (hssize_t i = 0; i < n; i++)
+        snprintf(names[i], 64, "%s", v[i] ? v[i] : "?");
+      H5Dvlen_reclaim(type, space, H5P_DEFAULT, v);
+      rc = (int)n;
+    }
+    free(v);
+  }
+  H5Tclose(type);
+  H5Sclose(space);
+  H5Dclose(ds);
+  return rc;
+}
+
+int plot_decompose(const plot_request *req, char *err, size_t errlen)
+{
+  hid_t h = H5Fopen(req->files[0], H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (h < 0) {
+    snprintf(err, errlen, "cannot read '%s' as HDF5", req->files[0]);
+    return -1;
+  }
+  char names[8][64], model[128] = "", proj[128] = "";
+  int nv = read_names(h, "/variants", names, 8), rank;
+  samlab_in_attr_str(h, "/", "model", model, sizeof model);
+  samlab_in_attr_str(h, "/", "proj", proj, sizeof proj);
+  hsize_t de[4], da[4];
+  double *ep = NULL, *acc = NULL;
+  int ok = nv > 0 && samlab_in_f64(h, "/epoch", &rank, de, &ep) == 0 &&
+           samlab_in_f64(h, "/test_acc", &rank, da, &acc) == 0 && rank == 2 && da[0] == (hsize_t)nv;
+  H5Fclose(h);
+  if (!ok) {
+    free(ep);
+    free(acc);
+    snprintf(err, errlen, "'%s' has no /variants, /epoch and /test_acc", req->files[0]);
+    return -1;
+  }
+  char *body = NULL;
+  size_t blen = 0;
+  FILE *s = open_memstream(&body, &blen);
+  size_t E = de[0];
+  fprintf(s, "$bars << EOD\n");
+  for (int v = 0; v < nv; v++) {
+    double last = NAN;
+    for (size_t e = 0; e < E; e++)
+      if (isfinite(acc[(size_t)v * E + e]))
+        last = acc[(size_t)v * E + e];
+    fprintf(s, "%d \"%s\" %.10g\n", v, names[v], 100 * last);
+  }
+  fprintf(s, "EOD\n");
+  for (int v = 0; v < nv; v++) {
+    fprintf(s, "$v%d << EOD\n", v);
+    for (size_t e = 0; e < E; e++)
+      if (isfinite(acc[(size_t)v * E + e]))
+        fprintf(s, "%.10g %.10g\n", ep[e], 100 * acc[(size_t)v * E + e]);
+    fprintf(s, "EOD\n");
+  }
+  fprintf(s, "set multiplot layout 1,2 title \"%s (%s)\"\nset grid\n", req->title ? req->title : model, proj);
+  fprintf(s, "set xlabel 'epoch'\nset ylabel 'test accuracy (%%)'\nset key bottom right\nplot ");
+  for (int v = 0; v < nv; v++)
+    fprintf(s, "%s$v%d using 1:2 with linespoints lw 2 title '%s'", v ? ", " : "", v, names[v]);
+  fprintf(s, "\nset xlabel ''\nset ylabel 'final test accuracy (%%)'\nset style fill solid 0.6\nset boxwidth 0.6\n"
+             "set xrange [-0.7:%d.7]\nplot $bars using 1:3:xtic(2) with boxes notitle, $bars using 1:3:(sprintf('%%.2f', "
+             "$3)) with labels offset 0,1 notitle\n",
+          nv - 1);
+  fclose(s);
+  int rc = render(req, 1100, 480, body, err, errlen);
+  free(body);
+  free(ep);
+  free(acc);
+  return rc;
+}

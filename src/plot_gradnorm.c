@@ -1,0 +1,112 @@
+/* samlab plot for kind "gradnorm": the histogram of ||g_B||^2 with the fitted Gaussian's expected counts, the
+ * normal Q-Q plot, and, when the file has a training trace, ||g||^2 per step with AE-SAM's threshold (log y). */
+#define _GNU_SOURCE
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "plot.h"
+
+/* The gnuplot script: body drawn once to the PNG and once to the SVG beside it (multiplot cannot replot). */
+static int render(const plot_request *req, int width, int height, const char *body, char *err, size_t errlen)
+{
+  char svg[4096], *script = NULL;
+  size_t len = 0;
+  plot_sibling(req->out, ".svg", svg, sizeof svg);
+  FILE *s = open_memstream(&script, &len);
+  if (!s) {
+    snprintf(err, errlen, "out of memory");
+    return -1;
+  }
+  fprintf(s, "set terminal pngcairo size %d,%d noenhanced font ',10'\nset output '%s'\n%s\nunset multiplot\n", width,
+          height, req->out, body);
+  fprintf(s, "set terminal svg size %d,%d noenhanced font 'sans,10' background '#ffffff'\nset output '%s'\n%s\n"
+             "unset multiplot\nunset output\n", width, height, svg, body);
+  fclose(s);
+  int rc = plot_gnuplot(script, err, errlen);
+  free(script);
+  if (rc != 0) {
+    unlink(req->out);
+    unlink(svg);
+  }
+  return rc;
+}
+
+static double *get(hid_t h, const char *name, size_t *n)
+{
+  int rank;
+  hsize_t dims[4];
+  double *v = NULL;
+  if (H5Lexists(h, name, H5P_DEFAULT) <= 0 || samlab_in_f64(h, name, &rank, dims, &v) != 0)
+    return NULL;
+  *n = dims[0];
+  return v;
+}
+
+int plot_gradnorm(const plot_request *req, char *err, size_t errlen)
+{
+  hid_t h = H5Fopen(req->files[0], H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (h < 0) {
+    snprintf(err, errlen, "cannot read '%s' as HDF5", req->files[0]);
+    return -1;
+  }
+  size_t ne = 0, nc = 0, nf = 0, nq = 0, nt = 0, nth = 0;
+  double *edges = get(h, "/histogram/edges", &ne), *counts = get(h, "/histogram/counts", &nc);
+  double *fitted = get(h, "/histogram/fitted", &nf), *qx = get(h, "/qq/theoretical", &nq);
+  double *qy = get(h, "/qq/sorted", &nq), *tg = get(h, "/trace/grad_norm2", &nt), *tth = get(h, "/trace/threshold", &nth);
+  double mean = NAN, sd = NAN, adp = NAN, r = NAN;
+  samlab_in_attr_f64(h, "/", "mean", &mean);
+  samlab_in_attr_f64(h, "/", "sd", &sd);
+  samlab_in_attr_f64(h, "/", "ad_p", &adp);
+  samlab_in_attr_f64(h, "/", "qq_r", &r);
+  char subject[512] = "";
+  samlab_in_attr_str(h, "/", "subject", subject, sizeof subject);
+  H5Fclose(h);
+  char *body = NULL;
+  size_t blen = 0;
+  int rc = -1, panels = (edges && counts ? 2 : 0) + (tg && tth ? 1 : 0);
+  if (!panels) {
+    snprintf(err, errlen, "'%s' has neither samples nor a trace to draw", req->files[0]);
+    goto done;
+  }
+  FILE *s = open_memstream(&body, &blen);
+  fprintf(s, "set multiplot layout 1,%d title '%s'\nset grid\n", panels,
+          req->title ? req->title : subject[0] ? subject : "squared mini-batch gradient norms");
+  if (edges && counts) {
+    fprintf(s, "$hist << EOD\n");
+    for (size_t b = 0; b < nc; b++)
+      fprintf(s, "%.10g %.10g %.10g %.10g\n", 0.5 * (edges[b] + edges[b + 1]), counts[b], fitted ? fitted[b] : NAN,
+              edges[b + 1] - edges[b]);
+    fprintf(s, "EOD\n$qq << EOD\n");
+    for (size_t i = 0; i < nq; i++)
+      fprintf(s, "%.10g %.10g\n", qx[i], qy[i]);
+    fprintf(s, "EOD\n");
+    fprintf(s, "set xlabel '||g_B||^2'\nset ylabel 'batches'\nset style fill solid 0.4\n"
+               "plot $hist using 1:2:4 with boxes title 'histogram', $hist using 1:3 with linespoints lw 2 "
+               "title 'fitted Gaussian (expected counts)'\n");
+    fprintf(s, "set xlabel 'normal quantile'\nset ylabel 'sorted ||g_B||^2'\nset key top left\n"
+               "plot $qq using 1:2 with points pt 7 ps 0.6 title 'Q-Q (AD p = %.3g, r = %.4f)', "
+               "%.10g + %.10g * x with lines lw 2 title 'mean + sd x'\n", adp, r, mean, sd);
+  }
+  if (tg && tth) {
+    fprintf(s, "$trace << EOD\n");
+    for (size_t i = 0; i < nt; i++)
+      fprintf(s, "%zu %.10g %.10g\n", i, tg[i], tth[i]);
+    fprintf(s, "EOD\nset xlabel 'step'\nset ylabel '||g||^2'\nset logscale y\nset key top right\n"
+               "plot $trace using 1:2 with lines title '||g_t||^2', $trace using 1:($3 > 0 ? $3 : 1/0) with lines "
+               "lw 2 title 'mu_t + c_t sigma_t'\nunset logscale y\n");
+  }
+  fclose(s);
+  rc = render(req, 500 * panels + 100, 480, body, err, errlen);
+done:
+  free(body);
+  free(edges);
+  free(counts);
+  free(fitted);
+  free(qx);
+  free(qy);
+  free(tg);
+  free(tth);
+  return rc;
+}

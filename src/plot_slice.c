@@ -1,0 +1,118 @@
+/* samlab plot for kind "slice": 1-D slices of all files as curves of the loss against the step (one per file,
+ * StableSAM Figure 2 style for eigenvector slices, with the top eigenvalue in the key); a 2-D slice as a heat
+ * map with contours (the first file). */
+#define _GNU_SOURCE
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "plot.h"
+
+/* The gnuplot script: body drawn once to the PNG and once to the SVG beside it (multiplot cannot replot). */
+static int render(const plot_request *req, int width, int height, const char *body, char *err, size_t errlen)
+{
+  char svg[4096], *script = NULL;
+  size_t len = 0;
+  plot_sibling(req->out, ".svg", svg, sizeof svg);
+  FILE *s = open_memstream(&script, &len);
+  if (!s) {
+    snprintf(err, errlen, "out of memory");
+    return -1;
+  }
+  fprintf(s, "set terminal pngcairo size %d,%d noenhanced font ',10'\nset output '%s'\n%s\nunset multiplot\n", width,
+          height, req->out, body);
+  fprintf(s, "set terminal svg size %d,%d noenhanced font 'sans,10' background '#ffffff'\nset output '%s'\n%s\n"
+             "unset multiplot\nunset output\n", width, height, svg, body);
+  fclose(s);
+  int rc = plot_gnuplot(script, err, errlen);
+  free(script);
+  if (rc != 0) {
+    unlink(req->out);
+    unlink(svg);
+  }
+  return rc;
+}
+
+int plot_slice(const plot_request *req, char *err, size_t errlen)
+{
+  char *body = NULL, *plots = NULL;
+  size_t blen = 0, plen = 0;
+  FILE *s = open_memstream(&body, &blen), *p = open_memstream(&plots, &plen);
+  int rc = -1, two_d = 0;
+  char mode[32] = "";
+  for (int f = 0; f < req->nfiles; f++) {
+    hid_t h = H5Fopen(req->files[f], H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (h < 0) {
+      snprintf(err, errlen, "cannot read '%s' as HDF5", req->files[f]);
+      goto done;
+    }
+    char subject[512] = "?";
+    samlab_in_attr_str(h, "/", "subject", subject, sizeof subject);
+    samlab_in_attr_str(h, "/", "mode", mode, sizeof mode);
+    double lambda = NAN, epoch = NAN;
+    samlab_in_attr_f64(h, "/", "lambda_max", &lambda);
+    samlab_in_attr_f64(h, "/", "epoch", &epoch);
+    int ra, rl;
+    hsize_t da[4], dl[4];
+    double *alpha = NULL, *loss = NULL;
+    if (samlab_in_f64(h, "/alpha", &ra, da, &alpha) != 0 || samlab_in_f64(h, "/loss", &rl, dl, &loss) != 0) {
+      H5Fclose(h);
+      free(alpha);
+      snprintf(err, errlen, "'%s' has no /alpha and /loss", req->files[f]);
+      goto done;
+    }
+    H5Fclose(h);
+    if (rl == 2) { /* 2-D: the first file only */
+      two_d = 1;
+      fprintf(s, "$grid << EOD\n");
+      for (hsize_t i = 0; i < dl[0]; i++) {
+        for (hsize_t j = 0; j < dl[1]; j++)
+          fprintf(s, "%.10g %.10g %.10g\n", alpha[j], alpha[i], loss[i * dl[1] + j]);
+        fprintf(s, "\n");
+      }
+      fprintf(s, "EOD\n");
+      fprintf(s, "set title '%s'\nset xlabel 'alpha (direction 1)'\nset ylabel 'beta (direction 2)'\n"
+                 "set view map\nset contour base\nset cntrparam levels 15\nunset surface\nset table $cont\n"
+                 "splot $grid using 1:2:3\nunset table\nunset contour\nset surface\nset size ratio -1\n"
+                 "plot $grid using 1:2:3 with image notitle, $cont using 1:2 with lines lc rgb 'white' notitle\n",
+              req->title ? req->title : subject);
+      free(alpha);
+      free(loss);
+      break;
+    }
+    fprintf(s, "$s%d << EOD\n", f);
+    for (hsize_t i = 0; i < da[0]; i++)
+      fprintf(s, "%.10g %.10g\n", alpha[i], loss[i]);
+    fprintf(s, "EOD\n");
+    char label[640];
+    if (isfinite(epoch))
+      snprintf(label, sizeof label, "epoch %.0f", epoch);
+    else
+      snprintf(label, sizeof label, "%s", subject);
+    if (isfinite(lambda))
+      snprintf(label + strlen(label), sizeof label - strlen(label), " (lambda_max %.4g)", lambda);
+    fprintf(p, "%s$s%d using 1:2 with lines lw 2 title '%s'", plen ? ", " : "", f, label);
+    fflush(p);
+    free(alpha);
+    free(loss);
+  }
+  fclose(p);
+  p = NULL;
+  if (!two_d)
+    fprintf(s, "set title '%s'\nset grid\nset xlabel '%s'\nset ylabel 'loss'\nset key top center\nplot %s\n",
+            req->title ? req->title : "loss slices", strcmp(mode, "eigen") == 0 ? "alpha (along the top Hessian eigenvector e1)"
+                                                                                : "alpha (along a random direction)",
+            plots);
+  fclose(s);
+  s = NULL;
+  rc = render(req, 800, two_d ? 700 : 520, body, err, errlen);
+done:
+  if (s)
+    fclose(s);
+  if (p)
+    fclose(p);
+  free(body);
+  free(plots);
+  return rc;
+}

@@ -1,0 +1,137 @@
+/* samlab plot for kind "stability": StableSAM Figures 5-7's panels against the epoch, one curve per rule (and
+ * file): the twins' parameter distance, the generalisation gap (test - train loss) and the accuracy gap. */
+#define _GNU_SOURCE
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "plot.h"
+
+/* The gnuplot script: body drawn once to the PNG and once to the SVG beside it (multiplot cannot replot). */
+static int render(const plot_request *req, int width, int height, const char *body, char *err, size_t errlen)
+{
+  char svg[4096], *script = NULL;
+  size_t len = 0;
+  plot_sibling(req->out, ".svg", svg, sizeof svg);
+  FILE *s = open_memstream(&script, &len);
+  if (!s) {
+    snprintf(err, errlen, "out of memory");
+    return -1;
+  }
+  fprintf(s, "set terminal pngcairo size %d,%d noenhanced font ',10'\nset output '%s'\n%s\nunset multiplot\n", width,
+          height, req->out, body);
+  fprintf(s, "set terminal svg size %d,%d noenhanced font 'sans,10' background '#ffffff'\nset output '%s'\n%s\n"
+             "unset multiplot\nunset output\n", width, height, svg, body);
+  fclose(s);
+  int rc = plot_gnuplot(script, err, errlen);
+  free(script);
+  if (rc != 0) {
+    unlink(req->out);
+    unlink(svg);
+  }
+  return rc;
+}
+/* A 1-D dataset of variable-length strings (samlab_out_strings) into names[0..n), at most max; the count or -1. */
+static int read_names(hid_t h, const char *path, char names[][64], int max)
+{
+  hid_t ds = H5Dopen2(h, path, H5P_DEFAULT);
+  if (ds < 0)
+    return -1;
+  hid_t space = H5Dget_space(ds), type = H5Tcopy(H5T_C_S1);
+  H5Tset_size(type, H5T_VARIABLE);
+  H5Tset_cset(type, H5T_CSET_UTF8);
+  hssize_t n = H5Sget_simple_extent_npoints(space);
+  int rc = -1;
+  if (n > 0 && n <= max) {
+    char **v = calloc((size_t)n, sizeof *v);
+    if (v && H5Dread(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0) {
+      for (hssize_t i = 0; i < n; i++)
+        snprintf(names[i], 64, "%s", v[i] ? v[i] : "?");
+      H5Dvlen_reclaim(type, space, H5P_DEFAULT, v);
+      rc = (int)n;
+    }
+    free(v);
+  }
+  H5Tclose(type);
+  H5Sclose(space);
+  H5Dclose(ds);
+  return rc;
+}
+
+int plot_stability(const plot_request *req, char *err, size_t errlen)
+{
+  const char *sets[] = {"/distance", "/gen_gap_loss", "/gen_gap_acc"};
+  const char *ylab[] = {"||w - w'|| / (||w|| + ||w'||)", "test loss - train loss", "train acc - test acc"};
+  char *body = NULL, *plots[3] = {NULL, NULL, NULL};
+  size_t blen = 0, plen[3] = {0, 0, 0};
+  FILE *s = open_memstream(&body, &blen), *p[3];
+  for (int k = 0; k < 3; k++)
+    p[k] = open_memstream(&plots[k], &plen[k]);
+  int rc = -1, curves = 0;
+  char model[128] = "";
+  for (int f = 0; f < req->nfiles; f++) {
+    hid_t h = H5Fopen(req->files[f], H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (h < 0) {
+      snprintf(err, errlen, "cannot read '%s' as HDF5", req->files[f]);
+      goto done;
+    }
+    char names[16][64];
+    int nr = read_names(h, "/rules", names, 16), rank;
+    samlab_in_attr_str(h, "/", "model", model, sizeof model);
+    hsize_t de[4], dd[4];
+    double *ep = NULL;
+    if (nr < 1 || samlab_in_f64(h, "/epoch", &rank, de, &ep) != 0) {
+      H5Fclose(h);
+      snprintf(err, errlen, "'%s' has no /rules or /epoch", req->files[f]);
+      goto done;
+    }
+    for (int k = 0; k < 3; k++) {
+      double *v = NULL;
+      if (samlab_in_f64(h, sets[k], &rank, dd, &v) != 0 || rank != 2 || dd[0] != (hsize_t)nr || dd[1] != de[0]) {
+        free(v);
+        continue;
+      }
+      for (int r = 0; r < nr; r++) {
+        fprintf(s, "$f%dk%dr%d << EOD\n", f, k, r);
+        for (hsize_t e = 0; e < de[0]; e++)
+          if (isfinite(v[(hsize_t)r * de[0] + e]))
+            fprintf(s, "%.10g %.10g\n", ep[e], v[(hsize_t)r * de[0] + e]);
+        fprintf(s, "EOD\n");
+        fprintf(p[k], "%s$f%dk%dr%d using 1:2 with linespoints lw 2 lc %d title '%s%s%s'", plen[k] ? ", " : "", f,
+                k, r, f * nr + r + 1, names[r], req->nfiles > 1 ? " " : "", req->nfiles > 1 ? req->files[f] : "");
+        fflush(p[k]);
+        curves++;
+      }
+      free(v);
+    }
+    free(ep);
+    H5Fclose(h);
+  }
+  if (!curves) {
+    snprintf(err, errlen, "'%s' has no curves to draw", req->files[0]);
+    goto done;
+  }
+  for (int k = 0; k < 3; k++) {
+    fclose(p[k]);
+    p[k] = NULL;
+  }
+  fprintf(s, "set multiplot layout 1,3 title '%s'\nset grid\nset xlabel 'epoch'\nset key top left\n",
+          req->title ? req->title : model[0] ? model : "uniform stability");
+  for (int k = 0; k < 3; k++)
+    if (plen[k])
+      fprintf(s, "set ylabel \"%s\"\nplot %s\n", ylab[k], plots[k]);
+  fclose(s);
+  s = NULL;
+  rc = render(req, 1500, 480, body, err, errlen);
+done:
+  if (s)
+    fclose(s);
+  for (int k = 0; k < 3; k++) {
+    if (p[k])
+      fclose(p[k]);
+    free(plots[k]);
+  }
+  free(body);
+  return rc;
+}
