@@ -8,3 +8,8 @@ EXTRA_DIST += bench/sweep_numpy.py
 noinst_PROGRAMS += bench/bench_rules
 bench_bench_rules_SOURCES = bench/bench_rules.c
 bench_bench_rules_LDADD = libsamlab.la $(SAMLAB_DEPLIBS)
+# train (issue 7): run by hand, bench/bench_train [threads] [fraction]; beside it python3 bench/torch_train.py
+noinst_PROGRAMS += bench/bench_train
+bench_bench_train_SOURCES = bench/bench_train.c
+bench_bench_train_LDADD = libsamlab.la $(SAMLAB_DEPLIBS)
+EXTRA_DIST += bench/torch_train.py bench/bench_train.sh

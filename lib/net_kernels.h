@@ -112,6 +112,7 @@ static void NAME(load_inputs)(const net_ctx *c, const samlab_dataset *d, const s
   size_t in = c->in_size;
   for (size_t i = 0; i < m; i++) {
     const float *src = d->x + (idx ? idx[start + i] : start + i) * in;
+#pragma omp simd
     for (size_t j = 0; j < in; j++)
       x[i * in + j] = (REAL)src[j];
   }
@@ -183,6 +184,7 @@ static void NAME(linear_shape)(const net_layer *L, size_t m, size_t *rows, size_
 static void NAME(add_bias)(size_t rows, size_t width, const REAL *bias, REAL *out)
 {
   for (size_t r = 0; r < rows; r++)
+#pragma omp simd
     for (size_t j = 0; j < width; j++)
       out[r * width + j] += bias[j];
 }
@@ -195,6 +197,7 @@ static void NAME(bias_grad)(size_t rows, size_t width, const REAL *d, REAL *gb)
     size_t nj = width - j0 < 512 ? width - j0 : 512;
     memset(s, 0, nj * sizeof *s);
     for (size_t r = 0; r < rows; r++)
+#pragma omp simd
       for (size_t j = 0; j < nj; j++)
         s[j] += d[r * width + j0 + j];
     for (size_t j = 0; j < nj; j++)
@@ -254,6 +257,7 @@ static void NAME(forward)(net_ctx *c, size_t m)
       NAME(add_bias)(rows, width, P + L->boff, out);
       break;
     case NET_RELU:
+#pragma omp simd
       for (size_t i = 0; i < m * L->in; i++)
         out[i] = in[i] > 0 ? in[i] : 0;
       break;
@@ -322,10 +326,15 @@ static void NAME(backward)(net_ctx *c, size_t m)
         NAME(col2im)(L, m, dA, din);
       break;
     }
-    case NET_RELU:
-      for (size_t i = 0; i < m * L->in; i++)
-        din[i] = in[i] > 0 ? dout[i] : 0;
+    case NET_RELU: {
+      size_t n = m * L->in; /* hoisted: the stores could alias L->in otherwise */
+#pragma omp simd
+      for (size_t i = 0; i < n; i++) {
+        REAL d = dout[i]; /* loaded unconditionally so the select vectorises */
+        din[i] = in[i] > 0 ? d : 0;
+      }
       break;
+    }
     case NET_POOL:
       NAME(pool_scatter)(L, m, dout, B->argmax[l], din);
       break;
@@ -333,10 +342,19 @@ static void NAME(backward)(net_ctx *c, size_t m)
   }
 }
 
-static void NAME(to_real)(size_t n, const double *x, REAL *y)
+/* Conversions run on every evaluation over all weights: vectorised explicitly (-O2 alone leaves them scalar). */
+static void NAME(to_real)(size_t n, const double *restrict x, REAL *restrict y)
 {
+#pragma omp simd
   for (size_t i = 0; i < n; i++)
     y[i] = (REAL)x[i];
+}
+
+static void NAME(to_double)(size_t n, const REAL *restrict x, double *restrict y)
+{
+#pragma omp simd
+  for (size_t i = 0; i < n; i++)
+    y[i] = (double)x[i];
 }
 
 double NAME(net_value_grad)(net_ctx *c, const samlab_dataset *d, const size_t *idx, size_t n, const double *w,
@@ -357,11 +375,8 @@ double NAME(net_value_grad)(net_ctx *c, const samlab_dataset *d, const size_t *i
     if (g)
       NAME(backward)(c, m);
   }
-  if (g) {
-    const REAL *G = B->grad;
-    for (size_t i = 0; i < c->dim; i++)
-      g[i] = (double)G[i];
-  }
+  if (g)
+    NAME(to_double)(c->dim, B->grad, g);
   return sum / (double)n;
 }
 
@@ -521,8 +536,6 @@ int NAME(net_hvp)(net_ctx *c, const samlab_dataset *d, const size_t *idx, size_t
     NAME(r_softmax)(c, m, 1.0 / (double)n);
     NAME(r_backward)(c, m);
   }
-  const REAL *HV = B->grad;
-  for (size_t i = 0; i < c->dim; i++)
-    hv[i] = (double)HV[i];
+  NAME(to_double)(c->dim, B->grad, hv);
   return 0;
 }

@@ -111,7 +111,9 @@ int samlab_trainer_step(samlab_trainer *t, samlab_step_info *info, double *lr)
   t->step++;
   if (lr)
     *lr = lr_t;
-  return isfinite(info->loss) && samlab_all_finite(t->dim, t->w) ? 0 : 1;
+  /* Non-finite weights show in the next step's loss; the epoch's end checks the weights themselves
+   * (a pass over all of them per step would cost as much as a vector operation of the rule). */
+  return isfinite(info->loss) && isfinite(info->grad_norm) ? 0 : 1;
 }
 
 int samlab_trainer_end_epoch(samlab_trainer *t, samlab_epoch_stats *stats)
@@ -147,6 +149,8 @@ int samlab_trainer_epoch(samlab_trainer *t, samlab_step_hook hook, void *user, s
     if (stop)
       return 2;
   }
+  if (!samlab_all_finite(t->dim, t->w))
+    return 1;
   samlab_trainer_end_epoch(t, stats);
   return 0;
 }
