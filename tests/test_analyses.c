@@ -522,10 +522,66 @@ START_TEST(test_commands_bad_input)
   ck_assert_int_eq(run("gradnorm --function asym-valley --toy-options noise=0.5,0.5 --batches 3 "
                        "--out test_analyses_bad.h5"), 2);
   ck_assert_int_eq(run("slice --function quartic --range 1,-1 --out test_analyses_bad.h5"), 2);
+  ck_assert_int_eq(run("stability --rules sgd,nosuch --out test_analyses_bad.h5"), 2);
+  ck_assert_int_eq(run("stability --epochs 0 --out test_analyses_bad.h5"), 2);
+  ck_assert_int_eq(run("stability --train-size 2 --out test_analyses_bad.h5"), 2);
+  ck_assert_int_eq(run("decompose --variants sam,half --out test_analyses_bad.h5"), 2);
+  ck_assert_int_eq(run("decompose --proj sideways --out test_analyses_bad.h5"), 2);
+  ck_assert_int_eq(run("decompose --train-size 100 --batch 200 --out test_analyses_bad.h5"), 2);
   ck_assert(!exists(out));
   ck_assert_int_eq(run("hessian --function quartic --k 2 --out test_analyses_bad.h5"), 0);
   ck_assert(exists(out));
   unlink(out);
+}
+END_TEST
+
+/* A train-like file holding weights of `dim` numbers for `model`. */
+static void fake_checkpoint(const char *path, const char *model, size_t dim)
+{
+  char err[256];
+  samlab_out *o = samlab_out_create(path, err, sizeof err);
+  ck_assert_msg(o != NULL, "%s", err);
+  double *w = calloc(dim, sizeof *w);
+  int64_t ep = 1;
+  hsize_t d2[2] = {1, dim}, d1 = 1;
+  ck_assert_int_eq(samlab_out_f64(o, "/weights", 2, d2, w), 0);
+  ck_assert_int_eq(samlab_out_i64(o, "/weights_epoch", 1, &d1, &ep), 0);
+  ck_assert_int_eq(samlab_attr_str(o->file, "/", "model", model), 0);
+  ck_assert_int_eq(samlab_attr_str(o->file, "/", "data", "fashion-mnist"), 0);
+  ck_assert_int_eq(samlab_out_commit(o), 0);
+  free(w);
+}
+
+START_TEST(test_checkpoint_of_another_model)
+{
+  const char *ck = "test_analyses_ck.h5";
+  samlab_checkpoint c;
+  char err[512];
+  /* fcn 784-8-10 has 784*8 + 8 + 8*10 + 10 = 6378 weights */
+  fake_checkpoint(ck, "fcn 784-8-10", 6378);
+  ck_assert_int_eq(samlab_checkpoint_read(ck, -1, &c, err, sizeof err), 0);
+  ck_assert_int_eq(c.epoch, 1);
+  ck_assert_int_eq(c.dim, 6378);
+  ck_assert_int_eq(samlab_checkpoint_read(ck, 5, &c, err, sizeof err), -1);
+  ck_assert_ptr_nonnull(strstr(err, "epoch 5"));
+  samlab_dataset *d = tiny_data(10, 1); /* 8 x 8 images: the checkpoint's 784 inputs do not fit */
+  samlab_problem *net = samlab_checkpoint_net(&c, d, err, sizeof err);
+  ck_assert_ptr_null(net);
+  ck_assert_ptr_nonnull(strstr(err, "does not fit"));
+  free(c.w);
+  fake_checkpoint(ck, "fcn 784-8-10", 6000); /* the weights of another model under this name */
+  ck_assert_int_eq(samlab_checkpoint_read(ck, -1, &c, err, sizeof err), 0);
+  c.model[0] = 0;
+  snprintf(c.model, sizeof c.model, "resnet-18");
+  ck_assert_ptr_null(samlab_checkpoint_net(&c, d, err, sizeof err));
+  ck_assert_ptr_nonnull(strstr(err, "resnet-18"));
+  free(c.w);
+  if (exists("./samlab") && exists("/usr/share/datasets/fashion-mnist")) {
+    ck_assert_int_eq(run("hessian --checkpoint test_analyses_ck.h5 --out test_analyses_bad.h5"), 2);
+    ck_assert(!exists("test_analyses_bad.h5"));
+  }
+  samlab_dataset_free(d);
+  unlink(ck);
 }
 END_TEST
 
@@ -556,6 +612,7 @@ int main(void)
   TCase *c = tcase_create("commands");
   tcase_set_timeout(c, 60);
   tcase_add_test(c, test_commands_bad_input);
+  tcase_add_test(c, test_checkpoint_of_another_model);
   suite_add_tcase(s, c);
   return run_suite(s);
 }
