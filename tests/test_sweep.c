@@ -277,7 +277,7 @@ END_TEST
 /* Runs samlab sweep in directory dir (so --out has the same text in every command line). */
 static int sweep_in(const char *dir, const char *env, const char *launcher, const char *args)
 {
-  char cmd[2048];
+  char cmd[4096];
   const char *bin = samlab_bin();
   snprintf(cmd, sizeof cmd, "mkdir -p %s/%s && cd %s/%s && %s %s %s sweep %s > out.txt 2> err.txt", tmpdir, dir,
            tmpdir, dir, env, launcher, bin, args);
@@ -355,6 +355,10 @@ START_TEST(shards_merge_to_the_one_process_file)
   snprintf(cmd, sizeof cmd, "cd %s/sh && %s merge s1.h5 s2.h5 s0.h5 -o m.h5 > /dev/null", tmpdir, samlab_bin());
   ck_assert_int_eq(sh(cmd), 0);
   assert_same_datasets("one/s.h5", "sh/m.h5");
+  /* the merged file plots (StableSAM Figure 4 layout): a PNG and an SVG */
+  snprintf(cmd, sizeof cmd, "cd %s/sh && %s plot m.h5 -o fig.png > /dev/null && test -s fig.png && test -s fig.svg",
+           tmpdir, samlab_bin());
+  ck_assert_int_eq(sh(cmd), 0);
   /* a missing shard is refused, and leaves no file */
   snprintf(cmd, sizeof cmd, "cd %s/sh && %s merge s1.h5 s2.h5 -o bad.h5 2> /dev/null", tmpdir, samlab_bin());
   ck_assert_int_eq(sh(cmd), 2);
