@@ -321,6 +321,32 @@ START_TEST(nsupport_sam_ties)
 }
 END_TEST
 
+/* The sorted path (n > 32) on 0.5 |w|^2 in 40 dimensions, w0_i = (i mod 20) + 1: n = 35 keeps all values
+ * >= 4 (34 coordinates) and, of the two 3s, index 2; d is zero at the 1s, the 2s and index 22. */
+START_TEST(nsupport_sam_many)
+{
+  char opts[256] = "diag=1";
+  for (int i = 1; i < 40; i++)
+    strcat(opts, ",1");
+  samlab_problem *p = toy("quadratic", opts);
+  samlab_hparams hp = hp_sgd(0.1, 0.5);
+  hp.n = 35;
+  samlab_rule *r = rule("nsupport-sam", "sgd", &hp, 40);
+  double w0[40], w[40], d[40], nd = 0;
+  for (int i = 0; i < 40; i++) {
+    w[i] = w0[i] = (i % 20) + 1;
+    d[i] = (w0[i] >= 4 || i == 2) ? w0[i] : 0;
+    nd += d[i] * d[i];
+  }
+  nd = sqrt(nd) + E;
+  samlab_rule_step(r, p, w, NULL);
+  for (int i = 0; i < 40; i++)
+    ck_assert_close(w[i], w0[i] - 0.1 * (w0[i] + 0.5 * d[i] / nd), 1e-14);
+  samlab_rule_free(r);
+  samlab_problem_free(p);
+}
+END_TEST
+
 /* wsam, gamma 0.9 (c = 9), on sgdm with lr 0.1: the momentum buffer sees only g (= (8, -2)), then
  * w -= lr 9 (g_s - g).  coupled-wsam feeds 9 g_s - 8 g to sgdm. */
 START_TEST(wsam_first_steps)
@@ -702,6 +728,7 @@ int main(void)
   tcase_add_test(tc, linf_sam_first_step);
   tcase_add_test(tc, l1_sam_first_step);
   tcase_add_test(tc, nsupport_sam_ties);
+  tcase_add_test(tc, nsupport_sam_many);
   tcase_add_test(tc, wsam_first_steps);
   tcase_add_test(tc, wsam_figure2_basins);
   suite_add_tcase(s, tc);

@@ -67,16 +67,24 @@ static void nsupport_defaults(samlab_hparams *hp)
   SAMLAB_DEFAULT(hp->n, 1);
 }
 
-/* The n-th largest |g_i| by sorting a copy (exact, O(dim log dim)); then every |g_i| above it and, in index
- * order, as many equal to it as fill n. */
+/* The n-th largest |g_i|: for small n GSL's partial selection (O(dim n)), otherwise a sorted copy
+ * (O(dim log dim)); then every |g_i| above it and, in index order, as many equal to it as fill n. */
+#define NSUPPORT_PARTIAL 32
 static int nsupport_step(samlab_rule *r, const samlab_problem *p, double *w, samlab_step_info *info)
 {
   size_t n = r->dim, keep = (size_t)r->hp.n < n ? (size_t)r->hp.n : n, above = 0;
   double *d = r->work;
   for (size_t i = 0; i < n; i++)
     d[i] = fabs(r->g[i]);
-  gsl_sort(d, 1, n);
-  double cut = n ? d[n - keep] : 0;
+  double cut = 0;
+  if (keep > 0 && keep <= NSUPPORT_PARTIAL) {
+    double top[NSUPPORT_PARTIAL];
+    gsl_sort_largest(top, keep, d, 1, n);
+    cut = top[keep - 1];
+  } else if (keep > 0) {
+    gsl_sort(d, 1, n);
+    cut = d[n - keep];
+  }
   for (size_t i = 0; i < n; i++)
     above += fabs(r->g[i]) > cut;
   size_t ties = keep - above;
