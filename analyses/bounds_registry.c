@@ -1,7 +1,8 @@
 /* The bounds registry: the one place that lists the theorem checks of samlab bounds. */
 #include "samlab.h"
 
-#define BOUND_CHECKS(X) X(stablesam_stability) X(stablesam_convergence) X(stablesam_excess)
+#define BOUND_CHECKS(X) X(stablesam_stability) X(stablesam_convergence) X(stablesam_excess) X(aesam_thm3_3) \
+  X(presam_thm1) X(wsam_thm5_1) X(wsam_thm5_3) X(fsam_thm1)
 #define DECLARE(name) extern const samlab_bound_check samlab_bound_##name;
 BOUND_CHECKS(DECLARE)
 #define ENTRY(name) &samlab_bound_##name,

@@ -3,4 +3,5 @@ libsamlab_la_SOURCES += analyses/hessian.c analyses/gradstats.c analyses/directi
 	analyses/stability.c analyses/decompose.c analyses/subject.c
 # bounds (issue 5): numerical checks of the theorems.
 libsamlab_la_SOURCES += analyses/bounds_impl.h analyses/bounds_util.c analyses/bounds_twin.h analyses/bounds_twin.c \
-	analyses/bounds_registry.c analyses/bounds_stablesam.c
+	analyses/bounds_registry.c analyses/bounds_stablesam.c analyses/bounds_aesam.c \
+	analyses/bounds_presam.c analyses/bounds_wsam.c analyses/bounds_fsam.c
