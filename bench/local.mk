@@ -13,3 +13,7 @@ noinst_PROGRAMS += bench/bench_train
 bench_bench_train_SOURCES = bench/bench_train.c
 bench_bench_train_LDADD = libsamlab.la $(SAMLAB_DEPLIBS)
 EXTRA_DIST += bench/torch_train.py bench/bench_train.sh
+# analyses (issue 4): run by hand, bench/bench_hvp [threads] [repeats]: one HVP in units of one gradient
+noinst_PROGRAMS += bench/bench_hvp
+bench_bench_hvp_SOURCES = bench/bench_hvp.c
+bench_bench_hvp_LDADD = libsamlab.la $(SAMLAB_DEPLIBS)
