@@ -118,29 +118,34 @@ static void NAME(load_inputs)(const net_ctx *c, const samlab_dataset *d, const s
   }
 }
 
-/* col (rows: example, oy, ox; columns: ky, kx, ch) from an h x w x c input, zero padding, stride 1. */
+/* col (rows: example, oy, ox; columns: ky, kx, ch) from an h x w x c input, zero padding, stride 1.  Within
+ * one kernel row the k c entries are contiguous in the input when the row lies inside the image. */
 static void NAME(im2col)(const net_layer *L, size_t m, const REAL *in, REAL *col)
 {
-  size_t kc = L->k * L->c, rowlen = L->fan_in;
+  const long k = (long)L->k, c = (long)L->c, h = (long)L->h, w = (long)L->w, pad = (long)L->pad;
+  const long kc = k * c, oh = (long)L->oh, ow = (long)L->ow, rowlen = (long)L->fan_in, insz = (long)L->in;
 #pragma omp parallel for schedule(static)
   for (size_t b = 0; b < m; b++) {
-    const REAL *src = in + b * L->in;
-    REAL *dst = col + b * L->oh * L->ow * rowlen;
-    for (size_t oy = 0; oy < L->oh; oy++)
-      for (size_t ox = 0; ox < L->ow; ox++, dst += rowlen)
-        for (size_t ky = 0; ky < L->k; ky++) {
-          long iy = (long)(oy + ky) - (long)L->pad;
+    const REAL *src = in + (long)b * insz;
+    REAL *dst = col + (long)b * oh * ow * rowlen;
+    for (long oy = 0; oy < oh; oy++)
+      for (long ox = 0; ox < ow; ox++, dst += rowlen)
+        for (long ky = 0; ky < k; ky++) {
+          long iy = oy + ky - pad, ix0 = ox - pad;
           REAL *row = dst + ky * kc;
-          if (iy < 0 || iy >= (long)L->h) {
-            memset(row, 0, kc * sizeof(REAL));
-            continue;
-          }
-          for (size_t kx = 0; kx < L->k; kx++) {
-            long ix = (long)(ox + kx) - (long)L->pad;
-            if (ix < 0 || ix >= (long)L->w)
-              memset(row + kx * L->c, 0, L->c * sizeof(REAL));
-            else
-              memcpy(row + kx * L->c, src + ((size_t)iy * L->w + (size_t)ix) * L->c, L->c * sizeof(REAL));
+          if (iy < 0 || iy >= h) {
+            for (long j = 0; j < kc; j++)
+              row[j] = 0;
+          } else if (ix0 >= 0 && ix0 + k <= w) {
+            const REAL *s = src + (iy * w + ix0) * c;
+            for (long j = 0; j < kc; j++)
+              row[j] = s[j];
+          } else {
+            for (long kx = 0; kx < k; kx++) {
+              long ix = ix0 + kx;
+              for (long ch = 0; ch < c; ch++)
+                row[kx * c + ch] = ix < 0 || ix >= w ? 0 : src[(iy * w + ix) * c + ch];
+            }
           }
         }
   }
@@ -149,26 +154,33 @@ static void NAME(im2col)(const net_layer *L, size_t m, const REAL *in, REAL *col
 /* The adjoint of im2col: din = sum of the col entries that copied each input value. */
 static void NAME(col2im)(const net_layer *L, size_t m, const REAL *col, REAL *din)
 {
-  size_t kc = L->k * L->c, rowlen = L->fan_in;
+  const long k = (long)L->k, c = (long)L->c, h = (long)L->h, w = (long)L->w, pad = (long)L->pad;
+  const long kc = k * c, oh = (long)L->oh, ow = (long)L->ow, rowlen = (long)L->fan_in, insz = (long)L->in;
 #pragma omp parallel for schedule(static)
   for (size_t b = 0; b < m; b++) {
-    REAL *dst = din + b * L->in;
-    const REAL *src = col + b * L->oh * L->ow * rowlen;
-    memset(dst, 0, L->in * sizeof(REAL));
-    for (size_t oy = 0; oy < L->oh; oy++)
-      for (size_t ox = 0; ox < L->ow; ox++, src += rowlen)
-        for (size_t ky = 0; ky < L->k; ky++) {
-          long iy = (long)(oy + ky) - (long)L->pad;
-          if (iy < 0 || iy >= (long)L->h)
+    REAL *dst = din + (long)b * insz;
+    const REAL *src = col + (long)b * oh * ow * rowlen;
+    for (long i = 0; i < insz; i++)
+      dst[i] = 0;
+    for (long oy = 0; oy < oh; oy++)
+      for (long ox = 0; ox < ow; ox++, src += rowlen)
+        for (long ky = 0; ky < k; ky++) {
+          long iy = oy + ky - pad, ix0 = ox - pad;
+          if (iy < 0 || iy >= h)
             continue;
-          for (size_t kx = 0; kx < L->k; kx++) {
-            long ix = (long)(ox + kx) - (long)L->pad;
-            if (ix < 0 || ix >= (long)L->w)
-              continue;
-            REAL *t = dst + ((size_t)iy * L->w + (size_t)ix) * L->c;
-            const REAL *s = src + ky * kc + kx * L->c;
-            for (size_t ch = 0; ch < L->c; ch++)
-              t[ch] += s[ch];
+          const REAL *row = src + ky * kc;
+          if (ix0 >= 0 && ix0 + k <= w) {
+            REAL *t = dst + (iy * w + ix0) * c;
+            for (long j = 0; j < kc; j++)
+              t[j] += row[j];
+          } else {
+            for (long kx = 0; kx < k; kx++) {
+              long ix = ix0 + kx;
+              if (ix < 0 || ix >= w)
+                continue;
+              for (long ch = 0; ch < c; ch++)
+                dst[(iy * w + ix) * c + ch] += row[kx * c + ch];
+            }
           }
         }
   }
@@ -207,25 +219,30 @@ static void NAME(bias_grad)(size_t rows, size_t width, const REAL *d, REAL *gb)
 
 static void NAME(pool_forward)(const net_layer *L, size_t m, const REAL *in, REAL *out, int32_t *arg)
 {
+  const size_t c = L->c, w = L->w, oh = L->oh, ow = L->ow, insz = L->in, outsz = L->out;
 #pragma omp parallel for schedule(static)
-  for (size_t b = 0; b < m; b++)
-    for (size_t oy = 0; oy < L->oh; oy++)
-      for (size_t ox = 0; ox < L->ow; ox++)
-        for (size_t ch = 0; ch < L->c; ch++) {
-          size_t o = b * L->out + (oy * L->ow + ox) * L->c + ch, best = 0;
-          REAL mx = 0;
-          for (size_t dy = 0; dy < 2; dy++)
-            for (size_t dx = 0; dx < 2; dx++) {
-              size_t i = ((2 * oy + dy) * L->w + 2 * ox + dx) * L->c + ch;
-              REAL v = in[b * L->in + i];
-              if ((dy == 0 && dx == 0) || v > mx) {
-                mx = v;
-                best = i;
-              }
-            }
-          out[o] = mx;
-          arg[o] = (int32_t)best;
+  for (size_t b = 0; b < m; b++) {
+    const REAL *x = in + b * insz;
+    REAL *y = out + b * outsz;
+    int32_t *a = arg + b * outsz;
+    for (size_t oy = 0; oy < oh; oy++)
+      for (size_t ox = 0; ox < ow; ox++) {
+        size_t i00 = (2 * oy * w + 2 * ox) * c, i01 = i00 + c, i10 = i00 + w * c, i11 = i10 + c;
+        size_t o = (oy * ow + ox) * c;
+        for (size_t ch = 0; ch < c; ch++) {
+          /* the first maximum in the order (0,0), (0,1), (1,0), (1,1), as PyTorch */
+          size_t best = i00 + ch;
+          if (x[i01 + ch] > x[best])
+            best = i01 + ch;
+          if (x[i10 + ch] > x[best])
+            best = i10 + ch;
+          if (x[i11 + ch] > x[best])
+            best = i11 + ch;
+          y[o + ch] = x[best];
+          a[o + ch] = (int32_t)best;
         }
+      }
+  }
 }
 
 /* din[argmax] = dout (2x2 windows do not overlap). */
