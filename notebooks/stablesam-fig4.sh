@@ -13,7 +13,7 @@
 #    (lr 0.001, rho 0.5: SAM 0.24, GD 0.09), because SAM's ascent pushes runs off the saddle's attracting
 #    line faster; with 1000 steps GD has not yet left the saddle region from many starts.
 # 2. SAM's failure rises sharply for lr above about 0.1: yes at rho 0.2 (plateau 0.86; below half of it from
-#    lr 0.21; 0 at lr 0.3) and earlier at rho 0.5 (plateau 0.63; below half from lr 0.067, 0.016 at lr 0.1).
+#    lr 0.21; 0 at lr 0.3) and earlier at rho 0.5 (plateau 0.63; below half from lr 0.067, 0.017 at lr 0.1).
 #    At rho 0.05 SAM does not collapse within lr <= 0.3 (0.974 at 0.3).  The failures are mostly SAM
 #    bouncing around a minimum at a distance > 0.1 (outcome "other", 8969 of 10000 runs at rho 0.5, lr 0.3),
 #    with 10% diverged: not the outright explosion the paper describes.

@@ -400,6 +400,8 @@ START_TEST(bad_input_exits_2_without_a_file)
     fclose(f);
     ck_assert_msg(strncmp(line, "samlab sweep: ", 14) == 0, "'%s': message '%s'", bad[i], line);
   }
+  /* an unwritable output: exit 2 before any run */
+  ck_assert_int_eq(sweep_in("bad", "", "", "--starts 10 --lr-count 3 --steps 10 --out /nonexistent-dir/s.h5"), 2);
 }
 END_TEST
 
