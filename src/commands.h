@@ -6,6 +6,7 @@
   X(toy, "run one rule on a toy landscape and write the trajectory (HDF5)")                                      \
   X(train, "train fcn or LeNet-5 on Fashion-MNIST with any rule; traces, checkpoints, --resume (HDF5)")       \
   X(bounds, "put the papers' theorems to a numerical test: measured vs bound, with verdicts")              \
+  X(figures, "remake the papers' figures and tables from the notebooks/ recipes, with a manifest")         \
   X(plot, "draw any samlab HDF5 file with gnuplot (PNG and SVG)")                                              \
   X(sweep, "success rates over rules x rho x lr x starting points on a toy (StableSAM Figure 4)") \
   X(merge, "join the shards of a sweep (samlab sweep --shard I/N) into one file")                                \

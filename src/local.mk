@@ -4,7 +4,13 @@ samlab_SOURCES += src/main.c src/cli.h src/cli.c src/commands.h src/progress.c \
 # sweep (issue 6)
 samlab_SOURCES += src/cmd_sweep.c src/cmd_merge.c src/plot_sweep.c
 # bounds and figures (issue 5)
-samlab_SOURCES += src/cmd_bounds.c
+samlab_SOURCES += src/cmd_bounds.c src/cmd_figures.c
+# The figure recipes are installed as $(pkgdatadir)/notebooks/*.sh, where samlab figures finds them.
+install-data-local:
+	$(MKDIR_P) '$(DESTDIR)$(pkgdatadir)/notebooks'
+	for f in $(srcdir)/notebooks/*.sh; do $(INSTALL_SCRIPT) "$$f" '$(DESTDIR)$(pkgdatadir)/notebooks/' || exit 1; done
+uninstall-local:
+	rm -rf '$(DESTDIR)$(pkgdatadir)/notebooks'
 # train (issue 7)
 samlab_SOURCES += src/cmd_train.c src/plot_train.c
 # analyses (issue 4)
