@@ -39,7 +39,8 @@ quartic_block(double *restrict X, double *restrict Y, double *restrict VX, doubl
       double gx = x * x * x - y, gy = y - x;
       if (ascent) {
         double n = sqrt(gx * gx + gy * gy);
-        double s = raw ? rho : rho / (n + SAMLAB_EPS);
+        double s = rho / (n + SAMLAB_EPS); /* computed always: a conditional division blocks AVX2 vectorising */
+        s = raw ? rho : s;
         double ax = x + s * gx, ay = y + s * gy;
         double hx = ax * ax * ax - ay, hy = ay - ax;
         if (stable) {
@@ -59,8 +60,10 @@ quartic_block(double *restrict X, double *restrict Y, double *restrict VX, doubl
       }
       double nx = x - lr * gx, ny = y - lr * gy;
       double dead = DEAD[j];
-      double bad = (fabs(nx) <= B && fabs(ny) <= B) ? 0.0 : 1.0; /* NaN compares false: bad */
-      CYC[j] = (nx == PX[j] && ny == PY[j] && (!mom || (gx == PVX[j] && gy == PVY[j]))) ? 1.0 : 0.0;
+      /* bitwise & rather than &&: no control flow, so the loop vectorises without AVX-512's masks too */
+      double bad = ((fabs(nx) <= B) & (fabs(ny) <= B)) ? 0.0 : 1.0; /* NaN compares false: bad */
+      int same_v = mom ? (gx == PVX[j]) & (gy == PVY[j]) : 1;
+      CYC[j] = ((nx == PX[j]) & (ny == PY[j]) & same_v) ? 1.0 : 0.0;
       PX[j] = x;
       PY[j] = y;
       if (mom) {
