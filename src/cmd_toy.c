@@ -5,6 +5,35 @@
 #include "cli.h"
 #include "commands.h"
 
+/* A quadratic read from a file is stored inline ("A=...;b=...", exact to the last bit with %.17g) so the
+ * HDF5 file alone rebuilds it; NULL when not applicable (other toys, or too big for an attribute). */
+static char *inline_quadratic(const char *function, const char *toyopts, const samlab_problem *p)
+{
+  size_t n = p->dim;
+  if (strcmp(function, "quadratic") != 0 || !strstr(toyopts, "file=") || n > 64 || !p->hessian)
+    return NULL;
+  size_t cap = (n * n + n) * 26 + 16, len = 0;
+  char *text = malloc(cap);
+  double *H = malloc((n * n + 2 * n) * sizeof *H);
+  if (!text || !H) {
+    free(text);
+    free(H);
+    return NULL;
+  }
+  double *zero = H + n * n, *g = zero + n;
+  memset(zero, 0, n * sizeof *zero);
+  p->hessian(p->ctx, zero, H);
+  samlab_problem_value_grad(p, zero, g); /* grad at 0 is -b */
+  len += (size_t)snprintf(text + len, cap - len, "A=");
+  for (size_t i = 0; i < n * n; i++)
+    len += (size_t)snprintf(text + len, cap - len, "%s%.17g", i ? "," : "", H[i]);
+  len += (size_t)snprintf(text + len, cap - len, ";b=");
+  for (size_t i = 0; i < n; i++)
+    len += (size_t)snprintf(text + len, cap - len, "%s%.17g", i ? "," : "", g[i] == 0 ? 0.0 : -g[i]);
+  free(H);
+  return text;
+}
+
 int cmd_toy(int argc, char **argv)
 {
   const char *function = "quartic", *rule_name = "sam", *base_name = "sgd", *init = NULL, *out = "toy.h5";
@@ -120,7 +149,9 @@ int cmd_toy(int argc, char **argv)
   rc |= samlab_attr_provenance(o->file, "/", argc, argv, rt, bt, &r->hp);
   rc |= samlab_attr_str(o->file, "/", "kind", "toy");
   rc |= samlab_attr_str(o->file, "/", "function", function);
-  rc |= samlab_attr_str(o->file, "/", "toy_options", toyopts);
+  char *inlined = inline_quadratic(function, toyopts, p);
+  rc |= samlab_attr_str(o->file, "/", "toy_options", inlined ? inlined : toyopts);
+  free(inlined);
   rc |= samlab_attr_i64(o->file, "/", "steps", steps);
   rc |= samlab_attr_i64(o->file, "/", "diverged", diverged);
   if (rc) {

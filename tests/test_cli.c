@@ -277,6 +277,19 @@ START_TEST(test_help_and_plot)
   ck_assert_int_eq(run("plot OUT/n1.h5 OUT/n2.h5 -o OUT/n.png"), 0);
   ck_assert_int_eq(run("plot OUT/w.h5 OUT/n1.h5 -o OUT/mixed.png"), 2);
   ck_assert(strstr(errtext, "one function at a time") != NULL);
+  /* a quadratic from a file is stored inline: the plot works once the file is gone */
+  char mpath[400];
+  snprintf(mpath, sizeof mpath, "%s/A.txt", dir);
+  FILE *m = fopen(mpath, "w");
+  ck_assert(m != NULL);
+  fputs("2\n2 1\n1 3\n1 2\n", m);
+  fclose(m);
+  ck_assert_int_eq(run("toy --function quadratic --matrix OUT/A.txt --steps 10 --out OUT/q.h5"), 0);
+  unlink(mpath);
+  hid_t f = open_h5("q.h5");
+  attr_is(f, "toy_options", "A=2,1,1,3;b=1,2");
+  H5Fclose(f);
+  ck_assert_int_eq(run("plot OUT/q.h5 -o OUT/q.png"), 0);
   snprintf(path, sizeof path, "%s/mixed.png", dir);
   ck_assert(access(path, F_OK) != 0);
 }

@@ -221,6 +221,13 @@ START_TEST(test_quadratic_file)
   toy_fails("quadratic", "diag=1,abc", "'1,abc'");
   toy_fails("quadratic", "diag=1,2;b=1", "needs 2 numbers");
   toy_fails("quadratic", "stiff=3", "unknown toy option 'stiff'");
+  toy_fails("quadratic", "A=1,2,3", "not a square matrix");
+  toy_fails("quadratic", "A=1,2,3,4", "not symmetric");
+  toy_fails("quadratic", "A=1,0,0,1;diag=1,1", "one of");
+  p = toy("quadratic", "A=2,1,1,3;b=1,2"); /* as the file above */
+  ck_assert_close(p->minima[0], 0.2, 1e-14);
+  ck_assert_close(p->minima[1], 0.6, 1e-14);
+  samlab_problem_free(p);
   toy_fails("quadratic", "diag", "expected key=value");
 }
 END_TEST

@@ -1,6 +1,6 @@
 /* The quadratic f = 0.5 w^T A w - b^T w with A symmetric, from toy options "diag=a1,a2,..." (b = 0) or
  * "file=PATH" (a text file: dim, then A row-major, then optionally b); "b=b1,b2,..." sets b (after either).
- * Default diag=1,10, b = 0.
+ * "A=a11,a12,..." gives the whole A inline, row-major.  Default diag=1,10, b = 0.
  * Its one stationary point A^{-1} b is declared a minimum when A is positive definite and a saddle when A is
  * indefinite (eigenvalues from LAPACKE, the solve by LAPACKE too). */
 #include <cblas.h>
@@ -58,6 +58,22 @@ static quadratic *quadratic_alloc(size_t n)
   return q;
 }
 
+/* q itself, or NULL (q freed) with a message starting with what if A is not symmetric. */
+static quadratic *quadratic_symmetric(quadratic *q, const char *what, char *err, size_t errlen)
+{
+  size_t n = q->n;
+  for (size_t i = 0; i < n; i++)
+    for (size_t j = i + 1; j < n; j++) {
+      double a = q->A[i * n + j], c = q->A[j * n + i];
+      if (fabs(a - c) > 1e-12 * fmax(1.0, fmax(fabs(a), fabs(c)))) {
+        snprintf(err, errlen, "%s: A is not symmetric (A[%zu][%zu] = %g, A[%zu][%zu] = %g)", what, i, j, a, j, i, c);
+        free(q);
+        return NULL;
+      }
+    }
+  return q;
+}
+
 /* dim, A row-major, optionally b: whitespace-separated numbers. */
 static quadratic *quadratic_read(const char *path, char *err, size_t errlen)
 {
@@ -97,17 +113,33 @@ static quadratic *quadratic_read(const char *path, char *err, size_t errlen)
     free(q);
     return NULL;
   }
-  for (size_t i = 0; i < n; i++)
-    for (size_t j = i + 1; j < n; j++) {
-      double a = q->A[i * n + j], c = q->A[j * n + i];
-      if (fabs(a - c) > 1e-12 * fmax(1.0, fmax(fabs(a), fabs(c)))) {
-        snprintf(err, errlen, "bad quadratic matrix file '%s': A is not symmetric (A[%zu][%zu] = %g, A[%zu][%zu] = %g)",
-                 path, i, j, a, j, i, c);
-        free(q);
-        return NULL;
-      }
-    }
-  return q;
+  char what[4200];
+  snprintf(what, sizeof what, "bad quadratic matrix file '%s'", path);
+  return quadratic_symmetric(q, what, err, errlen);
+}
+
+/* "A=a11,a12,...,ann": the whole matrix inline, row-major (what samlab toy stores for file= runs so a plot
+ * needs only the HDF5). */
+static quadratic *quadratic_inline(const char *text, char *err, size_t errlen)
+{
+  size_t count = 1;
+  for (const char *c = text; *c; c++)
+    count += *c == ',';
+  size_t n = (size_t)llround(sqrt((double)count));
+  if (n * n != count || n > QUADRATIC_MAX_DIM) {
+    snprintf(err, errlen, "bad value for toy option A of quadratic: %zu numbers is not a square matrix", count);
+    return NULL;
+  }
+  quadratic *q = quadratic_alloc(n);
+  if (!q) {
+    snprintf(err, errlen, "out of memory for a quadratic of dimension %zu", n);
+    return NULL;
+  }
+  if (samlab_toy_doubles("quadratic", "A", text, q->A, (int)count, err, errlen) < 0) {
+    free(q);
+    return NULL;
+  }
+  return quadratic_symmetric(q, "bad value for toy option A of quadratic", err, errlen);
 }
 
 static quadratic *quadratic_diag(const char *text, char *err, size_t errlen)
@@ -161,29 +193,32 @@ static int quadratic_stationary(quadratic *q)
   return kind;
 }
 
-static samlab_problem *quadratic_create(const char *opts, char *err, size_t errlen)
+/* The options into a quadratic; value and btext are scratch buffers of len bytes (len > strlen(opts)). */
+static quadratic *quadratic_parse(const char *opts, char *value, char *btext, size_t len, char *err, size_t errlen)
 {
   const char *cursor = opts;
-  char key[32], value[65536];
+  char key[32];
   quadratic *q = NULL;
-  char btext[65536] = "";
   int rc;
-  while ((rc = samlab_toy_opt_next("quadratic", &cursor, key, sizeof key, value, sizeof value, err, errlen)) > 0) {
+  btext[0] = 0;
+  while ((rc = samlab_toy_opt_next("quadratic", &cursor, key, sizeof key, value, len, err, errlen)) > 0) {
     if (strcmp(key, "b") == 0) {
-      snprintf(btext, sizeof btext, "%s", value);
+      snprintf(btext, len, "%s", value);
       continue;
     }
     if (q) {
       free(q);
-      snprintf(err, errlen, "quadratic takes one of diag=... or file=..., not both");
+      snprintf(err, errlen, "quadratic takes one of diag=..., A=... or file=...");
       return NULL;
     }
     if (strcmp(key, "diag") == 0)
       q = quadratic_diag(value, err, errlen);
     else if (strcmp(key, "file") == 0)
       q = quadratic_read(value, err, errlen);
+    else if (strcmp(key, "A") == 0)
+      q = quadratic_inline(value, err, errlen);
     else
-      return samlab_toy_bad_option("quadratic", key, "diag=A1,A2,... [with b=B1,B2,...] or file=PATH", err, errlen), NULL;
+      return samlab_toy_bad_option("quadratic", key, "diag=A1,A2,... or A=A11,A12,... [with b=B1,B2,...] or file=PATH", err, errlen), NULL;
     if (!q)
       return NULL;
   }
@@ -204,6 +239,20 @@ static samlab_problem *quadratic_create(const char *opts, char *err, size_t errl
     }
     memcpy(q->b, b, q->n * sizeof *b);
   }
+  return q;
+}
+
+static samlab_problem *quadratic_create(const char *opts, char *err, size_t errlen)
+{
+  size_t len = (opts ? strlen(opts) : 0) + 16;
+  char *value = malloc(len), *btext = malloc(len);
+  quadratic *q = value && btext ? quadratic_parse(opts, value, btext, len, err, errlen) : NULL;
+  if (!value || !btext)
+    snprintf(err, errlen, "out of memory");
+  free(value);
+  free(btext);
+  if (!q)
+    return NULL;
   int kind = quadratic_stationary(q);
   samlab_problem *p = samlab_toy_problem("quadratic", q->n, q, quadratic_vg, quadratic_hessian, NULL);
   if (!p) {
@@ -222,5 +271,5 @@ static samlab_problem *quadratic_create(const char *opts, char *err, size_t errl
   return p;
 }
 
-const samlab_toy_type samlab_toy_quadratic = {"quadratic", "0.5 w^T A w - b^T w (diag=a1,a2,... or file=PATH; default diag=1,10)",
+const samlab_toy_type samlab_toy_quadratic = {"quadratic", "0.5 w^T A w - b^T w (diag=a1,a2,..., A=a11,a12,... or file=PATH; b=b1,...; default diag=1,10)",
                                               2, quadratic_create};
