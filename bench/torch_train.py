@@ -74,11 +74,11 @@ def epoch_seconds(make, sam, x, y, frac):
     nsteps = (len(x) + 127) // 128
     timed = max(5, int(frac * nsteps))
     step(model, opt, x[perm[:128]], y[perm[:128]], sam)  # warm up
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     for s in range(1, timed + 1):
         b = perm[s * 128:(s + 1) * 128]
         step(model, opt, x[b], y[b], sam)
-    return (time.perf_counter() - t0) / timed * nsteps
+    return (time.perf_counter() - t0) / timed * nsteps, (time.process_time() - c0) / timed * nsteps
 
 
 def accuracy(sam, x, y, xt, yt, epochs=5):
@@ -103,9 +103,10 @@ def main():
     xt, yt = load("t10k")
     print(f"torch {torch.__version__}, threads {threads}")
     for name, make in (("fcn", fcn), ("lenet", lenet)):
-        sgd = epoch_seconds(make, False, x, y, frac)
-        sam = epoch_seconds(make, True, x, y, frac)
-        print(f"{name:5s} epoch: sgd {sgd:.2f} s, sam {sam:.2f} s, sam/sgd {sam / sgd:.2f}")
+        sgd, csgd = epoch_seconds(make, False, x, y, frac)
+        sam, csam = epoch_seconds(make, True, x, y, frac)
+        print(f"{name:5s} epoch: sgd {sgd:.2f} s, sam {sam:.2f} s, sam/sgd {sam / sgd:.2f} "
+              f"(CPU s: sgd {csgd:.2f}, sam {csam:.2f}, ratio {csam / csgd:.2f})")
     if "--accuracy" in sys.argv:
         for sam in (False, True):
             print(f"fcn 5 epochs {'sam' if sam else 'sgd'}: test accuracy {100 * accuracy(sam, x, y, xt, yt):.2f}%")
