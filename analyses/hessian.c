@@ -7,9 +7,23 @@
 #include <string.h>
 #include "samlab.h"
 
+/* The caller's progress report, called after every HVP with the count so far (process-wide, not thread-safe). */
+static void (*progress_fn)(void *ctx, long hvps);
+static void *progress_ctx;
+static long progress_count;
+
+void samlab_hessian_progress(void (*fn)(void *ctx, long hvps), void *ctx)
+{
+  progress_fn = fn;
+  progress_ctx = ctx;
+  progress_count = 0;
+}
+
 static int hvp(const samlab_problem *p, const double *w, const double *v, double *hv, samlab_eig_stats *st,
                char *err, size_t errlen)
 {
+  if (progress_fn)
+    progress_fn(progress_ctx, ++progress_count);
   if (samlab_problem_hvp(p, w, v, hv) != 0) {
     snprintf(err, errlen, "problem %s has no Hessian-vector product", p->name);
     return -1;

@@ -426,6 +426,8 @@ void samlab_slq_density(size_t nvec, size_t m, const double *nodes, const double
                         size_t ngrid, const double *grid, double *density);
 /* The dense Hessian (dim x dim, row-major) column by column from H e_j, then symmetrised. */
 int samlab_hessian_dense(const samlab_problem *p, const double *w, double *H, char *err, size_t errlen);
+/* Progress of the functions above: fn(ctx, HVPs so far) after every HVP (fn NULL: none; process-wide). */
+void samlab_hessian_progress(void (*fn)(void *ctx, long hvps), void *ctx);
 /* All eigenvalues of the symmetric n x n A (row-major, overwritten), descending, by LAPACKE_dsyevr.  0 or -1. */
 int samlab_sym_eigenvalues(size_t n, double *A, double *values);
 

@@ -77,6 +77,13 @@ static int write_eig(samlab_out *o, const char *group, size_t k, size_t dim, con
   return rc;
 }
 
+static void on_hvp(void *ctx, long hvps)
+{
+  char extra[48];
+  snprintf(extra, sizeof extra, "%ld HVPs", hvps);
+  progress_update(ctx, (double)hvps, extra);
+}
+
 int cmd_hessian(int argc, char **argv)
 {
   hessian_args a = {.method = "lanczos", .out = "hessian.h5", .epoch = -1, .examples = 2048, .k = -1,
@@ -177,9 +184,14 @@ int cmd_hessian(int argc, char **argv)
     samlab_out_abort(o);
     cli_die(CMD, "out of memory for %zu eigenvectors of dimension %zu", k, dim);
   }
-  int rc = 0, phases = do_lanczos + do_power + (a.probes > 0) + a.density + a.exact, done = 0;
+  int rc = 0;
+  /* the bar counts HVPs against the most the settings allow */
+  double most = (do_lanczos ? (double)a.max_iter : 0) + (do_power ? (double)(k * (size_t)(a.max_iter + 1)) : 0) +
+                (double)a.probes + (a.density ? (double)(a.slq_vectors * a.slq_steps) : 0) +
+                (a.exact ? (double)dim : 0) + 2.0 * (double)k + 1;
   progress bar;
-  progress_start(&bar, CMD, phases);
+  progress_start(&bar, CMD, most);
+  samlab_hessian_progress(on_hvp, &bar);
   samlab_eig_stats st;
   double loss = samlab_problem_value_grad(p, sub.w, NULL);
   if (do_lanczos) {
@@ -193,7 +205,6 @@ int cmd_hessian(int argc, char **argv)
     for (size_t i = 0; i < k; i++)
       printf("  lambda_%zu = %.10g\n", i + 1, vals[i]);
     printf("  %ld steps, %ld HVPs, residual %.3g\n", st.iterations, st.hvps, st.residual);
-    progress_update(&bar, ++done, "lanczos");
   }
   if (do_power) {
     if (samlab_hessian_power(p, sub.w, k, a.max_iter, a.tol, (unsigned long)a.seed, vals, vecs, &st, err,
@@ -205,7 +216,6 @@ int cmd_hessian(int argc, char **argv)
     for (size_t i = 0; i < k; i++)
       printf("  lambda_%zu = %.10g\n", i + 1, vals[i]);
     printf("  %ld iterations, %ld HVPs, residual %.3g\n", st.iterations, st.hvps, st.residual);
-    progress_update(&bar, ++done, "power");
   }
   if (a.probes > 0) {
     double tr, se, *samples = malloc((size_t)a.probes * sizeof *samples);
@@ -223,7 +233,6 @@ int cmd_hessian(int argc, char **argv)
     rc |= samlab_attr_str(o->file, "/trace", "method", "Hutchinson, Rademacher probes (mt19937 seeded seed + 1)");
     printf("trace: %.10g +- %.3g (%ld probes)\n", tr, se, a.probes);
     free(samples);
-    progress_update(&bar, ++done, "trace");
   }
   if (a.density) {
     size_t nv = (size_t)a.slq_vectors, m = (size_t)a.slq_steps < dim ? (size_t)a.slq_steps : dim;
@@ -265,7 +274,6 @@ int cmd_hessian(int argc, char **argv)
     free(wts);
     free(grid);
     free(dens);
-    progress_update(&bar, ++done, "density");
   }
   if (a.exact) {
     double *H = malloc(dim * dim * sizeof *H), *ev = malloc(dim * sizeof *ev);
@@ -287,9 +295,9 @@ int cmd_hessian(int argc, char **argv)
     printf("%.10g\n", tr);
     free(H);
     free(ev);
-    progress_update(&bar, ++done, "exact");
   }
   progress_end(&bar);
+  samlab_hessian_progress(NULL, NULL);
   if (a.fd_check) {
     double h = sub.train && a.precision == 32 ? 1e-2 : 1e-5;
     double rel = fd_check(p, sub.w, h, (unsigned long)a.seed + 3);
