@@ -1,5 +1,6 @@
 #!/bin/sh
-# AE-SAM (Jiang et al. 2023) Figures 3 (and 8, 9) and 7: the distribution of the squared mini-batch gradient norm
+# AE-SAM (Jiang et al. 2023) Figures 1 and 2 (E||g_B||^2 and the gradient variance per epoch, ERM against SAM,
+# 100 batches per epoch), Figures 3 (and 8, 9) and 7: the distribution of the squared mini-batch gradient norm
 # ||g_B||^2 over 400 batches at fixed weights at 30%, 60% and 90% of training (histogram with the fitted Gaussian,
 # normal Q-Q plot, Anderson-Darling test), and the per-step ||g_t||^2 of an AE-SAM run with its threshold
 # mu_t + c_t sigma_t (AE-SAM's Figure 7 plots the full-batch norm; the threshold view is issue 4's).  The paper
@@ -32,3 +33,14 @@ done
 $SAMLAB gradnorm --trace "$OUT/train-aesam.h5" --out "$OUT/gradnorm-trace.h5" | tee "$OUT/gradnorm-trace.txt"
 $SAMLAB plot "$OUT/gradnorm-trace.h5" --title "AE-SAM: ||g_t||^2 and the threshold mu_t + c_t sigma_t (Fashion-MNIST fcn)" \
   -o "$OUT/aesam-fig7-threshold.png"
+
+# Figures 1 and 2: an ERM run and a SAM run with the same settings, measured at every epoch.
+for rule in sgd sam; do
+  $SAMLAB train --data fashion-mnist --model fcn --hidden 256,256 $data --rule $rule --rho 0.05 --base sgdm \
+    --momentum 0.9 --lr 0.1 --schedule cosine --wd 1e-4 --batch 128 --epochs $epochs --seed 1 --out "$OUT/train-$rule.h5"
+  $SAMLAB gradnorm --checkpoint "$OUT/train-$rule.h5" --over-training --batches 100 --batch 128 \
+    --out "$OUT/gradnorm-over-training-$rule.h5" | tee "$OUT/gradnorm-over-training-$rule.txt"
+done
+$SAMLAB plot "$OUT/gradnorm-over-training-sgd.h5" "$OUT/gradnorm-over-training-sam.h5" \
+  --title "AE-SAM Figs. 1-2 on Fashion-MNIST fcn: E||g_B||^2 (solid) and variance (dashed), ERM vs SAM" \
+  -o "$OUT/aesam-fig1-fig2.png"

@@ -14,6 +14,7 @@ typedef struct {
   const char *function, *toy_options, *at, *checkpoint, *data, *data_dir, *trace, *out;
   long epoch, batches, batch, bins, seed, precision;
   double lambda1, lambda2, delta;
+  int over_training;
 } gradnorm_args;
 
 /* M squared norms of mini-batch gradients at w: networks draw batches of `batch` examples from seeded shuffles
@@ -167,6 +168,69 @@ static int write_trace(samlab_out *o, const gradnorm_args *a, double *measured, 
   return rc;
 }
 
+/* At every epoch stored in the checkpoint file: mean ||g_B||^2 over the batches, the full ||g||^2 and the gradient
+ * variance mean - full (AE-SAM Figures 1 and 2). */
+static int over_training(samlab_out *o, samlab_subject *sub, const gradnorm_args *a, char *err, size_t errlen)
+{
+  samlab_h5_quiet();
+  hid_t f = H5Fopen(a->checkpoint, H5F_ACC_RDONLY, H5P_DEFAULT);
+  double *ep = NULL;
+  hsize_t ne = 0;
+  char rule[64] = "?";
+  if (f >= 0) {
+    read_1d(f, "/weights_epoch", &ep, &ne);
+    samlab_in_attr_str(f, "/", "rule", rule, sizeof rule);
+    H5Fclose(f);
+  }
+  if (!ep || ne == 0) {
+    free(ep);
+    snprintf(err, errlen, "'%s' has no per-epoch weights (/weights_epoch) for --over-training", a->checkpoint);
+    return -1;
+  }
+  size_t M = (size_t)a->batches;
+  double *s = malloc(M * sizeof *s), *mean = malloc(ne * sizeof *mean), *full = malloc(ne * sizeof *full);
+  double *var = malloc(ne * sizeof *var), *w0 = sub->w;
+  if (!s || !mean || !full || !var) {
+    snprintf(err, errlen, "out of memory");
+    return -1;
+  }
+  int rc = 0;
+  for (hsize_t e = 0; e < ne && rc == 0; e++) {
+    samlab_checkpoint c;
+    if (samlab_checkpoint_read(a->checkpoint, (long)ep[e], &c, err, errlen) != 0 || c.dim != sub->p->dim) {
+      free(c.w);
+      rc = -1;
+      break;
+    }
+    sub->w = c.w;
+    if (sample_norms(sub, a, s, err, errlen) != 0)
+      rc = -1;
+    double m = 0;
+    for (size_t i = 0; i < M; i++)
+      m += s[i] / (double)M;
+    mean[e] = m;
+    full[e] = full_norm2(sub->p, c.w);
+    var[e] = m - full[e];
+    printf("epoch %g: mean ||g_B||^2 %.6g, full ||g||^2 %.6g, variance %.6g\n", ep[e], mean[e], full[e], var[e]);
+    free(c.w);
+  }
+  sub->w = w0;
+  if (rc == 0) {
+    rc |= samlab_out_group(o, "/over_training");
+    rc |= samlab_out_f64(o, "/over_training/epoch", 1, &ne, ep);
+    rc |= samlab_out_f64(o, "/over_training/mean_norm2", 1, &ne, mean);
+    rc |= samlab_out_f64(o, "/over_training/full_norm2", 1, &ne, full);
+    rc |= samlab_out_f64(o, "/over_training/variance", 1, &ne, var);
+    rc |= samlab_attr_str(o->file, "/over_training", "rule", rule);
+  }
+  free(ep);
+  free(s);
+  free(mean);
+  free(full);
+  free(var);
+  return rc;
+}
+
 int cmd_gradnorm(int argc, char **argv)
 {
   gradnorm_args a = {.out = "gradnorm.h5", .epoch = -1, .batches = 400, .batch = 128, .bins = 30, .seed = 1,
@@ -186,6 +250,8 @@ int cmd_gradnorm(int argc, char **argv)
       {"lambda2", 0, CLI_DOUBLE, &a.lambda2, "L2", "AE-SAM's c_t start value (default 1)"},
       {"delta", 0, CLI_DOUBLE, &a.delta, "D", "AE-SAM's EMA factor for the replay (default 0.9)"},
       {"trace", 't', CLI_STR, &a.trace, "FILE", "a samlab train file: per-step ||g||^2 with AE-SAM's threshold"},
+      {"over-training", 0, CLI_FLAG, &a.over_training, NULL,
+       "checkpoints: also mean ||g_B||^2, full ||g||^2 and the variance at every stored epoch (AE-SAM Figs. 1, 2)"},
       {"precision", 0, CLI_LONG, &a.precision, "BITS", "networks: 32 (default, as trained) or 64"},
       {"seed", 0, CLI_LONG, &a.seed, "N", "seed of the batch draws (default 1)"},
       {"out", 'o', CLI_STR, &a.out, "FILE", "HDF5 output (default gradnorm.h5)"},
@@ -219,6 +285,8 @@ int cmd_gradnorm(int argc, char **argv)
   if (a.seed < 0)
     cli_die(CMD, "bad value %ld for --seed: must be >= 0", a.seed);
   int point = a.function || a.checkpoint;
+  if (a.over_training && !a.checkpoint)
+    cli_die(CMD, "--over-training needs --checkpoint (a samlab train file with per-epoch weights)");
   if (!point && !a.trace)
     cli_die(CMD, "give --function or --checkpoint (a point), --trace (a training run), or both");
 
@@ -300,6 +368,14 @@ int cmd_gradnorm(int argc, char **argv)
     free(edges);
     free(counts);
     free(fitted);
+  }
+  if (a.over_training) {
+    int otc = over_training(o, &sub, &a, err, sizeof err);
+    if (otc < 0) {
+      samlab_out_abort(o);
+      cli_die(CMD, "%s", err);
+    }
+    rc |= otc;
   }
   if (a.trace) {
     double measured, replayed;

@@ -44,8 +44,62 @@ static double *get(hid_t h, const char *name, size_t *n)
   return v;
 }
 
+/* The over-training panel (AE-SAM Figures 1 and 2): mean ||g_B||^2 and the variance per epoch of every file that
+ * has them, labelled by the rule of its run.  Returns how many files had them (0: no panel). */
+static int over_training_panel(FILE *s, const plot_request *req)
+{
+  char *plots = NULL;
+  size_t plen = 0;
+  FILE *p = open_memstream(&plots, &plen);
+  int n = 0;
+  for (int f = 0; f < req->nfiles; f++) {
+    hid_t h = H5Fopen(req->files[f], H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (h < 0)
+      continue;
+    size_t ne = 0, nm = 0, nv = 0;
+    double *ep = get(h, "/over_training/epoch", &ne), *m = get(h, "/over_training/mean_norm2", &nm);
+    double *v = get(h, "/over_training/variance", &nv);
+    char rule[64] = "?";
+    samlab_in_attr_str(h, "/over_training", "rule", rule, sizeof rule);
+    H5Fclose(h);
+    if (ep && m && v && ne == nm && ne == nv) {
+      fprintf(s, "$ot%d << EOD\n", f);
+      for (size_t e = 0; e < ne; e++)
+        fprintf(s, "%.10g %.10g %.10g\n", ep[e], m[e], v[e]);
+      fprintf(s, "EOD\n");
+      fprintf(p, "%s$ot%d using 1:2 with linespoints lw 2 lc %d title '%s: E||g_B||^2', $ot%d using 1:($3 > 0 ? $3 : 1/0) "
+                 "with linespoints dt 2 lw 2 lc %d title '%s: variance'", n ? ", " : "", f, f + 1, rule, f, f + 1, rule);
+      n++;
+    }
+    free(ep);
+    free(m);
+    free(v);
+  }
+  fclose(p);
+  if (n)
+    fprintf(s, "set xlabel 'epoch'\nset ylabel 'squared gradient norm'\nset logscale y\nset key top right\nplot %s\n"
+               "unset logscale y\n", plots);
+  free(plots);
+  return n;
+}
+
 int plot_gradnorm(const plot_request *req, char *err, size_t errlen)
 {
+  if (req->nfiles > 1) { /* several runs: their over-training curves side by side (ERM vs SAM) */
+    char *body = NULL;
+    size_t blen = 0;
+    FILE *s = open_memstream(&body, &blen);
+    fprintf(s, "set title '%s'\nset grid\n", req->title ? req->title : "squared mini-batch gradient norms over training");
+    int n = over_training_panel(s, req);
+    fclose(s);
+    int rc = -1;
+    if (!n)
+      snprintf(err, errlen, "several gradnorm files are drawn together by their /over_training; none has one");
+    else
+      rc = render(req, 800, 520, body, err, errlen);
+    free(body);
+    return rc;
+  }
   hid_t h = H5Fopen(req->files[0], H5F_ACC_RDONLY, H5P_DEFAULT);
   if (h < 0) {
     snprintf(err, errlen, "cannot read '%s' as HDF5", req->files[0]);
@@ -65,7 +119,11 @@ int plot_gradnorm(const plot_request *req, char *err, size_t errlen)
   H5Fclose(h);
   char *body = NULL;
   size_t blen = 0;
-  int rc = -1, panels = (edges && counts ? 2 : 0) + (tg && tth ? 1 : 0);
+  h = H5Fopen(req->files[0], H5F_ACC_RDONLY, H5P_DEFAULT);
+  int has_ot = h >= 0 && H5Lexists(h, "/over_training", H5P_DEFAULT) > 0;
+  if (h >= 0)
+    H5Fclose(h);
+  int rc = -1, panels = (edges && counts ? 2 : 0) + (tg && tth ? 1 : 0) + has_ot;
   if (!panels) {
     snprintf(err, errlen, "'%s' has neither samples nor a trace to draw", req->files[0]);
     goto done;
@@ -97,6 +155,8 @@ int plot_gradnorm(const plot_request *req, char *err, size_t errlen)
                "plot $trace using 1:2 with lines title '||g_t||^2', $trace using 1:($3 > 0 ? $3 : 1/0) with lines "
                "lw 2 title 'mu_t + c_t sigma_t'\nunset logscale y\n");
   }
+  if (has_ot)
+    over_training_panel(s, req);
   fclose(s);
   rc = render(req, 500 * panels + 100, 480, body, err, errlen);
 done:
