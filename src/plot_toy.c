@@ -13,7 +13,7 @@
 #include "plot.h"
 
 typedef struct {
-  char function[64], options[4096], rule[64], base[64];
+  char function[64], options[131072], rule[64], base[64]; /* options: an inline 64 x 64 quadratic fits */
   double rho, gamma, lr;
   long diverged;
   size_t rows, dim;
@@ -24,7 +24,8 @@ typedef struct {
  * with different noise seeds share one contour. */
 static void landscape_options(char *opts)
 {
-  char out[4096] = "";
+  static char out[131072];
+  out[0] = 0;
   for (char *tok = strtok(opts, ";"); tok; tok = strtok(NULL, ";")) {
     if (strncmp(tok, "noise=", 6) == 0 || strncmp(tok, "seed=", 5) == 0)
       continue;
@@ -71,15 +72,17 @@ static int read_run(const char *path, toy_run *r, char *err, size_t errlen)
   return 0;
 }
 
-/* "sam, ρ = 2" / "wsam, γ = 0.95, ρ = 2" / "sgd", plus base and lr when the files differ in them. */
+/* "sam, ρ = 2" / "wsam, γ = 0.95, ρ = 2" / "sgdm", plus base and lr when the files differ in them. */
 static void run_label(const toy_run *r, int show_base, int show_lr, char *buf, size_t len)
 {
-  int n = snprintf(buf, len, "%s", r->rule);
+  /* rule sgd is the base optimizer alone: name it by the base (sgdm, adam ...) */
+  int plain = strcmp(r->rule, "sgd") == 0 && r->base[0];
+  int n = snprintf(buf, len, "%s", plain ? r->base : r->rule);
   if (strstr(r->rule, "wsam") && isfinite(r->gamma))
     n += snprintf(buf + n, len - (size_t)n, ", γ = %g", r->gamma);
   if (strcmp(r->rule, "sgd") != 0 && isfinite(r->rho))
     n += snprintf(buf + n, len - (size_t)n, ", ρ = %g", r->rho);
-  if (show_base)
+  if (show_base && !plain)
     n += snprintf(buf + n, len - (size_t)n, ", %s", r->base);
   if (show_lr && isfinite(r->lr))
     n += snprintf(buf + n, len - (size_t)n, ", lr = %g", r->lr);
@@ -197,13 +200,21 @@ static int build_script(FILE *s, const plot_request *req, toy_run *runs, int n, 
   } else {
     fprintf(s, "set ylabel 'f(w)'\nset samples 500\n");
   }
-  char title[8400];
+  char title[1024];
   if (req->title)
     snprintf(title, sizeof title, "%s", req->title);
-  else
-    snprintf(title, sizeof title, "%s%s%s%s%s", runs[0].function, runs[0].options[0] ? " (" : "", runs[0].options,
-             runs[0].options[0] ? ")" : "",
-             p->dim > 2 ? ": slice through w1, w2, other coordinates at the first minimum" : "");
+  else {
+    /* what the runs share: the function, its options, and the base optimizer and lr when common */
+    char shared[256] = "";
+    if (!show_base && runs[0].base[0])
+      snprintf(shared, sizeof shared, ": %s", runs[0].base);
+    if (!show_lr && isfinite(runs[0].lr))
+      snprintf(shared + strlen(shared), sizeof shared - strlen(shared), "%slr = %g", shared[0] ? ", " : ": ",
+               runs[0].lr);
+    const char *o = strlen(runs[0].options) <= 80 ? runs[0].options : "options in the file";
+    snprintf(title, sizeof title, "%s%s%.80s%s%s%s", runs[0].function, o[0] ? " (" : "", o, o[0] ? ")" : "", shared,
+             p->dim > 2 ? "; slice through w1, w2, other coordinates at the first minimum" : "");
+  }
   fprintf(s, "set title ");
   put_quoted(s, title);
   fprintf(s, "\n");
