@@ -31,6 +31,13 @@ for e in $snaps; do
     -o "$OUT/aesam-fig3-epoch$e.png"
 done
 $SAMLAB gradnorm --trace "$OUT/train-aesam.h5" --out "$OUT/gradnorm-trace.h5" | tee "$OUT/gradnorm-trace.txt"
+# Figure 7 proper: the full-batch ||grad L(D; w_t)||^2 of the AE-SAM run at every epoch (log scale), with the mean
+# mini-batch norm and the variance beside it.
+$SAMLAB gradnorm --checkpoint "$OUT/train-aesam.h5" --over-training --batches 100 --batch 128 \
+  --out "$OUT/gradnorm-over-training-aesam.h5" | tee "$OUT/gradnorm-over-training-aesam.txt"
+$SAMLAB plot "$OUT/gradnorm-over-training-aesam.h5" \
+  --title "AE-SAM Fig. 7 on Fashion-MNIST fcn: full-batch ||grad||^2 per epoch (dotted, right panel)" \
+  -o "$OUT/aesam-fig7.png"
 $SAMLAB plot "$OUT/gradnorm-trace.h5" --title "AE-SAM: ||g_t||^2 and the threshold mu_t + c_t sigma_t (Fashion-MNIST fcn)" \
   -o "$OUT/aesam-fig7-threshold.png"
 

@@ -58,22 +58,25 @@ static int over_training_panel(FILE *s, const plot_request *req)
       continue;
     size_t ne = 0, nm = 0, nv = 0;
     double *ep = get(h, "/over_training/epoch", &ne), *m = get(h, "/over_training/mean_norm2", &nm);
-    double *v = get(h, "/over_training/variance", &nv);
+    double *v = get(h, "/over_training/variance", &nv), *full = get(h, "/over_training/full_norm2", &nv);
     char rule[64] = "?";
     samlab_in_attr_str(h, "/over_training", "rule", rule, sizeof rule);
     H5Fclose(h);
-    if (ep && m && v && ne == nm && ne == nv) {
+    if (ep && m && v && full && ne == nm && ne == nv) {
       fprintf(s, "$ot%d << EOD\n", f);
       for (size_t e = 0; e < ne; e++)
-        fprintf(s, "%.10g %.10g %.10g\n", ep[e], m[e], v[e]);
+        fprintf(s, "%.10g %.10g %.10g %.10g\n", ep[e], m[e], v[e], full[e]);
       fprintf(s, "EOD\n");
       fprintf(p, "%s$ot%d using 1:2 with linespoints lw 2 lc %d title '%s: E||g_B||^2', $ot%d using 1:($3 > 0 ? $3 : 1/0) "
-                 "with linespoints dt 2 lw 2 lc %d title '%s: variance'", n ? ", " : "", f, f + 1, rule, f, f + 1, rule);
+                 "with linespoints dt 2 lw 2 lc %d title '%s: variance', $ot%d using 1:($4 > 0 ? $4 : 1/0) with linespoints "
+                 "dt 3 lw 2 lc %d title '%s: full-batch ||g||^2'",
+              n ? ", " : "", f, f + 1, rule, f, f + 1, rule, f, f + 1, rule);
       n++;
     }
     free(ep);
     free(m);
     free(v);
+    free(full);
   }
   fclose(p);
   if (n)
