@@ -245,13 +245,28 @@ static void NAME(pool_forward)(const net_layer *L, size_t m, const REAL *in, REA
   }
 }
 
-/* din[argmax] = dout (2x2 windows do not overlap). */
+/* din[argmax] = dout, zero elsewhere.  The 2x2 windows tile an even-sized input, so each window is written
+ * whole (no separate clearing pass); odd sizes clear first. */
 static void NAME(pool_scatter)(const net_layer *L, size_t m, const REAL *dout, const int32_t *arg, REAL *din)
 {
-  memset(din, 0, m * L->in * sizeof(REAL));
-  for (size_t b = 0; b < m; b++)
-    for (size_t o = 0; o < L->out; o++)
-      din[b * L->in + (size_t)arg[b * L->out + o]] = dout[b * L->out + o];
+  const size_t c = L->c, w = L->w, oh = L->oh, ow = L->ow, insz = L->in, outsz = L->out;
+  if (L->h % 2 || L->w % 2)
+    memset(din, 0, m * insz * sizeof(REAL));
+#pragma omp parallel for schedule(static)
+  for (size_t b = 0; b < m; b++) {
+    REAL *x = din + b * insz;
+    const REAL *y = dout + b * outsz;
+    const int32_t *a = arg + b * outsz;
+    for (size_t oy = 0; oy < oh; oy++)
+      for (size_t ox = 0; ox < ow; ox++) {
+        size_t i00 = (2 * oy * w + 2 * ox) * c, i01 = i00 + c, i10 = i00 + w * c, i11 = i10 + c;
+        size_t o = (oy * ow + ox) * c;
+        for (size_t ch = 0; ch < c; ch++) {
+          x[i00 + ch] = x[i01 + ch] = x[i10 + ch] = x[i11 + ch] = 0;
+          x[a[o + ch]] = y[o + ch];
+        }
+      }
+  }
 }
 
 static void NAME(forward)(net_ctx *c, size_t m)
