@@ -16,14 +16,14 @@
 # AE-LookSAM (36.59) at 80%, the opposite of AE-SAM Table 3, and LookSAM (k 5) lags at both rates.
 #
 # Environment: OUT (default out/label-noise), PYTHON (with h5py, default /usr/bin/python3), SCALE (quick: fcn
-# 784-256-256-10 on 5000 examples, noise 20% and 80%, 3 epochs, seed 1; full: fcn 784-500-500-10 on all 60000,
+# 784-128-128-10 on 3000 examples, noise 20% and 80%, 3 epochs, seed 1; full: fcn 784-500-500-10 on all 60000,
 # noise 20/40/60/80%, 15 epochs, seeds 1-3), SAMLAB (default samlab).
 set -eu
 SAMLAB=${SAMLAB:-samlab}
 OUT=${OUT:-out/label-noise}
 SCALE=${SCALE:-quick}
 case "$SCALE" in
-  quick) size="--train-size 5000 --hidden 256,256"; epochs=3; rates="0.2 0.8"; seeds="1" ;;
+  quick) size="--train-size 3000 --hidden 128,128"; epochs=3; rates="0.2 0.8"; seeds="1" ;;
   full) size="--hidden 500,500"; epochs=15; rates="0.2 0.4 0.6 0.8"; seeds="1 2 3" ;;
   *) echo "label-noise.sh: SCALE must be quick or full, not '$SCALE'" >&2; exit 2 ;;
 esac
