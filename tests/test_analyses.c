@@ -133,6 +133,48 @@ START_TEST(test_lanczos_vs_lapack_random)
 }
 END_TEST
 
+/* The quadratic toy read from a file holding a random symmetric 250 x 250 A: its top eigenvalues by Lanczos and
+ * by power iteration (after shifting the spectrum positive) against dsyevr. */
+START_TEST(test_quadratic_toy_vs_lapack)
+{
+  size_t n = 250;
+  double *A = random_symmetric(n, 21);
+  for (size_t i = 0; i < 3; i++) /* three well-separated outliers so that power iteration converges fast */
+    A[i * n + i] += 6.0 - (double)i;
+  const char *path = "test_analyses_quadratic.txt";
+  FILE *f = fopen(path, "w");
+  ck_assert_ptr_nonnull(f);
+  fprintf(f, "%zu\n", n);
+  for (size_t i = 0; i < n * n; i++)
+    fprintf(f, "%.17g%c", A[i], (i + 1) % n ? ' ' : '\n');
+  fclose(f);
+  char err[512], opts[128];
+  snprintf(opts, sizeof opts, "file=%s", path);
+  samlab_problem *p = samlab_toy_create("quadratic", opts, err, sizeof err);
+  ck_assert_msg(p != NULL, "%s", err);
+  unlink(path);
+  double *w = calloc(n, sizeof *w), lv[3], pv[3], *ref = reference_eigenvalues(p, w);
+  for (size_t i = 0; i < n * n; i++) /* the toy's dense Hessian is A: its eigenvalues from LAPACK directly */
+    ck_assert(isfinite(A[i]));
+  double *ev = malloc(n * sizeof *ev);
+  ck_assert_int_eq(samlab_sym_eigenvalues(n, A, ev), 0);
+  for (size_t i = 0; i < n; i++)
+    ck_assert_close(ref[i], ev[i], 1e-12);
+  samlab_eig_stats st;
+  ck_assert_int_eq(samlab_hessian_lanczos(p, w, 3, (long)n, 1e-10, 4, lv, NULL, &st, err, sizeof err), 0);
+  ck_assert_int_eq(samlab_hessian_power(p, w, 3, 5000, 1e-13, 4, pv, NULL, &st, err, sizeof err), 0);
+  for (size_t i = 0; i < 3; i++) {
+    ck_assert_msg(fabs(lv[i] - ref[i]) <= 1e-6 * fabs(ref[i]), "lanczos %.12g vs dsyevr %.12g", lv[i], ref[i]);
+    ck_assert_msg(fabs(pv[i] - ref[i]) <= 1e-6 * fabs(ref[i]), "power %.12g vs dsyevr %.12g", pv[i], ref[i]);
+  }
+  free(A);
+  free(ev);
+  free(ref);
+  free(w);
+  samlab_problem_free(p);
+}
+END_TEST
+
 START_TEST(test_power_vs_planted)
 {
   size_t n = 200;
@@ -592,6 +634,7 @@ int main(void)
   TCase *h = tcase_create("hessian");
   tcase_set_timeout(h, 60);
   tcase_add_test(h, test_lanczos_vs_lapack_random);
+  tcase_add_test(h, test_quadratic_toy_vs_lapack);
   tcase_add_test(h, test_power_vs_planted);
   tcase_add_test(h, test_lanczos_vs_lapack_network);
   tcase_add_test(h, test_hutchinson_trace);
