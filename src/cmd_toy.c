@@ -39,6 +39,7 @@ int cmd_toy(int argc, char **argv)
   const char *function = "quartic", *rule_name = "sam", *base_name = "sgd", *init = NULL, *out = "toy.h5";
   const char *diag = NULL, *matrix = NULL, *noise = NULL, *toy_options = NULL;
   long steps = 200, seed = 1;
+  int record_eps = 0, fixed = 0;
   samlab_hparams hp;
   samlab_hparams_unset(&hp);
   const cli_opt opts[] = {
@@ -48,6 +49,8 @@ int cmd_toy(int argc, char **argv)
       {"steps", 0, CLI_LONG, &steps, "N", "number of steps (default 200)"},
       {"init", 0, CLI_STR, &init, "X,Y,...", "starting point (default -1.5,0.5,-1.5,...; 1,1,... if no minimum is known)"},
       {"seed", 0, CLI_LONG, &seed, "N", "random seed: random-sam, gradient noise (default 1)"},
+      {"record-eps", 0, CLI_FLAG, &record_eps, NULL, "also store each step's perturbation eps as /eps (steps, dim)"},
+      {"fixed", 0, CLI_FLAG, &fixed, NULL, "stay at --init: step the rule (its state evolves) but undo each move"},
       {"diag", 0, CLI_STR, &diag, "A1,A2,...", "quadratic: diagonal of A"},
       {"matrix", 0, CLI_STR, &matrix, "FILE", "quadratic: A (and b) from a text file"},
       {"noise", 0, CLI_STR, &noise, "X", "infosam-amd (covariance scale), asym-valley (s.d.s): gradient noise, seeded by --seed"},
@@ -99,6 +102,9 @@ int cmd_toy(int argc, char **argv)
   double *traj = calloc((size_t)(steps + 1) * dim, sizeof *traj);
   double *loss = calloc((size_t)steps + 1, sizeof *loss), *gnorm = calloc((size_t)steps, sizeof *gnorm);
   uint8_t *used = calloc((size_t)steps, 1);
+  double *eps = record_eps ? calloc((size_t)steps * dim, sizeof *eps) : NULL;
+  if (record_eps && !eps)
+    cli_die("toy", "out of memory for %ld steps", steps);
   if (!traj || !loss || !gnorm || !used)
     cli_die("toy", "out of memory for %ld steps", steps);
   if (init) {
@@ -128,6 +134,11 @@ int cmd_toy(int argc, char **argv)
       p->set_batch(p->ctx, &batch, 1);
     }
     samlab_rule_step(r, p, w, &info);
+    if (eps) /* the perturbation of this step; NaN on steps without ascent */
+      for (size_t i = 0; i < dim; i++)
+        eps[(size_t)t * dim + i] = info.sam_used ? r->eps[i] : NAN;
+    if (fixed) /* AMD statistics: the rule's perturbations over a stream of noisy gradients at one point */
+      samlab_copy(dim, traj + (size_t)t * dim, w);
     loss[t] = info.loss;
     gnorm[t] = info.grad_norm;
     used[t] = (uint8_t)info.sam_used;
@@ -146,6 +157,11 @@ int cmd_toy(int argc, char **argv)
   rc |= samlab_out_f64(o, "/loss", 1, &d1, loss);
   rc |= samlab_out_u8(o, "/sam_used", 1, &ds, used);
   rc |= samlab_out_f64(o, "/grad_norm", 1, &ds, gnorm);
+  if (eps) {
+    hsize_t de[2] = {(hsize_t)done, dim};
+    rc |= samlab_out_f64(o, "/eps", 2, de, eps);
+  }
+  rc |= samlab_attr_i64(o->file, "/", "fixed", fixed);
   rc |= samlab_attr_provenance(o->file, "/", argc, argv, rt, bt, &r->hp);
   rc |= samlab_attr_str(o->file, "/", "kind", "toy");
   rc |= samlab_attr_str(o->file, "/", "function", function);
@@ -168,5 +184,6 @@ int cmd_toy(int argc, char **argv)
   free(loss);
   free(gnorm);
   free(used);
+  free(eps);
   return 0;
 }
