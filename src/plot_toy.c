@@ -18,6 +18,7 @@ typedef struct {
   long diverged;
   size_t rows, dim;
   double *traj; /* rows x dim */
+  double *eps;  /* (rows-1) x dim perturbations of a --fixed --record-eps run, else NULL */
 } toy_run;
 
 /* The options that shape the landscape: noise=... and seed=... removed (they only perturb gradients), so runs
@@ -68,6 +69,14 @@ static int read_run(const char *path, toy_run *r, char *err, size_t errlen)
   if (H5Aexists_by_name(f, "/", "diverged", H5P_DEFAULT) > 0)
     H5LTget_attribute_double(f, "/", "diverged", &div);
   r->diverged = div != 0;
+  double fixed = 0;
+  if (H5Aexists_by_name(f, "/", "fixed", H5P_DEFAULT) > 0)
+    H5LTget_attribute_double(f, "/", "fixed", &fixed);
+  hsize_t de[4];
+  if (fixed != 0 && samlab_in_f64(f, "/eps", &rank, de, &r->eps) == 0 && (rank != 2 || de[1] != r->dim)) {
+    free(r->eps);
+    r->eps = NULL;
+  }
   H5Fclose(f);
   return 0;
 }
@@ -268,6 +277,72 @@ static int build_script(FILE *s, const plot_request *req, toy_run *runs, int n, 
   return 0;
 }
 
+/* Runs made with --fixed --record-eps: the perturbations eps as a scatter over (eps1, eps2) (at most 2000 per
+ * file), with rho times the noise-free gradient direction at the point marked (infoSAM Fig. 4), and in the
+ * key the mean eps and the fraction of steps whose eps1 exceeds 0.9 of the radius. */
+static int build_eps_script(FILE *s, const plot_request *req, toy_run *runs, int n, const samlab_problem *p)
+{
+  size_t dim = p->dim;
+  double *g = calloc(dim, sizeof *g);
+  if (!g)
+    return -1;
+  samlab_problem_value_grad(p, runs[0].traj, g);
+  double gn = samlab_norm(dim, g), rho = isfinite(runs[0].rho) ? runs[0].rho : 1;
+  const char *colours[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"};
+  fprintf(s, "set encoding utf8\nset key outside below center horizontal maxcols 2 box opaque\nset bmargin %d\n"
+             "set size ratio -1\nset xlabel 'eps1'\nset ylabel 'eps2'\nset grid\n",
+          (n + 2) / 2 + 5);
+  if (req->title) {
+    fprintf(s, "set title ");
+    put_quoted(s, req->title);
+  } else
+    fprintf(s, "set title '%s: perturbations eps at the fixed point (%zu coordinates, first two shown)'", runs[0].function,
+            dim);
+  fprintf(s, "\n$grad << EOD\n0 0 %.10g %.10g\nEOD\n", gn > 0 ? rho * g[0] / gn : 0, gn > 0 ? rho * g[1] / gn : 0);
+  char(*labels)[512] = calloc((size_t)n, sizeof *labels);
+  if (!labels) {
+    free(g);
+    return -1;
+  }
+  for (int i = 0; i < n; i++) {
+    size_t steps = runs[i].rows - 1, shown = 0, big = 0, used = 0;
+    double *mean = calloc(dim, sizeof *mean);
+    fprintf(s, "$e%d << EOD\n", i);
+    for (size_t t = 0; t < steps; t++) {
+      const double *e = runs[i].eps + t * dim;
+      if (!samlab_all_finite(dim, e))
+        continue;
+      used++;
+      for (size_t k = 0; mean && k < dim; k++)
+        mean[k] += e[k];
+      double r = isfinite(runs[i].rho) ? runs[i].rho : 1;
+      big += e[0] > 0.9 * r;
+      if (shown++ < 2000)
+        fprintf(s, "%.10g %.10g\n", e[0], e[1]);
+    }
+    fprintf(s, "EOD\n");
+    char *label = labels[i];
+    run_label(&runs[i], 0, 0, label, sizeof labels[i]);
+    int len = (int)strlen(label);
+    len += snprintf(label + len, sizeof labels[i] - (size_t)len, ": mean eps (");
+    for (size_t k = 0; k < dim && k < 4; k++)
+      len += snprintf(label + len, sizeof labels[i] - (size_t)len, "%s%.3f", k ? ", " : "",
+                      mean && used ? mean[k] / (double)used : NAN);
+    snprintf(label + len, sizeof labels[i] - (size_t)len, "), P(eps1 > 0.9 rho) = %.3f over %zu steps",
+             used ? (double)big / (double)used : NAN, used);
+    free(mean);
+  }
+  for (int i = 0; i < n; i++) {
+    fprintf(s, "%s$e%d using 1:2 with points pt 7 ps 0.3 lc rgb '%s' title ", i ? ", " : "plot ", i, colours[i % 6]);
+    put_quoted(s, labels[i]);
+  }
+  free(labels);
+  fprintf(s, ", $grad using 1:2:3:4 with vectors head filled lw 2.5 lc rgb 'black' title "
+             "'rho grad f/|grad f| (noise-free)'\n");
+  free(g);
+  return 0;
+}
+
 int plot_toy(const plot_request *req, char *err, size_t errlen)
 {
   toy_run *runs = calloc((size_t)req->nfiles, sizeof *runs);
@@ -316,7 +391,11 @@ int plot_toy(const plot_request *req, char *err, size_t errlen)
   fprintf(s, "set terminal pngcairo size 1000,780 noenhanced font ',11'\nset output ");
   put_quoted(s, req->out);
   fprintf(s, "\n");
-  int built = build_script(s, req, runs, req->nfiles, p, err, errlen);
+  int all_eps = 1;
+  for (int i = 0; i < req->nfiles; i++)
+    all_eps &= runs[i].eps != NULL && p->dim >= 2;
+  int built = all_eps ? build_eps_script(s, req, runs, req->nfiles, p)
+                      : build_script(s, req, runs, req->nfiles, p, err, errlen);
   fprintf(s, "set terminal svg size 1000,780 noenhanced font 'sans,11' background '#ffffff'\nset output ");
   put_quoted(s, svg);
   fprintf(s, "\nreplot\nunset output\n");
@@ -330,8 +409,10 @@ int plot_toy(const plot_request *req, char *err, size_t errlen)
 done:
   free(script);
   samlab_problem_free(p);
-  for (int i = 0; i < nread; i++)
+  for (int i = 0; i < nread; i++) {
     free(runs[i].traj);
+    free(runs[i].eps);
+  }
   free(runs);
   return rc;
 }

@@ -290,6 +290,7 @@ START_TEST(test_fixed_point_eps)
     free(eps);
     H5Fclose(f);
   }
+  ck_assert_int_eq(run("plot OUT/sam.h5 OUT/infosam.h5 -o OUT/eps.png"), 0); /* the scatter of eps */
 }
 END_TEST
 
