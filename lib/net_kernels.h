@@ -118,6 +118,39 @@ static void NAME(load_inputs)(const net_ctx *c, const samlab_dataset *d, const s
   }
 }
 
+/* Copy / accumulate one kernel row of n = k c values; LeNet's sizes (5 and 30) get constant-size code. */
+static inline void NAME(copy_run)(REAL *restrict dst, const REAL *restrict src, long n)
+{
+  switch (n) {
+  case 5:
+    memcpy(dst, src, 5 * sizeof(REAL));
+    break;
+  case 30:
+    memcpy(dst, src, 30 * sizeof(REAL));
+    break;
+  default:
+    for (long j = 0; j < n; j++)
+      dst[j] = src[j];
+  }
+}
+
+static inline void NAME(add_run)(REAL *restrict dst, const REAL *restrict src, long n)
+{
+  switch (n) {
+  case 5:
+    for (long j = 0; j < 5; j++)
+      dst[j] += src[j];
+    break;
+  case 30:
+    for (long j = 0; j < 30; j++)
+      dst[j] += src[j];
+    break;
+  default:
+    for (long j = 0; j < n; j++)
+      dst[j] += src[j];
+  }
+}
+
 /* col (rows: example, oy, ox; columns: ky, kx, ch) from an h x w x c input, zero padding, stride 1.  Within
  * one kernel row the k c entries are contiguous in the input when the row lies inside the image. */
 static void NAME(im2col)(const net_layer *L, size_t m, const REAL *in, REAL *col)
@@ -137,9 +170,7 @@ static void NAME(im2col)(const net_layer *L, size_t m, const REAL *in, REAL *col
             for (long j = 0; j < kc; j++)
               row[j] = 0;
           } else if (ix0 >= 0 && ix0 + k <= w) {
-            const REAL *s = src + (iy * w + ix0) * c;
-            for (long j = 0; j < kc; j++)
-              row[j] = s[j];
+            NAME(copy_run)(row, src + (iy * w + ix0) * c, kc);
           } else {
             for (long kx = 0; kx < k; kx++) {
               long ix = ix0 + kx;
@@ -170,9 +201,7 @@ static void NAME(col2im)(const net_layer *L, size_t m, const REAL *col, REAL *di
             continue;
           const REAL *row = src + ky * kc;
           if (ix0 >= 0 && ix0 + k <= w) {
-            REAL *t = dst + (iy * w + ix0) * c;
-            for (long j = 0; j < kc; j++)
-              t[j] += row[j];
+            NAME(add_run)(dst + (iy * w + ix0) * c, row, kc);
           } else {
             for (long kx = 0; kx < k; kx++) {
               long ix = ix0 + kx;
