@@ -416,12 +416,11 @@ int cmd_train(int argc, char **argv)
     r->last_test_acc = s.test_acc;
     if (write_file(r) != 0)
       return 1;
-    if (!r->bar.active)
-      fprintf(stderr, "epoch %ld/%ld: train loss %.4f acc %.2f%%, test loss %.4f acc %.2f%%, SAM steps %.0f%%, "
-                      "%.2f s%s\n",
-              t->epoch, r->a.epochs, s.train_loss, 100 * s.train_acc, s.test_loss, 100 * s.test_acc,
-              100 * s.sam_fraction, s.seconds, isnan(gc) ? "" : "");
-    if (!isnan(gc) && !r->bar.active)
+    /* One line per epoch; on a terminal it replaces the bar, which redraws below it. */
+    fprintf(stderr, "%sepoch %ld/%ld: train loss %.4f acc %.2f%%, test loss %.4f acc %.2f%%, SAM steps %.0f%%, %.2f s\n",
+            r->bar.active ? "\r\033[K" : "", t->epoch, r->a.epochs, s.train_loss, 100 * s.train_acc, s.test_loss,
+            100 * s.test_acc, 100 * s.sam_fraction, s.seconds);
+    if (!isnan(gc))
       fprintf(stderr, "  gradient check: max relative error %.3g\n", gc);
     if (interrupted) {
       r->stopped = 1;
