@@ -157,7 +157,7 @@ static void NAME(im2col)(const net_layer *L, size_t m, const REAL *in, REAL *col
 {
   const long k = (long)L->k, c = (long)L->c, h = (long)L->h, w = (long)L->w, pad = (long)L->pad;
   const long kc = k * c, oh = (long)L->oh, ow = (long)L->ow, rowlen = (long)L->fan_in, insz = (long)L->in;
-#pragma omp parallel for schedule(static)
+/* serial: OpenMP threads here spin against OpenBLAS's own threads (3x slower on 2 cores) */
   for (size_t b = 0; b < m; b++) {
     const REAL *src = in + (long)b * insz;
     REAL *dst = col + (long)b * oh * ow * rowlen;
@@ -187,7 +187,7 @@ static void NAME(col2im)(const net_layer *L, size_t m, const REAL *col, REAL *di
 {
   const long k = (long)L->k, c = (long)L->c, h = (long)L->h, w = (long)L->w, pad = (long)L->pad;
   const long kc = k * c, oh = (long)L->oh, ow = (long)L->ow, rowlen = (long)L->fan_in, insz = (long)L->in;
-#pragma omp parallel for schedule(static)
+/* serial: OpenMP threads here spin against OpenBLAS's own threads (3x slower on 2 cores) */
   for (size_t b = 0; b < m; b++) {
     REAL *dst = din + (long)b * insz;
     const REAL *src = col + (long)b * oh * ow * rowlen;
@@ -249,7 +249,7 @@ static void NAME(bias_grad)(size_t rows, size_t width, const REAL *d, REAL *gb)
 static void NAME(pool_forward)(const net_layer *L, size_t m, const REAL *in, REAL *out, int32_t *arg)
 {
   const size_t c = L->c, w = L->w, oh = L->oh, ow = L->ow, insz = L->in, outsz = L->out;
-#pragma omp parallel for schedule(static)
+/* serial: OpenMP threads here spin against OpenBLAS's own threads (3x slower on 2 cores) */
   for (size_t b = 0; b < m; b++) {
     const REAL *x = in + b * insz;
     REAL *y = out + b * outsz;
@@ -281,7 +281,7 @@ static void NAME(pool_scatter)(const net_layer *L, size_t m, const REAL *dout, c
   const size_t c = L->c, w = L->w, oh = L->oh, ow = L->ow, insz = L->in, outsz = L->out;
   if (L->h % 2 || L->w % 2)
     memset(din, 0, m * insz * sizeof(REAL));
-#pragma omp parallel for schedule(static)
+/* serial: OpenMP threads here spin against OpenBLAS's own threads (3x slower on 2 cores) */
   for (size_t b = 0; b < m; b++) {
     REAL *x = din + b * insz;
     const REAL *y = dout + b * outsz;
