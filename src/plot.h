@@ -13,6 +13,11 @@ typedef struct plot_request {
 
 /* Runs gnuplot on a script (its text); 0 or -1 with a message in err. */
 int plot_gnuplot(const char *script, char *err, size_t errlen);
+/* Draws body (a gnuplot script without terminal) to req->out as PNG and to the SVG beside it; on failure
+ * neither file is left.  Multiplot cannot replot, so the body is sent twice. */
+int plot_render(const plot_request *req, int width, int height, const char *body, char *err, size_t errlen);
+/* A 1-D dataset of variable-length strings into names[0..n), at most max; the count, or -1. */
+int plot_read_names(hid_t h, const char *path, char names[][64], int max);
 /* out with its suffix replaced (".svg"), in buf. */
 void plot_sibling(const char *out, const char *suffix, char *buf, size_t len);
 

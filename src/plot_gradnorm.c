@@ -8,30 +8,6 @@
 #include <unistd.h>
 #include "plot.h"
 
-/* The gnuplot script: body drawn once to the PNG and once to the SVG beside it (multiplot cannot replot). */
-static int render(const plot_request *req, int width, int height, const char *body, char *err, size_t errlen)
-{
-  char svg[4096], *script = NULL;
-  size_t len = 0;
-  plot_sibling(req->out, ".svg", svg, sizeof svg);
-  FILE *s = open_memstream(&script, &len);
-  if (!s) {
-    snprintf(err, errlen, "out of memory");
-    return -1;
-  }
-  fprintf(s, "set terminal pngcairo size %d,%d noenhanced font ',10'\nset output '%s'\n%s\nunset multiplot\n", width,
-          height, req->out, body);
-  fprintf(s, "set terminal svg size %d,%d noenhanced font 'sans,10' background '#ffffff'\nset output '%s'\n%s\n"
-             "unset multiplot\nunset output\n", width, height, svg, body);
-  fclose(s);
-  int rc = plot_gnuplot(script, err, errlen);
-  free(script);
-  if (rc != 0) {
-    unlink(req->out);
-    unlink(svg);
-  }
-  return rc;
-}
 
 static double *get(hid_t h, const char *name, size_t *n)
 {
@@ -99,7 +75,7 @@ int plot_gradnorm(const plot_request *req, char *err, size_t errlen)
     if (!n)
       snprintf(err, errlen, "several gradnorm files are drawn together by their /over_training; none has one");
     else
-      rc = render(req, 800, 520, body, err, errlen);
+      rc = plot_render(req, 800, 520, body, err, errlen);
     free(body);
     return rc;
   }
@@ -161,7 +137,7 @@ int plot_gradnorm(const plot_request *req, char *err, size_t errlen)
   if (has_ot)
     over_training_panel(s, req);
   fclose(s);
-  rc = render(req, 500 * panels + 100, 480, body, err, errlen);
+  rc = plot_render(req, 500 * panels + 100, 480, body, err, errlen);
 done:
   free(body);
   free(edges);

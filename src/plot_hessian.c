@@ -8,30 +8,6 @@
 #include <unistd.h>
 #include "plot.h"
 
-/* The gnuplot script: body drawn once to the PNG and once to the SVG beside it (multiplot cannot replot). */
-static int render(const plot_request *req, int width, int height, const char *body, char *err, size_t errlen)
-{
-  char svg[4096], *script = NULL;
-  size_t len = 0;
-  plot_sibling(req->out, ".svg", svg, sizeof svg);
-  FILE *s = open_memstream(&script, &len);
-  if (!s) {
-    snprintf(err, errlen, "out of memory");
-    return -1;
-  }
-  fprintf(s, "set terminal pngcairo size %d,%d noenhanced font ',10'\nset output '%s'\n%s\nunset multiplot\n", width,
-          height, req->out, body);
-  fprintf(s, "set terminal svg size %d,%d noenhanced font 'sans,10' background '#ffffff'\nset output '%s'\n%s\n"
-             "unset multiplot\nunset output\n", width, height, svg, body);
-  fclose(s);
-  int rc = plot_gnuplot(script, err, errlen);
-  free(script);
-  if (rc != 0) {
-    unlink(req->out);
-    unlink(svg);
-  }
-  return rc;
-}
 
 static void block(FILE *s, const char *name, size_t n, const double *x, const double *y)
 {
@@ -106,7 +82,7 @@ int plot_hessian(const plot_request *req, char *err, size_t errlen)
                "plot %s\nunset logscale y\n", dplots);
   fclose(s);
   s = NULL;
-  rc = render(req, ndens ? 1200 : 700, 500, body, err, errlen);
+  rc = plot_render(req, ndens ? 1200 : 700, 500, body, err, errlen);
 done:
   if (s)
     fclose(s);

@@ -1,5 +1,8 @@
 /* Running gnuplot and naming output files. */
+#define _GNU_SOURCE
 #include "config.h"
+#include <stdlib.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <string.h>
 #include "plot.h"
@@ -27,4 +30,56 @@ void plot_sibling(const char *out, const char *suffix, char *buf, size_t len)
   if (dot && (!slash || dot > slash))
     *dot = 0;
   strncat(buf, suffix, len - strlen(buf) - 1);
+}
+
+/* The gnuplot script: body drawn once to the PNG and once to the SVG beside it (multiplot cannot replot). */
+int plot_render(const plot_request *req, int width, int height, const char *body, char *err, size_t errlen)
+{
+  char svg[4096], *script = NULL;
+  size_t len = 0;
+  plot_sibling(req->out, ".svg", svg, sizeof svg);
+  FILE *s = open_memstream(&script, &len);
+  if (!s) {
+    snprintf(err, errlen, "out of memory");
+    return -1;
+  }
+  fprintf(s, "set terminal pngcairo size %d,%d noenhanced font ',10'\nset output '%s'\n%s\nunset multiplot\n", width,
+          height, req->out, body);
+  fprintf(s, "set terminal svg size %d,%d noenhanced font 'sans,10' background '#ffffff'\nset output '%s'\n%s\n"
+             "unset multiplot\nunset output\n", width, height, svg, body);
+  fclose(s);
+  int rc = plot_gnuplot(script, err, errlen);
+  free(script);
+  if (rc != 0) {
+    unlink(req->out);
+    unlink(svg);
+  }
+  return rc;
+}
+
+/* A 1-D dataset of variable-length strings (samlab_out_strings) into names[0..n), at most max; the count or -1. */
+int plot_read_names(hid_t h, const char *path, char names[][64], int max)
+{
+  hid_t ds = H5Dopen2(h, path, H5P_DEFAULT);
+  if (ds < 0)
+    return -1;
+  hid_t space = H5Dget_space(ds), type = H5Tcopy(H5T_C_S1);
+  H5Tset_size(type, H5T_VARIABLE);
+  H5Tset_cset(type, H5T_CSET_UTF8);
+  hssize_t n = H5Sget_simple_extent_npoints(space);
+  int rc = -1;
+  if (n > 0 && n <= max) {
+    char **v = calloc((size_t)n, sizeof *v);
+    if (v && H5Dread(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0) {
+      for (hssize_t i = 0; i < n; i++)
+        snprintf(names[i], 64, "%s", v[i] ? v[i] : "?");
+      H5Dvlen_reclaim(type, space, H5P_DEFAULT, v);
+      rc = (int)n;
+    }
+    free(v);
+  }
+  H5Tclose(type);
+  H5Sclose(space);
+  H5Dclose(ds);
+  return rc;
 }
