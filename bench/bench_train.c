@@ -1,10 +1,12 @@
 /* Benchmark of the trainer (run by hand, prints figures; never a test):
- *   bench/bench_train [threads] [epochs-fraction]
+ *   bench/bench_train [threads] [epochs-fraction] [fcn|lenet]
  * 1. the machine's sgemm rate on large square matrices (the "peak" an SGD step is compared with);
  * 2. seconds per epoch of SGD (sgdm) and SAM on fcn 784-500-500-10 and LeNet-5, Fashion-MNIST, batch 128,
  *    float32, the same threads; the ratio SAM/SGD; the GEMM rate an SGD step reaches (FLOPs counted from
  *    the layer shapes: forward 2mnk per GEMM, backward twice that, minus the input layer's dX).
- * With a fraction f < 1 only the first f of each epoch is timed and scaled up (for a quick look). */
+ * With a fraction f < 1 only the first f of each epoch is timed and scaled up (for a quick look).  Each
+ * figure is given twice: the mean step and the median step, times the steps of an epoch (the median is robust
+ * to other programs on a shared machine; bench/torch_train.py prints the same two). */
 #include <cblas.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,12 +21,10 @@ static double now(void)
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* CPU seconds of the process: with one thread, robust to other programs sharing the cores. */
-static double cpu(void)
+static int cmp_double(const void *a, const void *b)
 {
-  struct timespec ts;
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
 }
 
 static double sgemm_rate(int n)
@@ -56,10 +56,11 @@ static double step_flops(const char *model, double m)
   return 3 * (c1 + c2 + fc) - c1;
 }
 
-/* Seconds per epoch of rule over sgdm on model (wall; CPU seconds in *cpu_s); the rate of the GEMMs in GFLOP/s
- * (by wall time) through *gflops. */
+/* Seconds per epoch of rule over sgdm on model: the mean step (wall) times the steps of an epoch, and in
+ * *median_s the median step times them (robust to other programs on a shared machine); the rate of the
+ * GEMMs in GFLOP/s (mean) through *gflops. */
 static double epoch_seconds(const char *model, const char *rule, samlab_dataset *tr, double frac, double *gflops,
-                            double *cpu_s)
+                            double *median_s)
 {
   char err[256];
   samlab_problem *p = samlab_net_create(model, NULL, tr, err, sizeof err);
@@ -75,18 +76,24 @@ static double epoch_seconds(const char *model, const char *rule, samlab_dataset 
   long steps = (long)(frac * (double)t->steps_per_epoch);
   if (steps < 5)
     steps = 5;
+  double *dt = malloc((size_t)steps * sizeof *dt);
   samlab_trainer_step(t, NULL, NULL); /* warm up (first-touch of buffers) */
-  double t0 = now(), c0 = cpu();
+  double total = 0;
   long sam = 0;
-  for (long s = 1; s <= steps; s++) {
+  for (long s = 0; s < steps; s++) {
     samlab_step_info info;
+    double t0 = now();
     samlab_trainer_step(t, &info, NULL);
+    dt[s] = now() - t0;
+    total += dt[s];
     sam += info.sam_used;
   }
-  double per_step = (now() - t0) / (double)steps;
-  *cpu_s = (cpu() - c0) / (double)steps * (double)t->steps_per_epoch;
+  qsort(dt, (size_t)steps, sizeof *dt, cmp_double);
+  double per_step = total / (double)steps;
+  *median_s = dt[steps / 2] * (double)t->steps_per_epoch;
   *gflops = step_flops(model, 128) * (1.0 + (double)sam / (double)steps) / per_step / 1e9;
   double epoch = per_step * (double)t->steps_per_epoch;
+  free(dt);
   samlab_trainer_free(t);
   samlab_problem_free(p);
   return epoch;
@@ -104,15 +111,18 @@ int main(int argc, char **argv)
     return 1;
   }
   double peak = sgemm_rate(2048);
-  printf("threads %d; sgemm 2048^3: %.1f GFLOP/s (the peak used below)\n", threads, peak);
+  printf("threads %d; OpenBLAS core %s; sgemm 2048^3: %.1f GFLOP/s (the peak used below)\n", threads,
+         samlab_blas_core(), peak);
   const char *models[] = {"fcn", "lenet"};
   for (int m = 0; m < 2; m++) {
-    double g_sgd, g_sam, c_sgd, c_sam;
-    double sgd = epoch_seconds(models[m], "sgd", tr, frac, &g_sgd, &c_sgd);
-    double sam = epoch_seconds(models[m], "sam", tr, frac, &g_sam, &c_sam);
-    printf("%-5s epoch: sgd %.2f s, sam %.2f s, sam/sgd %.2f (CPU s: sgd %.2f, sam %.2f, ratio %.2f); "
+    if (argc > 3 && strcmp(argv[3], models[m]) != 0)
+      continue;
+    double g_sgd, g_sam, m_sgd, m_sam;
+    double sgd = epoch_seconds(models[m], "sgd", tr, frac, &g_sgd, &m_sgd);
+    double sam = epoch_seconds(models[m], "sam", tr, frac, &g_sam, &m_sam);
+    printf("%-5s epoch: sgd %.2f s, sam %.2f s, sam/sgd %.2f (median steps: sgd %.2f, sam %.2f, ratio %.2f); "
            "sgd step GEMM rate %.1f GFLOP/s = %.0f%% of peak\n",
-           models[m], sgd, sam, sam / sgd, c_sgd, c_sam, c_sam / c_sgd, g_sgd, 100 * g_sgd / peak);
+           models[m], sgd, sam, sam / sgd, m_sgd, m_sam, m_sam / m_sgd, g_sgd, 100 * g_sgd / peak);
   }
   samlab_dataset_free(tr);
   samlab_dataset_free(te);

@@ -131,6 +131,7 @@ static void net_hvp(void *ctx, const double *w, const double *v, double *hv)
 static int net_set_batch(void *ctx, const size_t *idx, size_t n)
 {
   net_ctx *c = ctx;
+  c->batch_serial++;
   if (!idx) {
     c->whole = 1;
     c->nbatch = c->data->n;

@@ -30,6 +30,7 @@ typedef struct net_buffers {
   void *dcol;                              /* conv: gradient wrt col, the largest conv's size */
   int32_t *argmax[NET_MAX_LAYERS];         /* pool: index into the input of each output's maximum */
   double *loss;                            /* per-example loss of the chunk */
+  unsigned long inputs_serial;             /* act[0] holds batch number inputs_serial whole (0: not a batch) */
 } net_buffers;
 
 typedef struct net_ctx {
@@ -40,6 +41,7 @@ typedef struct net_ctx {
   const samlab_dataset *data;
   size_t *batch; /* current batch: indices into data (nbatch <= data->n of them), unless whole */
   size_t nbatch;
+  unsigned long batch_serial; /* counts set_batch calls, from 1 */
   int whole;     /* the batch is the whole set, in order */
   int precision;
   net_buffers b32, b64;

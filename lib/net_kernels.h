@@ -106,11 +106,24 @@ void NAME(net_buffers_free)(net_ctx *c)
   memset(b, 0, sizeof *b);
 }
 
-static void NAME(load_inputs)(const net_ctx *c, const samlab_dataset *d, const size_t *idx, size_t start, size_t m)
+/* act[0] = inputs of examples [start, start + m) of (d, idx).  The rows are scattered over the whole set in
+ * memory, so the rows two ahead are fetched while one is copied.  A SAM step's second pass is on the same
+ * batch: its inputs are in act[0] already, and are not copied again. */
+static void NAME(load_inputs)(net_ctx *c, const samlab_dataset *d, const size_t *idx, size_t start, size_t m)
 {
-  REAL *x = c->BUF.act[0];
+  net_buffers *B = &c->BUF;
+  int batch = d == c->data && idx == c->batch && start == 0 && m == c->nbatch;
+  if (batch && B->inputs_serial == c->batch_serial)
+    return;
+  B->inputs_serial = batch ? c->batch_serial : 0;
+  REAL *x = B->act[0];
   size_t in = c->in_size;
   for (size_t i = 0; i < m; i++) {
+    if (i + 2 < m) {
+      const char *ahead = (const char *)(d->x + (idx ? idx[start + i + 2] : start + i + 2) * in);
+      for (size_t o = 0; o < in * sizeof(float); o += 64)
+        __builtin_prefetch(ahead + o);
+    }
     const float *src = d->x + (idx ? idx[start + i] : start + i) * in;
 #pragma omp simd
     for (size_t j = 0; j < in; j++)
@@ -230,8 +243,9 @@ static void NAME(add_bias)(size_t rows, size_t width, const REAL *bias, REAL *ou
       out[r * width + j] += bias[j];
 }
 
-/* gb += column sums of d (accumulated in double: conv layers sum over many output pixels). */
-static void NAME(bias_grad)(size_t rows, size_t width, const REAL *d, REAL *gb)
+/* gb += column sums of d, or gb = them when !acc (accumulated in double: conv layers sum over many output
+ * pixels). */
+static void NAME(bias_grad)(size_t rows, size_t width, const REAL *d, REAL *gb, int acc)
 {
   double s[512];
   for (size_t j0 = 0; j0 < width; j0 += 512) {
@@ -242,7 +256,7 @@ static void NAME(bias_grad)(size_t rows, size_t width, const REAL *d, REAL *gb)
       for (size_t j = 0; j < nj; j++)
         s[j] += d[r * width + j0 + j];
     for (size_t j = 0; j < nj; j++)
-      gb[j0 + j] += (REAL)s[j];
+      gb[j0 + j] = acc ? gb[j0 + j] + (REAL)s[j] : (REAL)s[j];
   }
 }
 
@@ -360,8 +374,9 @@ static double NAME(softmax_xent)(net_ctx *c, const samlab_dataset *d, const size
   return sum;
 }
 
-/* Accumulates the chunk's gradient into grad from dact[last]. */
-static void NAME(backward)(net_ctx *c, size_t m)
+/* The chunk's gradient from dact[last], added to grad (acc) or written over it (the first chunk: no separate
+ * clearing pass over all the weights). */
+static void NAME(backward)(net_ctx *c, size_t m, int acc)
 {
   net_buffers *B = &c->BUF;
   const REAL *P = B->p;
@@ -375,9 +390,9 @@ static void NAME(backward)(net_ctx *c, size_t m)
     case NET_DENSE: {
       const REAL *A = L->kind == NET_CONV ? B->col[l] : in;
       NAME(linear_shape)(L, m, &rows, &width);
-      GEMM(CblasTrans, CblasNoTrans, width, L->fan_in, rows, 1, dout, width, A, L->fan_in, 1, G + L->woff,
+      GEMM(CblasTrans, CblasNoTrans, width, L->fan_in, rows, 1, dout, width, A, L->fan_in, acc ? 1 : 0, G + L->woff,
            L->fan_in);
-      NAME(bias_grad)(rows, width, dout, G + L->boff);
+      NAME(bias_grad)(rows, width, dout, G + L->boff, acc);
       if (l == 0)
         break;
       REAL *dA = L->kind == NET_CONV ? B->dcol : din;
@@ -425,8 +440,6 @@ double NAME(net_value_grad)(net_ctx *c, const samlab_dataset *d, const size_t *i
     return NAN;
   net_buffers *B = &c->BUF;
   NAME(to_real)(c->dim, w, B->p);
-  if (g)
-    memset(B->grad, 0, c->dim * sizeof(REAL));
   double sum = 0;
   for (size_t start = 0; start < n; start += c->chunk) {
     size_t m = n - start < c->chunk ? n - start : c->chunk;
@@ -434,7 +447,7 @@ double NAME(net_value_grad)(net_ctx *c, const samlab_dataset *d, const size_t *i
     NAME(forward)(c, m);
     sum += NAME(softmax_xent)(c, d, idx, start, m, 1.0 / (double)n, g != NULL, NULL);
     if (g)
-      NAME(backward)(c, m);
+      NAME(backward)(c, m, start > 0);
   }
   if (g)
     NAME(to_double)(c->dim, B->grad, g);
@@ -548,7 +561,7 @@ static void NAME(r_backward)(net_ctx *c, size_t m)
       if (l > 0)
         GEMM(CblasTrans, CblasNoTrans, width, L->fan_in, rows, 1, dout, width, RA, L->fan_in, 1, HV + L->woff,
              L->fan_in);
-      NAME(bias_grad)(rows, width, rdout, HV + L->boff);
+      NAME(bias_grad)(rows, width, rdout, HV + L->boff, 1);
       if (l == 0)
         break;
       /* dA = dO W;  R(dA) = RdO W + dO V. */

@@ -102,28 +102,43 @@ int samlab_rule_step(samlab_rule *r, const samlab_problem *p, double *w, samlab_
   return rc;
 }
 
-void samlab_ascent_eps(samlab_rule *r, const samlab_problem *p, const double *w, samlab_step_info *info)
+/* g_s = grad(wtmp) and what the trace records of it; wtmp = w + eps is set. */
+static void ascent_at_wtmp(samlab_rule *r, const samlab_problem *p, samlab_step_info *info)
 {
   size_t n = r->dim;
-  for (size_t i = 0; i < n; i++)
-    r->wtmp[i] = w[i] + r->eps[i];
   samlab_problem_value_grad(p, r->wtmp, r->gs);
-  double ngs = samlab_norm(n, r->gs);
+  double g_gs, gs_gs;
+  samlab_dot_pair(n, r->g, r->gs, &g_gs, &gs_gs); /* one pass for both */
+  double ngs = sqrt(gs_gs);
   info->gs_norm = ngs;
-  info->cos_g_gs = samlab_dot(n, r->g, r->gs) / (info->grad_norm * ngs + SAMLAB_EPS);
+  info->cos_g_gs = g_gs / (info->grad_norm * ngs + SAMLAB_EPS);
   info->sam_used = 1;
   if (r->hp.stable)
     samlab_scale(n, info->grad_norm / (ngs + SAMLAB_EPS), r->gs);
+}
+
+void samlab_ascent_eps(samlab_rule *r, const samlab_problem *p, const double *w, samlab_step_info *info)
+{
+  double *restrict wtmp = r->wtmp;
+  const double *restrict eps = r->eps;
+  for (size_t i = 0; i < r->dim; i++)
+    wtmp[i] = w[i] + eps[i];
+  ascent_at_wtmp(r, p, info);
 }
 
 void samlab_ascent_dir(samlab_rule *r, const samlab_problem *p, const double *w, const double *d,
                        samlab_step_info *info)
 {
   size_t n = r->dim;
-  double s = r->hp.ascent_raw ? r->hp.rho : r->hp.rho / (samlab_norm(n, d) + SAMLAB_EPS);
-  for (size_t i = 0; i < n; i++)
-    r->eps[i] = s * d[i];
-  samlab_ascent_eps(r, p, w, info);
+  /* ||g|| is known from samlab_rule_step (the same sum, so the same bits): no second pass over g */
+  double nd = d == r->g ? info->grad_norm : samlab_norm(n, d);
+  double s = r->hp.ascent_raw ? r->hp.rho : r->hp.rho / (nd + SAMLAB_EPS);
+  double *restrict eps = r->eps, *restrict wtmp = r->wtmp;
+  for (size_t i = 0; i < n; i++) { /* eps and w + eps in one pass */
+    eps[i] = s * d[i];
+    wtmp[i] = w[i] + eps[i];
+  }
+  ascent_at_wtmp(r, p, info);
 }
 
 void samlab_base_apply(samlab_rule *r, double *w, const double *grad)

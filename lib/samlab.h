@@ -25,6 +25,8 @@ extern "C" {
 /* ------------------------------------------------------------------ vectors */
 double samlab_dot(size_t n, const double *x, const double *y);
 double samlab_norm(size_t n, const double *x);
+/* x.y and y.y in one pass, each equal to what samlab_dot gives. */
+void samlab_dot_pair(size_t n, const double *x, const double *y, double *xy, double *yy);
 void samlab_axpy(size_t n, double a, const double *x, double *y);        /* y += a x */
 void samlab_scale(size_t n, double a, double *x);                        /* x *= a */
 void samlab_copy(size_t n, const double *x, double *y);                  /* y = x */
@@ -249,6 +251,7 @@ int samlab_net_evaluate(const samlab_problem *net, const double *w, const samlab
 void samlab_net_set_precision(samlab_problem *net, int bits); /* 32 (default) or 64 */
 const char *samlab_net_describe(const samlab_problem *net);   /* "fcn 784-500-500-10", "lenet" */
 void samlab_set_threads(int n); /* OpenBLAS and OpenMP threads for this process */
+const char *samlab_blas_core(void); /* OpenBLAS's kernel family, e.g. "SkylakeX" (stored with results) */
 
 /* Central finite differences (step h, in whatever precision the problem computes) on ncoords coordinates
  * (the largest |g| of 4 ncoords drawn by a seeded mt19937) against value_grad's gradient; returns the

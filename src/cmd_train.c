@@ -261,6 +261,7 @@ static int write_file(run *r)
   rc |= samlab_attr_str(f, "/", "schedule", samlab_schedule_name(r->schedule));
   rc |= samlab_attr_f64(f, "/", "lr0", t->cfg.hp.lr);
   rc |= samlab_attr_i64(f, "/", "threads", r->a.threads);
+  rc |= samlab_attr_str(f, "/", "blas_core", samlab_blas_core());
   rc |= samlab_attr_i64(f, "/", "diverged", r->diverged);
   rc |= samlab_attr_i64(f, "/", "interrupted", r->stopped);
   if (rc) {
