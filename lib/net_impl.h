@@ -44,6 +44,7 @@ typedef struct net_ctx {
   unsigned long batch_serial; /* counts set_batch calls, from 1 */
   int whole;     /* the batch is the whole set, in order */
   int precision;
+  int serial_blas; /* run OpenBLAS on one thread in this net's passes (see net.c) */
   net_buffers b32, b64;
 } net_ctx;
 
