@@ -3,14 +3,16 @@
 #include <string.h>
 #include "samlab.h"
 
-/* The steps are memory-bound passes over a network's weights: restrict pointers and hyperparameters read
- * once into locals, so each is one vectorised loop. */
+/* The steps are memory-bound passes over a network's weights: restrict pointers, hyperparameters read once
+ * into locals, and `omp simd` (GCC's -O2 leaves such loops scalar), so each is one vectorised loop.  The
+ * arithmetic is element by element, so vectorising changes no bit. */
 
 /* Plain SGD: w -= lr (g + wd w). */
 static void sgd_step(double *state, size_t dim, double *restrict w, const double *restrict g,
                      const samlab_hparams *hp, long t)
 {
   const double lr = hp->lr, wd = hp->wd;
+#pragma omp simd
   for (size_t i = 0; i < dim; i++)
     w[i] -= lr * (g[i] + wd * w[i]);
 }
@@ -21,11 +23,13 @@ static void sgdm_step(double *restrict v, size_t dim, double *restrict w, const 
 {
   const double lr = hp->lr, wd = hp->wd, mu = hp->momentum;
   if (t == 0)
+#pragma omp simd
     for (size_t i = 0; i < dim; i++) {
       v[i] = g[i] + wd * w[i];
       w[i] -= lr * v[i];
     }
   else
+#pragma omp simd
     for (size_t i = 0; i < dim; i++) {
       v[i] = mu * v[i] + (g[i] + wd * w[i]);
       w[i] -= lr * v[i];
@@ -39,6 +43,7 @@ static void adam_common(double *state, size_t dim, double *restrict w, const dou
   double *restrict m = state, *restrict v = state + dim;
   const double b1 = hp->beta1, b2 = hp->beta2, lr = hp->lr, wd = hp->wd, eps = hp->adam_eps;
   const double step = (double)(t + 1), bc1 = 1 - pow(b1, step), bc2 = 1 - pow(b2, step);
+#pragma omp simd
   for (size_t i = 0; i < dim; i++) {
     double gi = decoupled ? g[i] : g[i] + wd * w[i];
     if (decoupled)

@@ -121,6 +121,7 @@ void samlab_ascent_eps(samlab_rule *r, const samlab_problem *p, const double *w,
 {
   double *restrict wtmp = r->wtmp;
   const double *restrict eps = r->eps;
+#pragma omp simd
   for (size_t i = 0; i < r->dim; i++)
     wtmp[i] = w[i] + eps[i];
   ascent_at_wtmp(r, p, info);
@@ -134,6 +135,7 @@ void samlab_ascent_dir(samlab_rule *r, const samlab_problem *p, const double *w,
   double nd = d == r->g ? info->grad_norm : samlab_norm(n, d);
   double s = r->hp.ascent_raw ? r->hp.rho : r->hp.rho / (nd + SAMLAB_EPS);
   double *restrict eps = r->eps, *restrict wtmp = r->wtmp;
+#pragma omp simd
   for (size_t i = 0; i < n; i++) { /* eps and w + eps in one pass */
     eps[i] = s * d[i];
     wtmp[i] = w[i] + eps[i];

@@ -51,18 +51,21 @@ double samlab_norm(size_t n, const double *x)
 
 void samlab_axpy(size_t n, double a, const double *restrict x, double *restrict y)
 {
+#pragma omp simd
   for (size_t i = 0; i < n; i++)
     y[i] += a * x[i];
 }
 
 void samlab_scale(size_t n, double a, double *x)
 {
+#pragma omp simd
   for (size_t i = 0; i < n; i++)
     x[i] *= a;
 }
 
 void samlab_copy(size_t n, const double *restrict x, double *restrict y)
 {
+#pragma omp simd
   for (size_t i = 0; i < n; i++)
     y[i] = x[i];
 }
