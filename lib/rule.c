@@ -61,6 +61,7 @@ samlab_rule *samlab_rule_alloc(const samlab_rule_type *type, const samlab_base_t
     snprintf(err, errlen, "out of memory for dimension %zu", dim);
     return NULL;
   }
+  r->keep_eps = r->geometry = 1;
   r->g = vecs;
   r->gs = vecs + dim;
   r->eps = vecs + 2 * dim;
@@ -107,23 +108,31 @@ static void ascent_at_wtmp(samlab_rule *r, const samlab_problem *p, samlab_step_
 {
   size_t n = r->dim;
   samlab_problem_value_grad(p, r->wtmp, r->gs);
-  double g_gs, gs_gs;
-  samlab_dot_pair(n, r->g, r->gs, &g_gs, &gs_gs); /* one pass for both */
-  double ngs = sqrt(gs_gs);
-  info->gs_norm = ngs;
-  info->cos_g_gs = g_gs / (info->grad_norm * ngs + SAMLAB_EPS);
   info->sam_used = 1;
+  info->gs_norm = info->cos_g_gs = NAN;
+  if (r->geometry) {
+    double g_gs, gs_gs;
+    samlab_dot_pair(n, r->g, r->gs, &g_gs, &gs_gs); /* one pass for both */
+    info->gs_norm = sqrt(gs_gs);
+    info->cos_g_gs = g_gs / (info->grad_norm * info->gs_norm + SAMLAB_EPS);
+  } else if (r->hp.stable) {
+    info->gs_norm = samlab_norm(n, r->gs); /* the same sum as the pair's, so the same bits */
+  }
   if (r->hp.stable)
-    samlab_scale(n, info->grad_norm / (ngs + SAMLAB_EPS), r->gs);
+    samlab_scale(n, info->grad_norm / (info->gs_norm + SAMLAB_EPS), r->gs);
 }
 
 void samlab_ascent_eps(samlab_rule *r, const samlab_problem *p, const double *w, samlab_step_info *info)
 {
   double *restrict wtmp = r->wtmp;
   const double *restrict eps = r->eps;
-#pragma omp simd
-  for (size_t i = 0; i < r->dim; i++)
+  int nonzero = 0;
+#pragma omp simd reduction(| : nonzero)
+  for (size_t i = 0; i < r->dim; i++) {
     wtmp[i] = w[i] + eps[i];
+    nonzero |= eps[i] != 0;
+  }
+  r->eps_zero = !nonzero;
   ascent_at_wtmp(r, p, info);
 }
 
@@ -135,11 +144,23 @@ void samlab_ascent_dir(samlab_rule *r, const samlab_problem *p, const double *w,
   double nd = d == r->g ? info->grad_norm : samlab_norm(n, d);
   double s = r->hp.ascent_raw ? r->hp.rho : r->hp.rho / (nd + SAMLAB_EPS);
   double *restrict eps = r->eps, *restrict wtmp = r->wtmp;
-#pragma omp simd
-  for (size_t i = 0; i < n; i++) { /* eps and w + eps in one pass */
-    eps[i] = s * d[i];
-    wtmp[i] = w[i] + eps[i];
+  int nonzero = 0;
+  if (r->keep_eps) {
+#pragma omp simd reduction(| : nonzero)
+    for (size_t i = 0; i < n; i++) { /* eps and w + eps in one pass */
+      eps[i] = s * d[i];
+      wtmp[i] = w[i] + eps[i];
+      nonzero |= eps[i] != 0;
+    }
+  } else {
+#pragma omp simd reduction(| : nonzero)
+    for (size_t i = 0; i < n; i++) { /* the same sums, without storing eps: a write pass less */
+      double e = s * d[i];
+      wtmp[i] = w[i] + e;
+      nonzero |= e != 0;
+    }
   }
+  r->eps_zero = !nonzero;
   ascent_at_wtmp(r, p, info);
 }
 

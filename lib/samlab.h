@@ -147,6 +147,12 @@ struct samlab_rule {
   double *wtmp;       /* w + eps */
   double *work;       /* scratch for rules, dim doubles */
   gsl_rng *rng;       /* seeded with hp.seed */
+  /* What only callers read; both 1 after samlab_rule_alloc.  A caller that never reads them sets them to 0
+   * and saves a pass over the weights in each SAM step (the trainer does, without --trace-geometry):
+   * keep_eps: r->eps holds the perturbation after an ascent along a direction (samlab_ascent_dir);
+   * geometry: info->gs_norm and info->cos_g_gs are computed (else NAN; StableSAM still uses ||g_s||). */
+  int keep_eps, geometry;
+  int eps_zero;       /* the last ascent's perturbation was exactly zero */
 };
 
 extern const samlab_rule_type *const samlab_rule_types[]; /* the registry, NULL-terminated */
@@ -276,6 +282,7 @@ typedef struct samlab_train_config {
   samlab_schedule schedule;
   unsigned long seed; /* initial weights (mt19937 seeded with seed), batch order (seed + 1), rule RNG */
   int eval_train;     /* 1: epoch train loss/accuracy on the whole training set; 0: mean over the batches */
+  int geometry;       /* 1: steps report gs_norm and cos_g_gs (--trace-geometry); 0: NAN, a pass cheaper */
 } samlab_train_config;
 
 typedef struct samlab_epoch_stats {

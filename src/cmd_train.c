@@ -366,7 +366,7 @@ int cmd_train(int argc, char **argv)
     cli_die(CMD, "%s", err);
   samlab_train_config cfg = {.rule = r->rt, .base = r->bt, .hp = r->a.hp, .batch = (size_t)r->a.batch,
                              .epochs = r->a.epochs, .schedule = r->schedule, .seed = (unsigned long)r->a.seed,
-                             .eval_train = 1};
+                             .eval_train = 1, .geometry = r->a.trace_geometry};
   if (!(r->t = samlab_trainer_alloc(r->net, r->train, r->test, &cfg, err, sizeof err)))
     cli_die(CMD, "%s", err);
   samlab_trainer *t = r->t;

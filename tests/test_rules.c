@@ -709,6 +709,42 @@ START_TEST(registry_is_complete)
 }
 END_TEST
 
+/* keep_eps = geometry = 0 (the trainer's setting) skip only what callers read: the weights stay the same bits
+ * for every rule (lookahead reads whether eps was zero, stablesam ||g_s||), gs_norm and cos become NAN
+ * except stablesam's gs_norm, and with keep_eps = 0 r->eps is not written by an ascent along g. */
+START_TEST(lean_steps_change_no_weight)
+{
+  const char *names[] = {"sam", "stablesam", "looksam", "gsam", "wsam", "fsam", "asam", "vasso"};
+  for (size_t k = 0; k < sizeof names / sizeof *names; k++) {
+    samlab_problem *p = toy("quartic", NULL);
+    samlab_hparams hp = hp_sgd(0.05, 0.3);
+    samlab_rule *full = rule(names[k], "sgdm", &hp, 2), *lean = rule(names[k], "sgdm", &hp, 2);
+    lean->keep_eps = lean->geometry = 0;
+    for (size_t i = 0; i < 2; i++)
+      lean->eps[i] = 7; /* sentinel: an ascent along g must leave it */
+    double wf[2] = {1.5, -0.5}, wl[2] = {1.5, -0.5};
+    for (int t = 0; t < 30; t++) {
+      samlab_step_info a, b;
+      samlab_rule_step(full, p, wf, &a);
+      samlab_rule_step(lean, p, wl, &b);
+      ck_assert_msg(wf[0] == wl[0] && wf[1] == wl[1], "%s step %d: lean (%.17g, %.17g) != full (%.17g, %.17g)",
+                    names[k], t, wl[0], wl[1], wf[0], wf[1]);
+      ck_assert(isnan(b.cos_g_gs));
+      if (strcmp(names[k], "stablesam") == 0)
+        ck_assert(b.gs_norm == a.gs_norm);
+      else
+        ck_assert(isnan(b.gs_norm));
+    }
+    if (strcmp(names[k], "sam") == 0)
+      ck_assert(lean->eps[0] == 7 && lean->eps[1] == 7);
+    samlab_rule_free(full);
+    samlab_rule_free(lean);
+    samlab_problem_free(p);
+  }
+}
+END_TEST
+
+
 int main(void)
 {
   Suite *s = suite_create("rules");
@@ -741,6 +777,7 @@ int main(void)
   tcase_add_test(inv, rule_defaults);
   tcase_add_test(inv, state_save_and_load);
   tcase_add_test(inv, registry_is_complete);
+  tcase_add_test(inv, lean_steps_change_no_weight);
   suite_add_tcase(s, inv);
   return run_suite(s);
 }

@@ -18,9 +18,7 @@ static void sam_keep_gv(samlab_rule *r, const samlab_problem *p, double *w, saml
   size_t n = r->dim;
   look_state *s = r->state;
   samlab_ascent_dir(r, p, w, r->g, info);
-  int eps_zero = 1;
-  for (size_t i = 0; i < n && eps_zero; i++)
-    eps_zero = r->eps[i] == 0;
+  int eps_zero = r->eps_zero;
   double proj = eps_zero ? 0 : samlab_dot(n, r->g, r->gs) / (samlab_dot(n, r->g, r->g) + SAMLAB_EPS);
   for (size_t i = 0; i < n; i++)
     s->gv[i] = eps_zero ? 0 : r->gs[i] - proj * r->g[i];
