@@ -2,7 +2,8 @@
  *   bench/bench_train [threads] [epochs-fraction] [fcn|lenet]
  * 1. the machine's sgemm rate on large square matrices (the "peak" an SGD step is compared with);
  * 2. seconds per epoch of SGD (sgdm) and SAM on fcn 784-500-500-10 and LeNet-5, Fashion-MNIST, batch 128,
- *    float32, the same threads; the ratio SAM/SGD; the GEMM rate an SGD step reaches (FLOPs counted from
+ *    float32, the same threads; the ratio SAM/SGD; AE-SAM's epoch beside the cost its fraction of SAM steps
+ *    predicts (sgd + fraction x (sam - sgd)); the GEMM rate an SGD step reaches (FLOPs counted from
  *    the layer shapes: forward 2mnk per GEMM, backward twice that, minus the input layer's dX).
  * With a fraction f < 1 only the first f of each epoch is timed and scaled up (for a quick look).  Each
  * figure is given twice: the mean step and the median step, times the steps of an epoch (the median is robust
@@ -59,6 +60,8 @@ static double step_flops(const char *model, double m)
 /* Seconds per epoch of rule over sgdm on model: the mean step (wall) times the steps of an epoch, and in
  * *median_s the median step times them (robust to other programs on a shared machine); the rate of the
  * GEMMs in GFLOP/s (mean) through *gflops. */
+static double last_sam_fraction; /* of the last epoch_seconds run */
+
 static double epoch_seconds(const char *model, const char *rule, samlab_dataset *tr, double frac, double *gflops,
                             double *median_s)
 {
@@ -90,6 +93,7 @@ static double epoch_seconds(const char *model, const char *rule, samlab_dataset 
   }
   qsort(dt, (size_t)steps, sizeof *dt, cmp_double);
   double per_step = total / (double)steps;
+  last_sam_fraction = (double)sam / (double)steps;
   *median_s = dt[steps / 2] * (double)t->steps_per_epoch;
   *gflops = step_flops(model, 128) * (1.0 + (double)sam / (double)steps) / per_step / 1e9;
   double epoch = per_step * (double)t->steps_per_epoch;
@@ -123,6 +127,11 @@ int main(int argc, char **argv)
     printf("%-5s epoch: sgd %.2f s, sam %.2f s, sam/sgd %.2f (median steps: sgd %.2f, sam %.2f, ratio %.2f); "
            "sgd step GEMM rate %.1f GFLOP/s = %.0f%% of peak\n",
            models[m], sgd, sam, sam / sgd, m_sgd, m_sam, m_sam / m_sgd, g_sgd, 100 * g_sgd / peak);
+    double g_ae, m_ae;
+    double ae = epoch_seconds(models[m], "ae-sam", tr, frac, &g_ae, &m_ae);
+    double f = last_sam_fraction;
+    printf("%-5s ae-sam: %.2f s at a SAM fraction of %.2f; sgd + fraction x (sam - sgd) = %.2f s (ratio %.2f)\n",
+           models[m], ae, f, sgd + f * (sam - sgd), ae / (sgd + f * (sam - sgd)));
   }
   samlab_dataset_free(tr);
   samlab_dataset_free(te);
