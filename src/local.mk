@@ -14,5 +14,5 @@ uninstall-local:
 # train (issue 7)
 samlab_SOURCES += src/cmd_train.c src/plot_train.c
 # analyses (issue 4)
-samlab_SOURCES += src/cmd_hessian.c src/cmd_gradnorm.c src/cmd_slice.c src/cmd_stability.c src/cmd_decompose.c \
+samlab_SOURCES += src/cmd_hessian.c src/cmd_gradnorm.c src/cmd_slice.c src/cmd_stability.c src/cmd_decompose.c src/cli_net.h src/cli_net.c \
 	src/plot_hessian.c src/plot_gradnorm.c src/plot_slice.c src/plot_stability.c src/plot_decompose.c
