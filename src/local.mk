@@ -1,6 +1,6 @@
 # The samlab command-line program.
 samlab_SOURCES += src/main.c src/cli.h src/cli.c src/commands.h src/progress.c \
-	src/cmd_rules.c src/cmd_toy.c src/cmd_plot.c src/plot.h src/plot_util.c src/plot_toy.c src/plot_contour.c
+	src/cmd_rules.c src/cli_toy.h src/cli_toy.c src/cmd_toy.c src/cmd_plot.c src/plot.h src/plot_util.c src/plot_toy.c src/plot_contour.c
 # sweep (issue 6)
 samlab_SOURCES += src/cmd_sweep.c src/cmd_merge.c src/plot_sweep.c
 # bounds and figures (issue 5)
