@@ -5,10 +5,13 @@ samlab_SOURCES += src/main.c src/cli.h src/cli.c src/commands.h src/progress.c \
 samlab_SOURCES += src/cmd_sweep.c src/cmd_merge.c src/plot_sweep.c
 # bounds and figures (issue 5)
 samlab_SOURCES += src/cmd_bounds.c src/cmd_figures.c
-# The figure recipes are installed as $(pkgdatadir)/notebooks/*.sh, where samlab figures finds them.
+# The figure recipes are installed as $(pkgdatadir)/notebooks/*.sh, where samlab figures finds them, and the
+# helpers they source as notebooks/lib/*.sh.
 install-data-local:
 	$(MKDIR_P) '$(DESTDIR)$(pkgdatadir)/notebooks'
 	for f in $(srcdir)/notebooks/*.sh; do $(INSTALL_SCRIPT) "$$f" '$(DESTDIR)$(pkgdatadir)/notebooks/' || exit 1; done
+	$(MKDIR_P) '$(DESTDIR)$(pkgdatadir)/notebooks/lib'
+	for f in $(srcdir)/notebooks/lib/*.sh; do $(INSTALL_DATA) "$$f" '$(DESTDIR)$(pkgdatadir)/notebooks/lib/' || exit 1; done
 uninstall-local:
 	rm -rf '$(DESTDIR)$(pkgdatadir)/notebooks'
 # train (issue 7)
