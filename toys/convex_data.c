@@ -137,3 +137,24 @@ int convex_data_set_batch(void *ctx, const size_t *idx, size_t n)
   c->nbatch = n;
   return 0;
 }
+
+void convex_data_hessian(const convex_data *c, const double *w, double (*curvature)(double z), double *H)
+{
+  size_t d = c->d, m = convex_data_batch_size(c);
+  memset(H, 0, d * d * sizeof *H);
+  for (size_t k = 0; k < m; k++) {
+    const double *x = convex_data_x(c, k);
+    if (curvature) {
+      double h = curvature(samlab_dot(d, x, w)) / (double)m;
+      for (size_t a = 0; a < d; a++)
+        for (size_t b = 0; b < d; b++)
+          H[a * d + b] += h * x[a] * x[b];
+    } else {
+      for (size_t a = 0; a < d; a++)
+        for (size_t b = 0; b < d; b++)
+          H[a * d + b] += x[a] * x[b] / (double)m;
+    }
+  }
+  for (size_t a = 0; a < d; a++)
+    H[a * d + a] += c->lambda;
+}
