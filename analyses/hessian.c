@@ -243,6 +243,37 @@ static int ritz_converged(void *ctx, size_t m, const double *alpha, const double
   return 1;
 }
 
+/* Room for m Lanczos vectors of dimension n (Q, the start q0) and the m x m tridiagonal eigenproblem (alpha,
+ * beta, theta, e: m each; Z: m x m), with a seeded RNG. */
+typedef struct {
+  double *Q, *q0, *ab, *Z;
+  double *alpha, *beta, *theta, *e; /* slices of ab */
+  gsl_rng *rng;
+} lanczos_work;
+
+static int lanczos_work_alloc(lanczos_work *lw, size_t m, size_t n, unsigned long seed, char *err, size_t errlen)
+{
+  lw->Q = malloc(m * n * sizeof *lw->Q), lw->q0 = malloc(n * sizeof *lw->q0), lw->ab = malloc(4 * m * sizeof *lw->ab);
+  lw->Z = malloc(m * m * sizeof *lw->Z);
+  lw->rng = seeded_rng(seed);
+  if (!lw->Q || !lw->q0 || !lw->ab || !lw->Z || !lw->rng) {
+    snprintf(err, errlen, "out of memory for %zu Lanczos vectors of dimension %zu", m, n);
+    return -1;
+  }
+  lw->alpha = lw->ab, lw->beta = lw->ab + m, lw->theta = lw->ab + 2 * m, lw->e = lw->ab + 3 * m;
+  return 0;
+}
+
+static void lanczos_work_free(lanczos_work *lw)
+{
+  free(lw->Q);
+  free(lw->q0);
+  free(lw->ab);
+  free(lw->Z);
+  if (lw->rng)
+    gsl_rng_free(lw->rng);
+}
+
 int samlab_hessian_lanczos(const samlab_problem *p, const double *w, size_t k, long max_iter, double tol,
                            unsigned long seed, double *values, double *vectors, samlab_eig_stats *st, char *err,
                            size_t errlen)
@@ -254,16 +285,17 @@ int samlab_hessian_lanczos(const samlab_problem *p, const double *w, size_t k, l
   size_t n = p->dim, cap = (size_t)max_iter < n ? (size_t)max_iter : n;
   if (cap < k)
     cap = k;
-  double *Q = malloc(cap * n * sizeof *Q), *q0 = malloc(n * sizeof *q0), *ab = malloc(4 * cap * sizeof *ab);
-  double *Z = malloc(cap * cap * sizeof *Z), *V = malloc(k * n * sizeof *V);
-  gsl_rng *rng = seeded_rng(seed);
+  lanczos_work lw;
+  double *V = malloc(k * n * sizeof *V);
   int rc = -1;
-  if (!Q || !q0 || !ab || !Z || !V || !rng) {
+  if (lanczos_work_alloc(&lw, cap, n, seed, err, errlen) != 0)
+    goto done;
+  if (!V) {
     snprintf(err, errlen, "out of memory for %zu Lanczos vectors of dimension %zu", cap, n);
     goto done;
   }
-  random_unit(n, rng, q0);
-  double *alpha = ab, *beta = ab + cap, *theta = ab + 2 * cap, *e = ab + 3 * cap;
+  double *Q = lw.Q, *q0 = lw.q0, *Z = lw.Z, *alpha = lw.alpha, *beta = lw.beta, *theta = lw.theta, *e = lw.e;
+  random_unit(n, lw.rng, q0);
   ritz_check chk = {k, cap, tol, theta, Z, e};
   long m = lanczos_run(p, w, q0, cap, Q, alpha, beta, ritz_converged, &chk, st, err, errlen);
   if (m < 0)
@@ -293,13 +325,8 @@ int samlab_hessian_lanczos(const samlab_problem *p, const double *w, size_t k, l
     memcpy(vectors, V, k * n * sizeof *V);
   rc = 0;
 done:
-  free(Q);
-  free(q0);
-  free(ab);
-  free(Z);
+  lanczos_work_free(&lw);
   free(V);
-  if (rng)
-    gsl_rng_free(rng);
   return rc;
 }
 
@@ -314,15 +341,12 @@ int samlab_hessian_slq(const samlab_problem *p, const double *w, long nvec, long
     return -1;
   }
   size_t m = (size_t)steps < n ? (size_t)steps : n;
-  double *Q = malloc(m * n * sizeof *Q), *q0 = malloc(n * sizeof *q0), *ab = malloc(4 * m * sizeof *ab);
-  double *Z = malloc(m * m * sizeof *Z);
-  gsl_rng *rng = seeded_rng(seed);
+  lanczos_work lw;
   int rc = -1;
-  if (!Q || !q0 || !ab || !Z || !rng) {
-    snprintf(err, errlen, "out of memory for %zu Lanczos vectors of dimension %zu", m, n);
+  if (lanczos_work_alloc(&lw, m, n, seed, err, errlen) != 0)
     goto done;
-  }
-  double *alpha = ab, *beta = ab + m, *theta = ab + 2 * m, *e = ab + 3 * m;
+  double *Q = lw.Q, *q0 = lw.q0, *Z = lw.Z, *alpha = lw.alpha, *beta = lw.beta, *theta = lw.theta, *e = lw.e;
+  gsl_rng *rng = lw.rng;
   st->converged = 1;
   for (long l = 0; l < nvec; l++) {
     rademacher(n, rng, q0); /* normalised */
@@ -340,12 +364,7 @@ int samlab_hessian_slq(const samlab_problem *p, const double *w, long nvec, long
   }
   rc = 0;
 done:
-  free(Q);
-  free(q0);
-  free(ab);
-  free(Z);
-  if (rng)
-    gsl_rng_free(rng);
+  lanczos_work_free(&lw);
   return rc;
 }
 

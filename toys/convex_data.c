@@ -138,6 +138,20 @@ int convex_data_set_batch(void *ctx, const size_t *idx, size_t n)
   return 0;
 }
 
+/* The current batch: its size m, and x of its k-th example (index convex_data_index). */
+static size_t convex_data_batch_size(const convex_data *c)
+{
+  return c->nbatch ? c->nbatch : c->n;
+}
+static size_t convex_data_index(const convex_data *c, size_t k)
+{
+  return c->nbatch ? c->batch[k] : k;
+}
+static const double *convex_data_x(const convex_data *c, size_t k)
+{
+  return c->x + convex_data_index(c, k) * c->d;
+}
+
 void convex_data_hessian(const convex_data *c, const double *w, double (*curvature)(double z), double *H)
 {
   size_t d = c->d, m = convex_data_batch_size(c);
@@ -157,4 +171,23 @@ void convex_data_hessian(const convex_data *c, const double *w, double (*curvatu
   }
   for (size_t a = 0; a < d; a++)
     H[a * d + a] += c->lambda;
+}
+
+double convex_data_value_grad(const convex_data *c, const double *w, double *g,
+                              double (*loss)(double xw, double y, double *dloss))
+{
+  size_t d = c->d, m = convex_data_batch_size(c);
+  double f = 0;
+  if (g)
+    memset(g, 0, d * sizeof *g);
+  for (size_t k = 0; k < m; k++) {
+    const double *x = convex_data_x(c, k);
+    double dl;
+    f += loss(samlab_dot(d, x, w), c->y[convex_data_index(c, k)], g ? &dl : NULL);
+    if (g)
+      samlab_axpy(d, dl / (double)m, x, g);
+  }
+  if (g)
+    samlab_axpy(d, c->lambda, w, g);
+  return f / (double)m + 0.5 * c->lambda * samlab_dot(d, w, w);
 }

@@ -24,19 +24,10 @@ int convex_data_init(convex_data *c, const char *toy, const char *opts, int logi
 void convex_data_free(void *c);
 int convex_data_set_batch(void *ctx, const size_t *idx, size_t n);
 
-/* The current batch: its size m, and x of its k-th example (index convex_data_index). */
-static inline size_t convex_data_batch_size(const convex_data *c)
-{
-  return c->nbatch ? c->nbatch : c->n;
-}
-static inline size_t convex_data_index(const convex_data *c, size_t k)
-{
-  return c->nbatch ? c->batch[k] : k;
-}
-static inline const double *convex_data_x(const convex_data *c, size_t k)
-{
-  return c->x + convex_data_index(c, k) * c->d;
-}
+/* The mean over the current batch of loss(x.w, y) plus lambda/2 ||w||^2, and its gradient in g when g is not
+ * NULL; loss returns an example's loss and, when dloss is not NULL, its derivative in x.w there. */
+double convex_data_value_grad(const convex_data *c, const double *w, double *g,
+                              double (*loss)(double xw, double y, double *dloss));
 /* The Hessian of the mean loss over the current batch plus the ridge term: H = sum_k h_k x_k x_k^T + lambda I,
  * d x d row-major, with h_k = curvature(x_k . w) / m (curvature NULL: h_k = 1/m, the least-squares case). */
 void convex_data_hessian(const convex_data *c, const double *w, double (*curvature)(double z), double *H);

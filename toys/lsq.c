@@ -10,25 +10,17 @@
 #include "convex_data.h"
 #include "toy_impl.h"
 
+static double squared(double xw, double y, double *dloss)
+{
+  double res = xw - y;
+  if (dloss)
+    *dloss = res;
+  return 0.5 * res * res;
+}
+
 static double lsq_vg(void *ctx, const double *w, double *g)
 {
-  convex_data *c = ctx;
-  size_t d = c->d, m = convex_data_batch_size(c);
-  double f = 0;
-  if (g)
-    memset(g, 0, d * sizeof *g);
-  for (size_t k = 0; k < m; k++) {
-    size_t i = convex_data_index(c, k);
-    const double *x = convex_data_x(c, k);
-    double res = samlab_dot(d, x, w) - c->y[i];
-    f += 0.5 * res * res;
-    if (g)
-      samlab_axpy(d, res / (double)m, x, g);
-  }
-  f /= (double)m;
-  if (g)
-    samlab_axpy(d, c->lambda, w, g);
-  return f + 0.5 * c->lambda * samlab_dot(d, w, w);
+  return convex_data_value_grad(ctx, w, g, squared);
 }
 
 static void lsq_hessian(void *ctx, const double *w, double *H)
