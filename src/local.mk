@@ -4,7 +4,7 @@ samlab_SOURCES += src/main.c src/cli.h src/cli.c src/commands.h src/progress.c \
 # sweep (issue 6)
 samlab_SOURCES += src/cmd_sweep.c src/cmd_merge.c src/plot_sweep.c
 # bounds and figures (issue 5)
-samlab_SOURCES += src/cmd_bounds.c src/cmd_figures.c
+samlab_SOURCES += src/cmd_bounds.c src/cmd_figures.c src/plot_bounds.c
 # The figure recipes are installed as $(pkgdatadir)/notebooks/*.sh, where samlab figures finds them, and the
 # helpers they source as notebooks/lib/*.sh.
 install-data-local:

@@ -47,7 +47,7 @@ int plot_contour(FILE *s, const samlab_problem *p, const double *base, plot_box 
                  double *zlo, double *zhi, char *err, size_t errlen);
 
 /* PLOT_KINDS(X): X(kind) for each kind that plot_<kind>(req, err, errlen) draws. */
-#define PLOT_KINDS(X) X(toy) X(sweep) X(train) X(hessian) X(gradnorm) X(slice) X(stability) X(decompose)
+#define PLOT_KINDS(X) X(toy) X(sweep) X(train) X(hessian) X(gradnorm) X(slice) X(stability) X(decompose) X(bounds)
 #define DECLARE_PLOT(kind) int plot_##kind(const plot_request *req, char *err, size_t errlen);
 PLOT_KINDS(DECLARE_PLOT)
 #endif
