@@ -89,6 +89,15 @@ static samlab_eig_stats *stats_reset(samlab_eig_stats *st, samlab_eig_stats *loc
   return st;
 }
 
+/* The start of power and Lanczos: the statistics reset (stats_reset), then the arguments checked; NULL with a
+ * message when they are bad. */
+static samlab_eig_stats *eig_begin(const samlab_problem *p, size_t k, long max_iter, double tol, samlab_eig_stats *st,
+                                   samlab_eig_stats *local, char *err, size_t errlen)
+{
+  st = stats_reset(st, local);
+  return check_args(p, k, max_iter, tol, err, errlen) == 0 ? st : NULL;
+}
+
 /* A gsl_rng_mt19937 seeded with seed, or NULL. */
 static gsl_rng *seeded_rng(unsigned long seed)
 {
@@ -110,8 +119,7 @@ int samlab_hessian_power(const samlab_problem *p, const double *w, size_t k, lon
                          size_t errlen)
 {
   samlab_eig_stats local;
-  st = stats_reset(st, &local);
-  if (check_args(p, k, max_iter, tol, err, errlen) != 0)
+  if (!(st = eig_begin(p, k, max_iter, tol, st, &local, err, errlen)))
     return -1;
   size_t n = p->dim;
   double *Q = malloc(k * n * sizeof *Q), *hv = malloc(n * sizeof *hv);
@@ -279,8 +287,7 @@ int samlab_hessian_lanczos(const samlab_problem *p, const double *w, size_t k, l
                            size_t errlen)
 {
   samlab_eig_stats local;
-  st = stats_reset(st, &local);
-  if (check_args(p, k, max_iter, tol, err, errlen) != 0)
+  if (!(st = eig_begin(p, k, max_iter, tol, st, &local, err, errlen)))
     return -1;
   size_t n = p->dim, cap = (size_t)max_iter < n ? (size_t)max_iter : n;
   if (cap < k)
