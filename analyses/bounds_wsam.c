@@ -14,6 +14,17 @@ static double norm_inf(size_t n, const double *x)
   return m;
 }
 
+/* wsam over sgd with lr alpha, rho and gamma (the rest at their defaults); NULL with a message. */
+static samlab_rule *wsam_rule(double alpha, double rho, double gamma, size_t dim, char *err, size_t errlen)
+{
+  samlab_hparams hp;
+  samlab_hparams_unset(&hp);
+  hp.lr = alpha;
+  hp.rho = rho;
+  hp.gamma = gamma;
+  return bounds_rule("wsam", &hp, dim, err, errlen);
+}
+
 static int regret(int quick, unsigned long seed, samlab_bound_row *rows, int *k, int max, char *err, size_t errlen)
 {
   enum { D = 5 };
@@ -28,12 +39,7 @@ static int regret(int quick, unsigned long seed, samlab_bound_row *rows, int *k,
       samlab_problem *p = bounds_toy("lsq", err, errlen, "n=%ld;d=%d;lambda=0;r=1;noise=0.5;seed=%lu", T, D, seed);
       if (!p)
         return -1;
-      samlab_hparams hp;
-      samlab_hparams_unset(&hp);
-      hp.lr = alpha;
-      hp.rho = rho;
-      hp.gamma = gamma;
-      samlab_rule *r = bounds_rule("wsam", &hp, D, err, errlen);
+      samlab_rule *r = wsam_rule(alpha, rho, gamma, D, err, errlen);
       if (!r) {
         samlab_problem_free(p);
         return -1;
@@ -95,12 +101,7 @@ static int nonconvex(int quick, unsigned long seed, samlab_bound_row *rows, int 
     for (int s = 0; s < R; s++) {
       /* shift a d makes L >= 0, which the printed C3 = L(w_1)/(2 alpha) silently needs */
       samlab_problem *p = bounds_sep_create(D, h, a, omega, a * D, sd, seed * 1000 + (unsigned long)s);
-      samlab_hparams hp;
-      samlab_hparams_unset(&hp);
-      hp.lr = alpha;
-      hp.rho = rho;
-      hp.gamma = gamma;
-      samlab_rule *r = bounds_rule("wsam", &hp, D, err, errlen);
+      samlab_rule *r = wsam_rule(alpha, rho, gamma, D, err, errlen);
       if (!r) {
         free(avg), samlab_problem_free(p);
         return -1;

@@ -80,26 +80,56 @@ static int check_args(const samlab_problem *p, size_t k, long max_iter, double t
   return 0;
 }
 
+/* The caller's statistics, or local ones when it passes none; zeroed. */
+static samlab_eig_stats *stats_reset(samlab_eig_stats *st, samlab_eig_stats *local)
+{
+  if (!st)
+    st = local;
+  memset(st, 0, sizeof *st);
+  return st;
+}
+
+/* The start of power and Lanczos: the statistics reset (stats_reset), then the arguments checked; NULL with a
+ * message when they are bad. */
+static samlab_eig_stats *eig_begin(const samlab_problem *p, size_t k, long max_iter, double tol, samlab_eig_stats *st,
+                                   samlab_eig_stats *local, char *err, size_t errlen)
+{
+  st = stats_reset(st, local);
+  return check_args(p, k, max_iter, tol, err, errlen) == 0 ? st : NULL;
+}
+
+/* A gsl_rng_mt19937 seeded with seed, or NULL. */
+static gsl_rng *seeded_rng(unsigned long seed)
+{
+  gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+  if (rng)
+    gsl_rng_set(rng, seed);
+  return rng;
+}
+
+/* A Rademacher vector: each entry +1 or -1 with probability 1/2. */
+static void rademacher(size_t n, gsl_rng *rng, double *z)
+{
+  for (size_t i = 0; i < n; i++)
+    z[i] = gsl_rng_uniform_int(rng, 2) ? 1.0 : -1.0;
+}
+
 int samlab_hessian_power(const samlab_problem *p, const double *w, size_t k, long max_iter, double tol,
                          unsigned long seed, double *values, double *vectors, samlab_eig_stats *st, char *err,
                          size_t errlen)
 {
   samlab_eig_stats local;
-  if (!st)
-    st = &local;
-  memset(st, 0, sizeof *st);
-  if (check_args(p, k, max_iter, tol, err, errlen) != 0)
+  if (!(st = eig_begin(p, k, max_iter, tol, st, &local, err, errlen)))
     return -1;
   size_t n = p->dim;
   double *Q = malloc(k * n * sizeof *Q), *hv = malloc(n * sizeof *hv);
-  gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+  gsl_rng *rng = seeded_rng(seed);
   int rc = 0;
   if (!Q || !hv || !rng) {
     snprintf(err, errlen, "out of memory for dimension %zu", n);
     rc = -1;
     goto done;
   }
-  gsl_rng_set(rng, seed);
   st->converged = 1;
   for (size_t i = 0; i < k && rc == 0; i++) {
     double *v = Q + i * n, lambda = 0, prev = NAN;
@@ -188,13 +218,17 @@ static long lanczos_run(const samlab_problem *p, const double *w, const double *
 }
 
 /* Eigenvalues (ascending) and eigenvectors (column-major m x m in Z, Z[i + j m] = component i of vector j) of the
- * tridiagonal matrix (alpha, beta). */
-static int tridiag_eig(size_t m, const double *alpha, const double *beta, double *theta, double *Z, double *e)
+ * tridiagonal matrix (alpha, beta); 0, or nonzero with a message in err (if not NULL). */
+static int tridiag_eig(size_t m, const double *alpha, const double *beta, double *theta, double *Z, double *e,
+                       char *err, size_t errlen)
 {
   memcpy(theta, alpha, m * sizeof *theta);
   if (m > 1)
     memcpy(e, beta, (m - 1) * sizeof *e);
-  return LAPACKE_dstev(LAPACK_COL_MAJOR, 'V', (lapack_int)m, theta, e, Z, (lapack_int)m);
+  int rc = LAPACKE_dstev(LAPACK_COL_MAJOR, 'V', (lapack_int)m, theta, e, Z, (lapack_int)m);
+  if (rc != 0 && err)
+    snprintf(err, errlen, "LAPACKE_dstev failed on the %zu x %zu tridiagonal matrix", m, m);
+  return rc;
 }
 
 typedef struct {
@@ -207,7 +241,7 @@ typedef struct {
 static int ritz_converged(void *ctx, size_t m, const double *alpha, const double *beta)
 {
   ritz_check *c = ctx;
-  if (m < c->k || tridiag_eig(m, alpha, beta, c->theta, c->Z, c->e) != 0)
+  if (m < c->k || tridiag_eig(m, alpha, beta, c->theta, c->Z, c->e, NULL, 0) != 0)
     return 0;
   for (size_t i = 0; i < c->k; i++) {
     size_t j = m - 1 - i;
@@ -217,30 +251,58 @@ static int ritz_converged(void *ctx, size_t m, const double *alpha, const double
   return 1;
 }
 
+/* Room for m Lanczos vectors of dimension n (Q, the start q0) and the m x m tridiagonal eigenproblem (alpha,
+ * beta, theta, e: m each; Z: m x m), with a seeded RNG. */
+typedef struct {
+  double *Q, *q0, *ab, *Z;
+  double *alpha, *beta, *theta, *e; /* slices of ab */
+  gsl_rng *rng;
+} lanczos_work;
+
+static int lanczos_work_alloc(lanczos_work *lw, size_t m, size_t n, unsigned long seed, char *err, size_t errlen)
+{
+  lw->Q = malloc(m * n * sizeof *lw->Q), lw->q0 = malloc(n * sizeof *lw->q0), lw->ab = malloc(4 * m * sizeof *lw->ab);
+  lw->Z = malloc(m * m * sizeof *lw->Z);
+  lw->rng = seeded_rng(seed);
+  if (!lw->Q || !lw->q0 || !lw->ab || !lw->Z || !lw->rng) {
+    snprintf(err, errlen, "out of memory for %zu Lanczos vectors of dimension %zu", m, n);
+    return -1;
+  }
+  lw->alpha = lw->ab, lw->beta = lw->ab + m, lw->theta = lw->ab + 2 * m, lw->e = lw->ab + 3 * m;
+  return 0;
+}
+
+static void lanczos_work_free(lanczos_work *lw)
+{
+  free(lw->Q);
+  free(lw->q0);
+  free(lw->ab);
+  free(lw->Z);
+  if (lw->rng)
+    gsl_rng_free(lw->rng);
+}
+
 int samlab_hessian_lanczos(const samlab_problem *p, const double *w, size_t k, long max_iter, double tol,
                            unsigned long seed, double *values, double *vectors, samlab_eig_stats *st, char *err,
                            size_t errlen)
 {
   samlab_eig_stats local;
-  if (!st)
-    st = &local;
-  memset(st, 0, sizeof *st);
-  if (check_args(p, k, max_iter, tol, err, errlen) != 0)
+  if (!(st = eig_begin(p, k, max_iter, tol, st, &local, err, errlen)))
     return -1;
   size_t n = p->dim, cap = (size_t)max_iter < n ? (size_t)max_iter : n;
   if (cap < k)
     cap = k;
-  double *Q = malloc(cap * n * sizeof *Q), *q0 = malloc(n * sizeof *q0), *ab = malloc(4 * cap * sizeof *ab);
-  double *Z = malloc(cap * cap * sizeof *Z), *V = malloc(k * n * sizeof *V);
-  gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+  lanczos_work lw;
+  double *V = malloc(k * n * sizeof *V);
   int rc = -1;
-  if (!Q || !q0 || !ab || !Z || !V || !rng) {
+  if (lanczos_work_alloc(&lw, cap, n, seed, err, errlen) != 0)
+    goto done;
+  if (!V) {
     snprintf(err, errlen, "out of memory for %zu Lanczos vectors of dimension %zu", cap, n);
     goto done;
   }
-  gsl_rng_set(rng, seed);
-  random_unit(n, rng, q0);
-  double *alpha = ab, *beta = ab + cap, *theta = ab + 2 * cap, *e = ab + 3 * cap;
+  double *Q = lw.Q, *q0 = lw.q0, *Z = lw.Z, *alpha = lw.alpha, *beta = lw.beta, *theta = lw.theta, *e = lw.e;
+  random_unit(n, lw.rng, q0);
   ritz_check chk = {k, cap, tol, theta, Z, e};
   long m = lanczos_run(p, w, q0, cap, Q, alpha, beta, ritz_converged, &chk, st, err, errlen);
   if (m < 0)
@@ -249,10 +311,8 @@ int samlab_hessian_lanczos(const samlab_problem *p, const double *w, size_t k, l
     snprintf(err, errlen, "the Krylov space from the start vector has dimension %ld < k = %zu", m, k);
     goto done;
   }
-  if (tridiag_eig((size_t)m, alpha, beta, theta, Z, e) != 0) {
-    snprintf(err, errlen, "LAPACKE_dstev failed on the %ld x %ld tridiagonal matrix", m, m);
+  if (tridiag_eig((size_t)m, alpha, beta, theta, Z, e, err, errlen) != 0)
     goto done;
-  }
   st->converged = 1;
   for (size_t i = 0; i < k; i++) {
     size_t j = (size_t)m - 1 - i;
@@ -272,13 +332,8 @@ int samlab_hessian_lanczos(const samlab_problem *p, const double *w, size_t k, l
     memcpy(vectors, V, k * n * sizeof *V);
   rc = 0;
 done:
-  free(Q);
-  free(q0);
-  free(ab);
-  free(Z);
+  lanczos_work_free(&lw);
   free(V);
-  if (rng)
-    gsl_rng_free(rng);
   return rc;
 }
 
@@ -286,37 +341,28 @@ int samlab_hessian_slq(const samlab_problem *p, const double *w, long nvec, long
                        double *nodes, double *weights, samlab_eig_stats *st, char *err, size_t errlen)
 {
   samlab_eig_stats local;
-  if (!st)
-    st = &local;
-  memset(st, 0, sizeof *st);
+  st = stats_reset(st, &local);
   size_t n = p->dim;
   if (nvec < 1 || steps < 1) {
     snprintf(err, errlen, "SLQ needs at least one start vector and one step (got %ld and %ld)", nvec, steps);
     return -1;
   }
   size_t m = (size_t)steps < n ? (size_t)steps : n;
-  double *Q = malloc(m * n * sizeof *Q), *q0 = malloc(n * sizeof *q0), *ab = malloc(4 * m * sizeof *ab);
-  double *Z = malloc(m * m * sizeof *Z);
-  gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+  lanczos_work lw;
   int rc = -1;
-  if (!Q || !q0 || !ab || !Z || !rng) {
-    snprintf(err, errlen, "out of memory for %zu Lanczos vectors of dimension %zu", m, n);
+  if (lanczos_work_alloc(&lw, m, n, seed, err, errlen) != 0)
     goto done;
-  }
-  gsl_rng_set(rng, seed);
-  double *alpha = ab, *beta = ab + m, *theta = ab + 2 * m, *e = ab + 3 * m;
+  double *Q = lw.Q, *q0 = lw.q0, *Z = lw.Z, *alpha = lw.alpha, *beta = lw.beta, *theta = lw.theta, *e = lw.e;
+  gsl_rng *rng = lw.rng;
   st->converged = 1;
   for (long l = 0; l < nvec; l++) {
-    for (size_t i = 0; i < n; i++) /* Rademacher, normalised */
-      q0[i] = gsl_rng_uniform_int(rng, 2) ? 1.0 : -1.0;
+    rademacher(n, rng, q0); /* normalised */
     samlab_scale(n, 1.0 / sqrt((double)n), q0);
     long got = lanczos_run(p, w, q0, m, Q, alpha, beta, NULL, NULL, st, err, errlen);
     if (got < 0)
       goto done;
-    if (tridiag_eig((size_t)got, alpha, beta, theta, Z, e) != 0) {
-      snprintf(err, errlen, "LAPACKE_dstev failed on the %ld x %ld tridiagonal matrix", got, got);
+    if (tridiag_eig((size_t)got, alpha, beta, theta, Z, e, err, errlen) != 0)
       goto done;
-    }
     /* Gauss quadrature: nodes theta_i, weights (first component of the i-th eigenvector)^2 */
     for (size_t i = 0; i < m; i++) {
       nodes[(size_t)l * m + i] = i < (size_t)got ? theta[i] : NAN;
@@ -325,12 +371,7 @@ int samlab_hessian_slq(const samlab_problem *p, const double *w, long nvec, long
   }
   rc = 0;
 done:
-  free(Q);
-  free(q0);
-  free(ab);
-  free(Z);
-  if (rng)
-    gsl_rng_free(rng);
+  lanczos_work_free(&lw);
   return rc;
 }
 
@@ -358,17 +399,15 @@ int samlab_hessian_trace(const samlab_problem *p, const double *w, long nprobes,
     return -1;
   }
   double *z = malloc(n * sizeof *z), *hz = malloc(n * sizeof *hz);
-  gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+  gsl_rng *rng = seeded_rng(seed);
   int rc = -1;
   if (!z || !hz || !rng) {
     snprintf(err, errlen, "out of memory for dimension %zu", n);
     goto done;
   }
-  gsl_rng_set(rng, seed);
   double mean = 0, m2 = 0; /* Welford */
   for (long j = 0; j < nprobes; j++) {
-    for (size_t i = 0; i < n; i++)
-      z[i] = gsl_rng_uniform_int(rng, 2) ? 1.0 : -1.0;
+    rademacher(n, rng, z);
     if (hvp(p, w, z, hz, NULL, err, errlen) != 0)
       goto done;
     double s = samlab_dot(n, z, hz), d = s - mean;

@@ -16,13 +16,13 @@ const samlab_hparam_desc samlab_hparam_table[] = {
     HP("rho", SAMLAB_HP_DOUBLE, rho, "perturbation radius (>= 0, default 0.05)"),
     HP("eta", SAMLAB_HP_DOUBLE, eta, "asam: T = |w| + eta (0.01); fishersam: F = 1 + eta g^2 (1)"),
     HP("gamma", SAMLAB_HP_DOUBLE, gamma, "wsam weight in [0, 1) (default 0.9)"),
-    HP("alpha", SAMLAB_HP_DOUBLE, alpha, "gsam (0.1), looksam/ae-looksam (0.7), infosam EMA (0.05)"),
+    HP("alpha", SAMLAB_HP_DOUBLE, alpha, "in [0, 1]: gsam (0.1), looksam/ae-looksam (0.7), infosam EMA (0.05)"),
     HP("p", SAMLAB_HP_DOUBLE, p, "random-sam: probability of a SAM step (default 0.5)"),
     HP("delta", SAMLAB_HP_DOUBLE, delta, "ae-sam EMA factor (default 0.9)"),
     HP("lambda1", SAMLAB_HP_DOUBLE, lambda1, "ae-sam c_t at the end of training (default -1)"),
     HP("lambda2", SAMLAB_HP_DOUBLE, lambda2, "ae-sam c_t at the start of training (default 1)"),
     HP("lambda", SAMLAB_HP_DOUBLE, lambda, "fsam EMA factor (default 0.9)"),
-    HP("sigma", SAMLAB_HP_DOUBLE, sigma, "fsam: d = g - sigma m (default 1)"),
+    HP("sigma", SAMLAB_HP_DOUBLE, sigma, "fsam: d = g - sigma m, in [0, 1] (default 1)"),
     HP("theta", SAMLAB_HP_DOUBLE, theta, "vasso EMA factor (default 0.9)"),
     HP("floor", SAMLAB_HP_DOUBLE, floor, "infosam variance floor (default 1e-8)"),
     HP("k", SAMLAB_HP_LONG, k, "looksam / periodic-sam period (>= 1)"),
@@ -136,6 +136,16 @@ int samlab_hparams_check(const samlab_hparams *hp, char *err, size_t errlen)
     FAIL("bad value %g for --eta: must be >= 0", hp->eta);
   if (!(hp->floor > 0))
     FAIL("bad value %g for --floor: must be > 0", hp->floor);
+  /* alpha is a fraction for every rule that reads it: gsam's weight of the orthogonal part (its papers search
+   * 0.01-0.3), looksam/ae-looksam's reuse weight (0.1-0.9, default 0.7) and infosam's EMA factor (0 < alpha < 1
+   * in the paper; 0 and 1 are its degenerate ends, m = g and m frozen at g_0). */
+  if (!(hp->alpha >= 0 && hp->alpha <= 1))
+    FAIL("bad value %g for --alpha: must be in [0, 1]", hp->alpha);
+  /* sigma is F-SAM's projection constant in d = g - sigma m, the fixed stand-in for cos(m, g_B) (F-SAM eqs. 9-12;
+   * the paper uses 1): 0 is sam, 1 removes the whole estimated full-gradient component, more would ascend
+   * against it and less than 0 would add it. */
+  if (!(hp->sigma >= 0 && hp->sigma <= 1))
+    FAIL("bad value %g for --sigma: must be in [0, 1]", hp->sigma);
   return 0;
 #undef FAIL
 }

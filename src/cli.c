@@ -171,3 +171,11 @@ const samlab_base_type *cli_base(const char *cmd, const char *name)
     cli_die(cmd, "unknown base optimizer '%s' (sgd, sgdm, adam, adamw)", name);
   return b;
 }
+
+void cli_subject_open(const char *cmd, samlab_subject_spec *ss, long precision, samlab_subject *sub)
+{
+  char err[1024];
+  ss->precision = (int)precision;
+  if (samlab_subject_open(ss, sub, err, sizeof err) != 0)
+    cli_die(cmd, "%s", err);
+}

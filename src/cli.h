@@ -33,6 +33,20 @@ int cli_doubles(const char *cmd, const char *opt, const char *text, double *out,
 const samlab_rule_type *cli_rule(const char *cmd, const char *name);
 const samlab_base_type *cli_base(const char *cmd, const char *name);
 
+/* The options naming what an analysis looks at (samlab hessian, gradnorm, slice), rows of an option table that
+ * fill the samlab_subject_spec ss (its epoch preset to -1): --function, --toy-options, --at, --checkpoint,
+ * --epoch, --data, --data-dir. */
+#define CLI_SUBJECT_OPTS(ss, function_help, toy_options_help)                                                 \
+  {"function", 'f', CLI_STR, &(ss).function, "NAME", function_help},                                          \
+      {"toy-options", 0, CLI_STR, &(ss).toy_options, "K=V;...", toy_options_help},                            \
+      {"at", 0, CLI_STR, &(ss).at, "X,Y,...", "toys: the point (default: the toy's first global minimum, else all 1)"}, \
+      {"checkpoint", 'c', CLI_STR, &(ss).checkpoint, "FILE", "a samlab train file: the network at its weights"}, \
+      {"epoch", 0, CLI_LONG, &(ss).epoch, "E", "the checkpoint's epoch (default: the last)"},                 \
+      {"data", 0, CLI_STR, &(ss).data, "NAME", "networks: data set (default: the train file's)"},             \
+      {"data-dir", 0, CLI_STR, &(ss).data_dir, "DIR", "networks: directory of the IDX files"}
+/* samlab_subject_open with networks computed at precision bits, or dies with its message. */
+void cli_subject_open(const char *cmd, samlab_subject_spec *ss, long precision, samlab_subject *sub);
+
 /* A progress bar on stderr when it is a terminal, at most ten redraws a second. */
 typedef struct progress {
   const char *label;

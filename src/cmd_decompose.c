@@ -4,7 +4,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include "cli.h"
+#include "cli_net.h"
 #include "commands.h"
 
 #define CMD "decompose"
@@ -25,28 +25,21 @@ static const samlab_rule_type *variant_rule(const char *name, int literal)
 
 int cmd_decompose(int argc, char **argv)
 {
-  const char *data = "fashion-mnist", *data_dir = NULL, *model = "fcn", *hidden = "128", *variants = "sgd,sam,full,noise";
-  const char *base_name = "sgdm", *schedule = "constant", *proj = "orth", *out = "decompose.h5";
-  long train_size = 4000, test_size = 0, batch = 128, epochs = 10, seed = 1, threads = 0;
+  const char *variants = "sgd,sam,full,noise", *proj = "orth";
+  cli_net cn = {.data = "fashion-mnist", .model = "fcn", .hidden = "128", .base_name = "sgdm", .schedule = "constant",
+              .out = "decompose.h5", .train_size = 4000, .batch = 128, .epochs = 10, .seed = 1,
+              .hidden_help = "fcn hidden sizes (default 128)", .base_help = "base optimizer (default sgdm)",
+              .train_size_help = "training subset: a full gradient per step (default 4000)",
+              .epochs_help = "epochs (default 10)",
+              .seed_help = "seed of the subset, the initialisation and the batch order (default 1)",
+              .out_help = "HDF5 output (default decompose.h5)"};
   samlab_hparams hp;
   samlab_hparams_unset(&hp);
-  const cli_opt opts[] = {
-      {"data", 0, CLI_STR, &data, "NAME", "data set: fashion-mnist (default) or mnist"},
-      {"data-dir", 0, CLI_STR, &data_dir, "DIR", "directory of the IDX files"},
-      {"model", 0, CLI_STR, &model, "M", "fcn (default) or lenet"},
-      {"hidden", 0, CLI_STR, &hidden, "N,N", "fcn hidden sizes (default 128)"},
+  const cli_opt own[] = {
       {"variants", 0, CLI_STR, &variants, "V,V,...", "of sgd, sam, full, noise (default all four)"},
-      {"proj", 0, CLI_STR, &proj, "P", "orth (default): P = (gb.g/||g||^2) g; literal: P = cos(g, gb) g as printed"},
-      {"base", 0, CLI_STR, &base_name, "NAME", "base optimizer (default sgdm)"},
-      {"train-size", 0, CLI_LONG, &train_size, "N", "training subset: a full gradient per step (default 4000)"},
-      {"test-size", 0, CLI_LONG, &test_size, "N", "first N test examples (default all)"},
-      {"batch", 'b', CLI_LONG, &batch, "B", "batch size (default 128)"},
-      {"epochs", 'e', CLI_LONG, &epochs, "E", "epochs (default 10)"},
-      {"schedule", 0, CLI_STR, &schedule, "S", "constant (default), cosine or step"},
-      {"threads", 0, CLI_LONG, &threads, "N", "OpenBLAS/OpenMP threads (default: the library's)"},
-      {"seed", 0, CLI_LONG, &seed, "N", "seed of the subset, the initialisation and the batch order (default 1)"},
-      {"out", 'o', CLI_STR, &out, "FILE", "HDF5 output (default decompose.h5)"},
-      {NULL, 0, 0, NULL, NULL, NULL}};
+      {"proj", 0, CLI_STR, &proj, "P", "orth (default): P = (gb.g/||g||^2) g; literal: P = cos(g, gb) g as printed"}};
+  cli_opt opts[CLI_NET_OPTS + 2];
+  cli_net_options(&cn, own, 2, opts);
   const cli_spec spec = {
       CMD, "samlab decompose [--variants sgd,sam,full,noise] [--train-size N] [--epochs E] [hyperparameters] --out FILE",
       "F-SAM's decomposition of SAM's ascent direction (F-SAM Sec. 4, Figure 1).  With g the exact full gradient\n"
@@ -75,40 +68,18 @@ int cmd_decompose(int argc, char **argv)
   }
   if (!nv)
     cli_die(CMD, "bad value '%s' for --variants: name at least one", variants);
-  const samlab_base_type *bt = cli_base(CMD, base_name);
-  samlab_schedule sched;
-  if (samlab_schedule_parse(schedule, &sched) != 0)
-    cli_die(CMD, "bad value '%s' for --schedule: constant, cosine or step", schedule);
-  if (train_size < 1)
-    cli_die(CMD, "bad value %ld for --train-size: must be >= 1", train_size);
-  if (test_size < 0)
-    cli_die(CMD, "bad value %ld for --test-size: must be >= 0 (0: all)", test_size);
-  if (batch < 1 || batch > train_size)
-    cli_die(CMD, "bad value %ld for --batch: must be in [1, %ld] (the training subset)", batch, train_size);
-  if (epochs < 1)
-    cli_die(CMD, "bad value %ld for --epochs: must be >= 1", epochs);
-  if (seed < 0 || threads < 0)
-    cli_die(CMD, "bad value %ld for --%s: must be >= 0", seed < 0 ? seed : threads, seed < 0 ? "seed" : "threads");
-  if (threads > 0)
-    samlab_set_threads((int)threads);
+  cli_net_check(CMD, &cn, 1, 0, "the training subset");
+  const char *out = cn.out;
+  long epochs = cn.epochs;
 
   char err[1024];
   samlab_dataset *train, *test;
-  if (samlab_data_prepare(data, data_dir, train_size, test_size, (unsigned long)seed, &train, &test, err,
-                          sizeof err) != 0)
-    cli_die(CMD, "%s", err);
-  samlab_problem *net = samlab_net_create(model, hidden, train, err, sizeof err);
+  cli_net_data(CMD, &cn, &train, &test);
+  samlab_problem *net = samlab_net_create(cn.model, cn.hidden, train, err, sizeof err);
   if (!net)
     cli_die(CMD, "%s", err);
-  samlab_train_config cfg = {.base = bt, .hp = hp, .batch = (size_t)batch, .epochs = epochs, .schedule = sched,
-                             .seed = (unsigned long)seed, .eval_train = 1};
-  for (size_t v = 0; v < nv; v++) { /* every variant's hyperparameters before any output exists */
-    cfg.rule = rt[v];
-    samlab_trainer *t = samlab_trainer_alloc(net, train, test, &cfg, err, sizeof err);
-    if (!t)
-      cli_die(CMD, "%s", err);
-    samlab_trainer_free(t);
-  }
+  samlab_train_config cfg = cli_net_config(&cn, &hp);
+  cli_net_check_rules(CMD, cfg, rt, nv, net, train, test); /* every variant's hyperparameters before any output */
   samlab_out *o = samlab_out_create(out, err, sizeof err);
   if (!o)
     cli_die(CMD, "%s", err);
@@ -173,18 +144,13 @@ int cmd_decompose(int argc, char **argv)
   rc |= samlab_out_f64(o, "/test_acc", 2, d2, tea);
   rc |= samlab_out_f64(o, "/mean_cos", 2, d2, cosm);
   rc |= samlab_out_u8(o, "/diverged", 1, &dv, div);
-  rc |= samlab_attr_provenance(o->file, "/", argc, argv, NULL, bt, &cfg.hp);
-  rc |= samlab_attr_str(o->file, "/", "kind", "decompose");
-  rc |= samlab_attr_str(o->file, "/", "model", samlab_net_describe(net));
-  rc |= samlab_attr_str(o->file, "/", "data", data);
+  rc |= cli_net_attrs_head(o->file, argc, argv, &cn, &cfg.hp, "decompose", net);
   rc |= samlab_attr_str(o->file, "/", "proj", literal ? "literal: P = cos(g, gb) g (F-SAM Eq. 8 as printed)"
                                                       : "orth: P = (gb.g / ||g||^2) g");
   rc |= samlab_attr_str(o->file, "/", "full_gradient", "exact, over the whole training subset, every step, no EMA");
   rc |= samlab_attr_i64(o->file, "/", "train_size", (int64_t)train->n);
   rc |= samlab_attr_i64(o->file, "/", "test_size", (int64_t)test->n);
-  rc |= samlab_attr_i64(o->file, "/", "batch", batch);
-  rc |= samlab_attr_i64(o->file, "/", "epochs", epochs);
-  rc |= samlab_attr_str(o->file, "/", "schedule", schedule);
+  rc |= cli_net_attrs_tail(o->file, &cn);
   if (rc) {
     samlab_out_abort(o);
     cli_die(CMD, "writing '%s' failed", out);

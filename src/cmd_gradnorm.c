@@ -11,8 +11,9 @@
 #define CMD "gradnorm"
 
 typedef struct {
-  const char *function, *toy_options, *at, *checkpoint, *data, *data_dir, *trace, *out;
-  long epoch, batches, batch, bins, seed, precision;
+  samlab_subject_spec ss; /* --function ... --data-dir */
+  const char *trace, *out;
+  long batches, batch, bins, seed, precision;
   double lambda1, lambda2, delta;
   int over_training;
 } gradnorm_args;
@@ -173,7 +174,7 @@ static int write_trace(samlab_out *o, const gradnorm_args *a, double *measured, 
 static int over_training(samlab_out *o, samlab_subject *sub, const gradnorm_args *a, char *err, size_t errlen)
 {
   samlab_h5_quiet();
-  hid_t f = H5Fopen(a->checkpoint, H5F_ACC_RDONLY, H5P_DEFAULT);
+  hid_t f = H5Fopen(a->ss.checkpoint, H5F_ACC_RDONLY, H5P_DEFAULT);
   double *ep = NULL;
   hsize_t ne = 0;
   char rule[64] = "?";
@@ -184,7 +185,7 @@ static int over_training(samlab_out *o, samlab_subject *sub, const gradnorm_args
   }
   if (!ep || ne == 0) {
     free(ep);
-    snprintf(err, errlen, "'%s' has no per-epoch weights (/weights_epoch) for --over-training", a->checkpoint);
+    snprintf(err, errlen, "'%s' has no per-epoch weights (/weights_epoch) for --over-training", a->ss.checkpoint);
     return -1;
   }
   size_t M = (size_t)a->batches;
@@ -197,7 +198,7 @@ static int over_training(samlab_out *o, samlab_subject *sub, const gradnorm_args
   int rc = 0;
   for (hsize_t e = 0; e < ne && rc == 0; e++) {
     samlab_checkpoint c;
-    if (samlab_checkpoint_read(a->checkpoint, (long)ep[e], &c, err, errlen) != 0 || c.dim != sub->p->dim) {
+    if (samlab_checkpoint_read(a->ss.checkpoint, (long)ep[e], &c, err, errlen) != 0 || c.dim != sub->p->dim) {
       free(c.w);
       rc = -1;
       break;
@@ -233,16 +234,11 @@ static int over_training(samlab_out *o, samlab_subject *sub, const gradnorm_args
 
 int cmd_gradnorm(int argc, char **argv)
 {
-  gradnorm_args a = {.out = "gradnorm.h5", .epoch = -1, .batches = 400, .batch = 128, .bins = 30, .seed = 1,
+  gradnorm_args a = {.ss = {.epoch = -1}, .out = "gradnorm.h5", .batches = 400, .batch = 128, .bins = 30, .seed = 1,
                      .precision = 32, .lambda1 = -1, .lambda2 = 1, .delta = 0.9};
   const cli_opt opts[] = {
-      {"function", 'f', CLI_STR, &a.function, "NAME", "a toy with gradient noise (toy option noise=...)"},
-      {"toy-options", 0, CLI_STR, &a.toy_options, "K=V;...", "the toy's own options, e.g. 'noise=0.5'"},
-      {"at", 0, CLI_STR, &a.at, "X,Y,...", "toys: the point (default: the toy's first global minimum, else all 1)"},
-      {"checkpoint", 'c', CLI_STR, &a.checkpoint, "FILE", "a samlab train file: the network at its weights"},
-      {"epoch", 0, CLI_LONG, &a.epoch, "E", "the checkpoint's epoch (default: the last)"},
-      {"data", 0, CLI_STR, &a.data, "NAME", "networks: data set (default: the train file's)"},
-      {"data-dir", 0, CLI_STR, &a.data_dir, "DIR", "networks: directory of the IDX files"},
+      CLI_SUBJECT_OPTS(a.ss, "a toy with gradient noise (toy option noise=...)",
+                       "the toy's own options, e.g. 'noise=0.5'"),
       {"batches", 'm', CLI_LONG, &a.batches, "M", "mini-batches sampled at the point (default 400; >= 8)"},
       {"batch", 'b', CLI_LONG, &a.batch, "B", "networks: examples per batch (default 128)"},
       {"bins", 0, CLI_LONG, &a.bins, "N", "histogram bins (default 30)"},
@@ -284,8 +280,8 @@ int cmd_gradnorm(int argc, char **argv)
     cli_die(CMD, "bad value %ld for --precision: 32 or 64", a.precision);
   if (a.seed < 0)
     cli_die(CMD, "bad value %ld for --seed: must be >= 0", a.seed);
-  int point = a.function || a.checkpoint;
-  if (a.over_training && !a.checkpoint)
+  int point = a.ss.function || a.ss.checkpoint;
+  if (a.over_training && !a.ss.checkpoint)
     cli_die(CMD, "--over-training needs --checkpoint (a samlab train file with per-epoch weights)");
   if (!point && !a.trace)
     cli_die(CMD, "give --function or --checkpoint (a point), --trace (a training run), or both");
@@ -294,10 +290,7 @@ int cmd_gradnorm(int argc, char **argv)
   samlab_subject sub;
   memset(&sub, 0, sizeof sub);
   if (point) {
-    samlab_subject_spec ss = {a.function, a.toy_options, a.at, a.checkpoint, a.epoch, a.data, a.data_dir,
-                              (int)a.precision};
-    if (samlab_subject_open(&ss, &sub, err, sizeof err) != 0)
-      cli_die(CMD, "%s", err);
+    cli_subject_open(CMD, &a.ss, a.precision, &sub);
     if (!sub.p->set_batch)
       cli_die(CMD, "function %s has no mini-batches: give it gradient noise (e.g. --toy-options 'noise=0.5,0.5' on "
                    "asym-valley)", sub.p->name);

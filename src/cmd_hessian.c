@@ -10,8 +10,9 @@
 #define EXACT_MAX_DIM 6000 /* the dense Hessian: dim HVPs and dim^2 doubles */
 
 typedef struct {
-  const char *function, *toy_options, *at, *checkpoint, *data, *data_dir, *method, *out;
-  long epoch, examples, k, max_iter, probes, slq_vectors, slq_steps, slq_grid, seed, precision;
+  samlab_subject_spec ss; /* --function ... --data-dir */
+  const char *method, *out;
+  long examples, k, max_iter, probes, slq_vectors, slq_steps, slq_grid, seed, precision;
   double tol, slq_sigma;
   int density, exact, vectors, fd_check;
 } hessian_args;
@@ -86,17 +87,11 @@ static void on_hvp(void *ctx, long hvps)
 
 int cmd_hessian(int argc, char **argv)
 {
-  hessian_args a = {.method = "lanczos", .out = "hessian.h5", .epoch = -1, .examples = 2048, .k = -1,
+  hessian_args a = {.ss = {.epoch = -1}, .method = "lanczos", .out = "hessian.h5", .examples = 2048, .k = -1,
                     .max_iter = 200, .probes = 50, .slq_vectors = 4, .slq_steps = 40, .slq_grid = 400, .seed = 1,
                     .precision = 64, .tol = 1e-6, .slq_sigma = 0};
   const cli_opt opts[] = {
-      {"function", 'f', CLI_STR, &a.function, "NAME", "a toy landscape (see samlab rules)"},
-      {"toy-options", 0, CLI_STR, &a.toy_options, "K=V;...", "the toy's own options, e.g. 'diag=1,10'"},
-      {"at", 0, CLI_STR, &a.at, "X,Y,...", "toys: the point (default: the toy's first global minimum, else all 1)"},
-      {"checkpoint", 'c', CLI_STR, &a.checkpoint, "FILE", "a samlab train file: the network at its weights"},
-      {"epoch", 0, CLI_LONG, &a.epoch, "E", "the checkpoint's epoch (default: the last)"},
-      {"data", 0, CLI_STR, &a.data, "NAME", "networks: data set (default: the train file's)"},
-      {"data-dir", 0, CLI_STR, &a.data_dir, "DIR", "networks: directory of the IDX files"},
+      CLI_SUBJECT_OPTS(a.ss, "a toy landscape (see samlab rules)", "the toy's own options, e.g. 'diag=1,10'"),
       {"examples", 0, CLI_LONG, &a.examples, "N", "networks: the Hessian of the loss on the first N training examples "
                                                   "(default 2048; 0: the whole training set)"},
       {"method", 0, CLI_STR, &a.method, "M", "lanczos, power or both (default lanczos)"},
@@ -149,10 +144,7 @@ int cmd_hessian(int argc, char **argv)
 
   char err[1024];
   samlab_subject sub;
-  samlab_subject_spec ss = {a.function, a.toy_options, a.at, a.checkpoint, a.epoch, a.data, a.data_dir,
-                            (int)a.precision};
-  if (samlab_subject_open(&ss, &sub, err, sizeof err) != 0)
-    cli_die(CMD, "%s", err);
+  cli_subject_open(CMD, &a.ss, a.precision, &sub);
   samlab_problem *p = sub.p;
   size_t dim = p->dim;
   if (!p->hvp && !p->hessian)

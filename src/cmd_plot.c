@@ -20,7 +20,7 @@ int cmd_plot(int argc, char **argv)
                           {NULL, 0, 0, NULL, NULL, NULL}};
   const cli_spec spec = {"plot", "samlab plot FILE.h5 [FILE.h5 ...] -o OUT.png",
                          "Draws samlab HDF5 files with gnuplot: toy trajectories over the function's contour, sweeps,\n"
-                         "training curves and analyses, chosen by each file's 'kind' attribute.",
+                         "training curves, analyses and bounds tables, chosen by each file's 'kind' attribute.",
                          opts, NULL, 64};
   int n = cli_parse(&spec, argc, argv, files);
   if (n < 1)

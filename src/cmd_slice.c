@@ -40,19 +40,13 @@ static void fit_parabola(size_t n, const double *x, const double *y, double *abc
 
 int cmd_slice(int argc, char **argv)
 {
-  const char *function = NULL, *toy_options = NULL, *at = NULL, *checkpoint = NULL, *data = NULL;
-  const char *data_dir = NULL, *mode = "eigen", *range = "-0.5,0.5", *out = "slice.h5";
-  long epoch = -1, examples = 2048, points = 41, seed = 1, precision = 32, max_iter = 100;
+  samlab_subject_spec ss = {.epoch = -1};
+  const char *mode = "eigen", *range = "-0.5,0.5", *out = "slice.h5";
+  long examples = 2048, points = 41, seed = 1, precision = 32, max_iter = 100;
   double tol = 1e-4;
   int no_filter = 0;
   const cli_opt opts[] = {
-      {"function", 'f', CLI_STR, &function, "NAME", "a toy landscape"},
-      {"toy-options", 0, CLI_STR, &toy_options, "K=V;...", "the toy's own options"},
-      {"at", 0, CLI_STR, &at, "X,Y,...", "toys: the point (default: the toy's first global minimum, else all 1)"},
-      {"checkpoint", 'c', CLI_STR, &checkpoint, "FILE", "a samlab train file: the network at its weights"},
-      {"epoch", 0, CLI_LONG, &epoch, "E", "the checkpoint's epoch (default: the last)"},
-      {"data", 0, CLI_STR, &data, "NAME", "networks: data set (default: the train file's)"},
-      {"data-dir", 0, CLI_STR, &data_dir, "DIR", "networks: directory of the IDX files"},
+      CLI_SUBJECT_OPTS(ss, "a toy landscape", "the toy's own options"),
       {"examples", 0, CLI_LONG, &examples, "N", "networks: the loss (and Hessian) on the first N training examples "
                                                 "(default 2048; 0: all)"},
       {"mode", 0, CLI_STR, &mode, "M", "eigen (top Hessian eigenvector), random (1-D) or random2d (default eigen)"},
@@ -96,9 +90,7 @@ int cmd_slice(int argc, char **argv)
 
   char err[1024] = "";
   samlab_subject sub;
-  samlab_subject_spec ss = {function, toy_options, at, checkpoint, epoch, data, data_dir, (int)precision};
-  if (samlab_subject_open(&ss, &sub, err, sizeof err) != 0)
-    cli_die(CMD, "%s", err);
+  cli_subject_open(CMD, &ss, precision, &sub);
   samlab_problem *p = sub.p;
   size_t dim = p->dim, n = (size_t)points, nex = 0;
   if (m_eigen && !p->hvp && !p->hessian)

@@ -5,7 +5,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include "cli.h"
+#include "cli_net.h"
 #include "commands.h"
 
 #define CMD "stability"
@@ -50,27 +50,20 @@ static void initial_stats(samlab_trainer *t, samlab_epoch_stats *s)
 
 int cmd_stability(int argc, char **argv)
 {
-  const char *data = "fashion-mnist", *data_dir = NULL, *model = "fcn", *hidden = NULL, *rules = "sgd,sam,stablesam";
-  const char *base_name = "sgd", *schedule = "constant", *out = "stability.h5";
-  long train_size = 10000, test_size = 0, batch = 128, epochs = 30, seed = 1, threads = 0;
+  const char *rules = "sgd,sam,stablesam";
+  cli_net cn = {.data = "fashion-mnist", .model = "fcn", .base_name = "sgd", .schedule = "constant",
+                .out = "stability.h5", .train_size = 10000, .batch = 128, .epochs = 30, .seed = 1,
+                .hidden_help = "fcn hidden sizes (default 500,500)",
+                .base_help = "base optimizer (default sgd: vanilla SGD, as the paper)",
+                .train_size_help = "examples drawn from the training set, S has N - 1 (default 10000)",
+                .epochs_help = "epochs (default 30)",
+                .seed_help = "seed of the subset, the twin sets, the initialisation and the batch order",
+                .out_help = "HDF5 output (default stability.h5)"};
   samlab_hparams hp;
   samlab_hparams_unset(&hp);
-  const cli_opt opts[] = {
-      {"data", 0, CLI_STR, &data, "NAME", "data set: fashion-mnist (default) or mnist"},
-      {"data-dir", 0, CLI_STR, &data_dir, "DIR", "directory of the IDX files"},
-      {"model", 0, CLI_STR, &model, "M", "fcn (default) or lenet"},
-      {"hidden", 0, CLI_STR, &hidden, "N,N", "fcn hidden sizes (default 500,500)"},
-      {"rules", 0, CLI_STR, &rules, "R,R,...", "rules to compare (default sgd,sam,stablesam)"},
-      {"base", 0, CLI_STR, &base_name, "NAME", "base optimizer (default sgd: vanilla SGD, as the paper)"},
-      {"train-size", 0, CLI_LONG, &train_size, "N", "examples drawn from the training set, S has N - 1 (default 10000)"},
-      {"test-size", 0, CLI_LONG, &test_size, "N", "first N test examples (default all)"},
-      {"batch", 'b', CLI_LONG, &batch, "B", "batch size (default 128)"},
-      {"epochs", 'e', CLI_LONG, &epochs, "E", "epochs (default 30)"},
-      {"schedule", 0, CLI_STR, &schedule, "S", "constant (default), cosine or step"},
-      {"threads", 0, CLI_LONG, &threads, "N", "OpenBLAS/OpenMP threads (default: the library's)"},
-      {"seed", 0, CLI_LONG, &seed, "N", "seed of the subset, the twin sets, the initialisation and the batch order"},
-      {"out", 'o', CLI_STR, &out, "FILE", "HDF5 output (default stability.h5)"},
-      {NULL, 0, 0, NULL, NULL, NULL}};
+  const cli_opt own[] = {{"rules", 0, CLI_STR, &rules, "R,R,...", "rules to compare (default sgd,sam,stablesam)"}};
+  cli_opt opts[CLI_NET_OPTS + 1];
+  cli_net_options(&cn, own, 1, opts);
   const cli_spec spec = {
       CMD, "samlab stability [--rules sgd,sam,stablesam] [--train-size N] [--epochs E] [hyperparameters] --out FILE",
       "Uniform-stability twin runs (StableSAM Section 5.2).  From a seeded training subset, S removes one\n"
@@ -95,53 +88,27 @@ int cmd_stability(int argc, char **argv)
   }
   if (!nrule)
     cli_die(CMD, "bad value '%s' for --rules: name at least one rule", rules);
-  const samlab_base_type *bt = cli_base(CMD, base_name);
-  samlab_schedule sched;
-  if (samlab_schedule_parse(schedule, &sched) != 0)
-    cli_die(CMD, "bad value '%s' for --schedule: constant, cosine or step", schedule);
-  if (train_size < 3)
-    cli_die(CMD, "bad value %ld for --train-size: must be >= 3", train_size);
-  if (test_size < 0)
-    cli_die(CMD, "bad value %ld for --test-size: must be >= 0 (0: all)", test_size);
-  if (batch < 1 || batch > train_size - 1)
-    cli_die(CMD, "bad value %ld for --batch: must be in [1, %ld] (the twin set size)", batch, train_size - 1);
-  if (epochs < 1)
-    cli_die(CMD, "bad value %ld for --epochs: must be >= 1", epochs);
-  if (seed < 0)
-    cli_die(CMD, "bad value %ld for --seed: must be >= 0", seed);
-  if (threads < 0)
-    cli_die(CMD, "bad value %ld for --threads: must be >= 0", threads);
-  if (threads > 0)
-    samlab_set_threads((int)threads);
+  cli_net_check(CMD, &cn, 3, 1, "the twin set size");
+  const char *out = cn.out;
 
   char err[1024];
   samlab_dataset *train, *test, *S, *S2;
-  if (samlab_data_prepare(data, data_dir, train_size, test_size, (unsigned long)seed, &train, &test, err,
-                          sizeof err) != 0)
-    cli_die(CMD, "%s", err);
+  cli_net_data(CMD, &cn, &train, &test);
   size_t removed, replaced;
-  if (samlab_twin_sets(train, (unsigned long)seed + 4, &S, &S2, &removed, &replaced, err, sizeof err) != 0)
+  if (samlab_twin_sets(train, (unsigned long)cn.seed + 4, &S, &S2, &removed, &replaced, err, sizeof err) != 0)
     cli_die(CMD, "%s", err);
   samlab_problem *net[2];
-  net[0] = samlab_net_create(model, hidden, S, err, sizeof err);
+  net[0] = samlab_net_create(cn.model, cn.hidden, S, err, sizeof err);
   if (!net[0])
     cli_die(CMD, "%s", err);
-  net[1] = samlab_net_create(model, hidden, S2, err, sizeof err);
-  /* check every rule's hyperparameters before any output exists */
-  samlab_train_config cfg = {.base = bt, .hp = hp, .batch = (size_t)batch, .epochs = epochs, .schedule = sched,
-                             .seed = (unsigned long)seed, .eval_train = 1};
-  for (size_t r = 0; r < nrule; r++) {
-    cfg.rule = rt[r];
-    samlab_trainer *t = samlab_trainer_alloc(net[0], S, test, &cfg, err, sizeof err);
-    if (!t)
-      cli_die(CMD, "%s", err);
-    samlab_trainer_free(t);
-  }
+  net[1] = samlab_net_create(cn.model, cn.hidden, S2, err, sizeof err);
+  samlab_train_config cfg = cli_net_config(&cn, &hp);
+  cli_net_check_rules(CMD, cfg, rt, nrule, net[0], S, test); /* before any output exists */
   samlab_out *o = samlab_out_create(out, err, sizeof err);
   if (!o)
     cli_die(CMD, "%s", err);
 
-  size_t E = (size_t)epochs, C = E + 1;
+  size_t E = (size_t)cn.epochs, C = E + 1;
   stab_result R = {nrule, E, nan_array(nrule * C), nan_array(nrule * C), nan_array(nrule * 2 * C),
                    nan_array(nrule * 2 * C), nan_array(nrule * 2 * C), nan_array(nrule * 2 * C), calloc(nrule, 1)};
   if (!R.dist || !R.dist_hardt || !R.train_loss || !R.train_acc || !R.test_loss || !R.test_acc || !R.diverged) {
@@ -206,18 +173,13 @@ int cmd_stability(int argc, char **argv)
   rc |= samlab_out_f64(o, "/test_loss", 3, d3, R.test_loss);
   rc |= samlab_out_f64(o, "/test_acc", 3, d3, R.test_acc);
   rc |= samlab_out_u8(o, "/diverged", 1, &dr, R.diverged);
-  rc |= samlab_attr_provenance(o->file, "/", argc, argv, NULL, bt, &cfg.hp);
-  rc |= samlab_attr_str(o->file, "/", "kind", "stability");
-  rc |= samlab_attr_str(o->file, "/", "model", samlab_net_describe(net[0]));
-  rc |= samlab_attr_str(o->file, "/", "data", data);
-  rc |= samlab_attr_i64(o->file, "/", "train_size", train_size);
+  rc |= cli_net_attrs_head(o->file, argc, argv, &cn, &cfg.hp, "stability", net[0]);
+  rc |= samlab_attr_i64(o->file, "/", "train_size", cn.train_size);
   rc |= samlab_attr_i64(o->file, "/", "twin_size", (int64_t)S->n);
   rc |= samlab_attr_i64(o->file, "/", "test_size", (int64_t)test->n);
   rc |= samlab_attr_i64(o->file, "/", "removed", (int64_t)removed);
   rc |= samlab_attr_i64(o->file, "/", "replaced", (int64_t)replaced);
-  rc |= samlab_attr_i64(o->file, "/", "batch", batch);
-  rc |= samlab_attr_i64(o->file, "/", "epochs", epochs);
-  rc |= samlab_attr_str(o->file, "/", "schedule", schedule);
+  rc |= cli_net_attrs_tail(o->file, &cn);
   rc |= samlab_attr_str(o->file, "/", "distance",
                         "||w - w'|| / (||w|| + ||w'||); distance_hardt: sqrt(||w - w'||^2 / (||w||^2 + ||w'||^2))");
   rc |= samlab_attr_str(o->file, "/", "twin_sets",
@@ -230,7 +192,7 @@ int cmd_stability(int argc, char **argv)
   if (samlab_out_commit(o) != 0)
     cli_die(CMD, "cannot write '%s'", out);
   printf("%s: twin runs of %zu rules, %s on %zu examples, %ld epochs\n", out, nrule, samlab_net_describe(net[0]),
-         S->n, epochs);
+         S->n, cn.epochs);
   free(ep);
   free(gap);
   free(agap);

@@ -12,7 +12,7 @@
 #include <mpi.h>
 #endif
 #include <hdf5_hl.h>
-#include "cli.h"
+#include "cli_toy.h"
 #include "commands.h"
 #include "sweep_fast.h"
 #include "sweep_io.h"
@@ -52,7 +52,8 @@ int cmd_sweep(int argc, char **argv)
 {
   const char *function = "quartic", *rules_text = "sgd,sam,stablesam", *rule_one = NULL, *base_name = "sgd";
   const char *rho_text = "0.05,0.2,0.5", *lr_scale = "log", *box_text = "-2,2", *out = "sweep.h5";
-  const char *shard_text = NULL, *init = NULL, *diag = NULL, *matrix = NULL, *noise = NULL, *toy_options = NULL;
+  const char *shard_text = NULL, *init = NULL;
+  cli_toy toy = {0};
   double lr_min = 0.001, lr_max = 0.3, tol = 0.1, lr_one = NAN;
   long lr_count = 100, nstarts = 10000, steps = 1000, seed = 1, threads = 0;
   int keep = 0, generic = 0;
@@ -79,10 +80,7 @@ int cmd_sweep(int argc, char **argv)
       {"shard", 0, CLI_STR, &shard_text, "I/N", "compute only part I of N (0 <= I < N) for samlab merge"},
       {"threads", 0, CLI_LONG, &threads, "N", "OpenMP threads (default: OMP_NUM_THREADS or all cores)"},
       {"generic", 0, CLI_FLAG, &generic, "", "always use the library's generic step, never the fast kernel"},
-      {"diag", 0, CLI_STR, &diag, "A1,A2,...", "quadratic: diagonal of A"},
-      {"matrix", 0, CLI_STR, &matrix, "FILE", "quadratic: A (and b) from a text file"},
-      {"noise", 0, CLI_STR, &noise, "X", "gradient noise of toys that have it, seeded by --seed"},
-      {"toy-options", 0, CLI_STR, &toy_options, "K=V;...", "the toy's own options"},
+      CLI_TOY_OPTS(toy, "gradient noise of toys that have it, seeded by --seed", "the toy's own options"),
       {"out", 'o', CLI_STR, &out, "FILE", "HDF5 output (default sweep.h5)"},
       {NULL, 0, 0, NULL, NULL, NULL}};
   const cli_spec spec = {
@@ -145,22 +143,8 @@ int cmd_sweep(int argc, char **argv)
       cli_die("sweep", "bad value '%s' for --shard: need 0 <= I < N", shard_text);
   }
 
-  char err[512], toyopts[4096] = "";
-  if (toy_options)
-    snprintf(toyopts, sizeof toyopts, "%s", toy_options);
-  const char *keys[] = {"diag", "file", "noise"}, *vals[] = {diag, matrix, noise};
-  for (int i = 0; i < 3; i++)
-    if (vals[i]) {
-      size_t len = strlen(toyopts);
-      snprintf(toyopts + len, sizeof toyopts - len, "%s%s=%s", len ? ";" : "", keys[i], vals[i]);
-    }
-  if (noise) {
-    size_t len = strlen(toyopts);
-    snprintf(toyopts + len, sizeof toyopts - len, ";seed=%ld", seed);
-  }
-  samlab_problem *p = samlab_toy_create(function, toyopts[0] ? toyopts : NULL, err, sizeof err);
-  if (!p)
-    cli_die("sweep", "%s", err);
+  char err[512];
+  samlab_problem *p = cli_toy_create("sweep", function, &toy, seed);
   size_t dim = p->dim;
   if (p->nminima == 0)
     cli_die("sweep", "bad value '%s' for --function: it declares no global minimum to measure success against",
@@ -196,7 +180,7 @@ int cmd_sweep(int argc, char **argv)
   samlab_sweep_lrs(lr_min, lr_max, (size_t)lr_count, log_scale, lr);
   hp.lr = NAN;
   hp.seed = seed;
-  samlab_sweep sw = {function, toyopts[0] ? toyopts : NULL, nrules, rules, base, hp, nrho, (size_t)lr_count,
+  samlab_sweep sw = {function, toy.opts[0] ? toy.opts : NULL, nrules, rules, base, hp, nrho, (size_t)lr_count,
                      (size_t)nstarts, rho, lr, starts, steps, tol, generic};
   /* Every (rule, rho, lr) must be a valid rule setting: check with the first and last lr. */
   for (size_t r = 0; r < nrules; r++)
@@ -322,7 +306,7 @@ int cmd_sweep(int argc, char **argv)
   rc |= samlab_attr_provenance(f, "/", argc, argv, NULL, base, &hp);
   rc |= samlab_attr_str(f, "/", "kind", "sweep");
   rc |= samlab_attr_str(f, "/", "function", function);
-  rc |= samlab_attr_str(f, "/", "toy_options", toyopts);
+  rc |= samlab_attr_str(f, "/", "toy_options", toy.opts);
   rc |= samlab_attr_str(f, "/", "rules", rules_joined);
   rc |= samlab_attr_i64(f, "/", "steps", steps);
   rc |= samlab_attr_i64(f, "/", "starts", nstarts);

@@ -2,7 +2,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include "cli.h"
+#include "cli_toy.h"
 #include "commands.h"
 
 /* A quadratic read from a file is stored inline ("A=...;b=...", exact to the last bit with %.17g) so the
@@ -37,7 +37,7 @@ static char *inline_quadratic(const char *function, const char *toyopts, const s
 int cmd_toy(int argc, char **argv)
 {
   const char *function = "quartic", *rule_name = "sam", *base_name = "sgd", *init = NULL, *out = "toy.h5";
-  const char *diag = NULL, *matrix = NULL, *noise = NULL, *toy_options = NULL;
+  cli_toy toy = {0};
   long steps = 200, seed = 1;
   int record_eps = 0, fixed = 0;
   samlab_hparams hp;
@@ -51,10 +51,8 @@ int cmd_toy(int argc, char **argv)
       {"seed", 0, CLI_LONG, &seed, "N", "random seed: random-sam, gradient noise (default 1)"},
       {"record-eps", 0, CLI_FLAG, &record_eps, NULL, "also store each step's perturbation eps as /eps (steps, dim)"},
       {"fixed", 0, CLI_FLAG, &fixed, NULL, "stay at --init: step the rule (its state evolves) but undo each move"},
-      {"diag", 0, CLI_STR, &diag, "A1,A2,...", "quadratic: diagonal of A"},
-      {"matrix", 0, CLI_STR, &matrix, "FILE", "quadratic: A (and b) from a text file"},
-      {"noise", 0, CLI_STR, &noise, "X", "infosam-amd (covariance scale), asym-valley (s.d.s): gradient noise, seeded by --seed"},
-      {"toy-options", 0, CLI_STR, &toy_options, "K=V;...", "the toy's own options (see docs/cli.md), e.g. 'dim=1;noise=0.5'"},
+      CLI_TOY_OPTS(toy, "infosam-amd (covariance scale), asym-valley (s.d.s): gradient noise, seeded by --seed",
+                   "the toy's own options (see docs/cli.md), e.g. 'dim=1;noise=0.5'"),
       {"out", 'o', CLI_STR, &out, "FILE", "HDF5 output (default toy.h5)"},
       {NULL, 0, 0, NULL, NULL, NULL}};
   const cli_spec spec = {"toy", "samlab toy --function NAME --rule NAME [options] --out FILE",
@@ -75,23 +73,9 @@ int cmd_toy(int argc, char **argv)
   const samlab_base_type *bt = cli_base("toy", base_name);
   if (steps < 1)
     cli_die("toy", "bad value %ld for --steps: must be >= 1", steps);
-  char err[512], toyopts[4096] = "";
+  char err[512];
   /* One option string for the toy, also stored as attribute toy_options so a plot can rebuild the function. */
-  if (toy_options)
-    snprintf(toyopts, sizeof toyopts, "%s", toy_options);
-  const char *keys[] = {"diag", "file", "noise"}, *vals[] = {diag, matrix, noise};
-  for (int i = 0; i < 3; i++)
-    if (vals[i]) {
-      size_t len = strlen(toyopts);
-      snprintf(toyopts + len, sizeof toyopts - len, "%s%s=%s", len ? ";" : "", keys[i], vals[i]);
-    }
-  if (noise) {
-    size_t len = strlen(toyopts);
-    snprintf(toyopts + len, sizeof toyopts - len, ";seed=%ld", seed);
-  }
-  samlab_problem *p = samlab_toy_create(function, toyopts[0] ? toyopts : NULL, err, sizeof err);
-  if (!p)
-    cli_die("toy", "%s", err);
+  samlab_problem *p = cli_toy_create("toy", function, &toy, seed);
   size_t dim = p->dim;
   hp.seed = seed;
   hp.total_steps = steps;
@@ -165,8 +149,8 @@ int cmd_toy(int argc, char **argv)
   rc |= samlab_attr_provenance(o->file, "/", argc, argv, rt, bt, &r->hp);
   rc |= samlab_attr_str(o->file, "/", "kind", "toy");
   rc |= samlab_attr_str(o->file, "/", "function", function);
-  char *inlined = inline_quadratic(function, toyopts, p);
-  rc |= samlab_attr_str(o->file, "/", "toy_options", inlined ? inlined : toyopts);
+  char *inlined = inline_quadratic(function, toy.opts, p);
+  rc |= samlab_attr_str(o->file, "/", "toy_options", inlined ? inlined : toy.opts);
   free(inlined);
   rc |= samlab_attr_i64(o->file, "/", "steps", steps);
   rc |= samlab_attr_i64(o->file, "/", "diverged", diverged);

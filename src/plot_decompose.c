@@ -11,11 +11,9 @@
 
 int plot_decompose(const plot_request *req, char *err, size_t errlen)
 {
-  hid_t h = H5Fopen(req->files[0], H5F_ACC_RDONLY, H5P_DEFAULT);
-  if (h < 0) {
-    snprintf(err, errlen, "cannot read '%s' as HDF5", req->files[0]);
+  hid_t h = plot_open(req->files[0], err, errlen);
+  if (h < 0)
     return -1;
-  }
   char names[8][64], model[128] = "", proj[128] = "";
   int nv = plot_read_names(h, "/variants", names, 8), rank;
   samlab_in_attr_str(h, "/", "model", model, sizeof model);

@@ -79,11 +79,9 @@ int plot_gradnorm(const plot_request *req, char *err, size_t errlen)
     free(body);
     return rc;
   }
-  hid_t h = H5Fopen(req->files[0], H5F_ACC_RDONLY, H5P_DEFAULT);
-  if (h < 0) {
-    snprintf(err, errlen, "cannot read '%s' as HDF5", req->files[0]);
+  hid_t h = plot_open(req->files[0], err, errlen);
+  if (h < 0)
     return -1;
-  }
   size_t ne = 0, nc = 0, nf = 0, nq = 0, nt = 0, nth = 0;
   double *edges = get(h, "/histogram/edges", &ne), *counts = get(h, "/histogram/counts", &nc);
   double *fitted = get(h, "/histogram/fitted", &nf), *qx = get(h, "/qq/theoretical", &nq);

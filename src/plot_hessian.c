@@ -25,11 +25,9 @@ int plot_hessian(const plot_request *req, char *err, size_t errlen)
   FILE *s = open_memstream(&body, &blen), *p = open_memstream(&plots, &plen), *d = open_memstream(&dplots, &dlen);
   int rc = -1, ndens = 0;
   for (int f = 0; f < req->nfiles; f++) {
-    hid_t h = H5Fopen(req->files[f], H5F_ACC_RDONLY, H5P_DEFAULT);
-    if (h < 0) {
-      snprintf(err, errlen, "cannot read '%s' as HDF5", req->files[f]);
+    hid_t h = plot_open(req->files[f], err, errlen);
+    if (h < 0)
       goto done;
-    }
     char subject[512] = "?";
     samlab_in_attr_str(h, "/", "subject", subject, sizeof subject);
     const char *groups[] = {"/lanczos/eigenvalues", "/power/eigenvalues", "/exact/eigenvalues"};

@@ -18,11 +18,9 @@ int plot_slice(const plot_request *req, char *err, size_t errlen)
   int rc = -1, two_d = 0;
   char mode[32] = "";
   for (int f = 0; f < req->nfiles; f++) {
-    hid_t h = H5Fopen(req->files[f], H5F_ACC_RDONLY, H5P_DEFAULT);
-    if (h < 0) {
-      snprintf(err, errlen, "cannot read '%s' as HDF5", req->files[f]);
+    hid_t h = plot_open(req->files[f], err, errlen);
+    if (h < 0)
       goto done;
-    }
     char subject[512] = "?";
     samlab_in_attr_str(h, "/", "subject", subject, sizeof subject);
     samlab_in_attr_str(h, "/", "mode", mode, sizeof mode);

@@ -21,11 +21,9 @@ int plot_stability(const plot_request *req, char *err, size_t errlen)
   int rc = -1, curves = 0;
   char model[128] = "";
   for (int f = 0; f < req->nfiles; f++) {
-    hid_t h = H5Fopen(req->files[f], H5F_ACC_RDONLY, H5P_DEFAULT);
-    if (h < 0) {
-      snprintf(err, errlen, "cannot read '%s' as HDF5", req->files[f]);
+    hid_t h = plot_open(req->files[f], err, errlen);
+    if (h < 0)
       goto done;
-    }
     char names[16][64];
     int nr = plot_read_names(h, "/rules", names, 16), rank;
     samlab_in_attr_str(h, "/", "model", model, sizeof model);

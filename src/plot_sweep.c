@@ -7,23 +7,12 @@
 #include <unistd.h>
 #include "plot.h"
 
-static void quoted(FILE *s, const char *text)
-{
-  fputc('"', s);
-  for (const char *c = text; *c; c++) {
-    if (*c == '"' || *c == '\\')
-      fputc('\\', s);
-    fputc(*c, s);
-  }
-  fputc('"', s);
-}
-
 /* The panels, drawn once per terminal. */
 static void panels(FILE *s, const char *title, size_t nrules, char **rules, size_t nrho, const double *rho,
                    double lr0, double lr1, int log_lr, plot_box box, double zlo, double zhi, int contour)
 {
   fprintf(s, "set multiplot layout 1,%zu title ", nrho + (contour ? 1 : 0));
-  quoted(s, title);
+  plot_quote(s, title);
   fprintf(s, "\n");
   if (contour) {
     fprintf(s, "set title '(a) f and its global minima (+)'\nset xlabel 'x1'\nset ylabel 'x2'\nunset logscale x\n"
@@ -42,7 +31,7 @@ static void panels(FILE *s, const char *title, size_t nrules, char **rules, size
     for (size_t r = 0; r < nrules; r++) {
       fprintf(s, "%s$r%zu_%zu using 1:2 with linespoints lt %zu lw 2 pt 7 ps 0.4 title ", r ? ", " : "", r, k,
               r + 1);
-      quoted(s, rules[r]);
+      plot_quote(s, rules[r]);
     }
     fprintf(s, "\nunset grid\nset grid\n");
   }
@@ -56,18 +45,16 @@ int plot_sweep(const plot_request *req, char *err, size_t errlen)
     return -1;
   }
   const char *file = req->files[0];
-  hid_t f = H5Fopen(file, H5F_ACC_RDONLY, H5P_DEFAULT);
-  if (f < 0) {
-    snprintf(err, errlen, "cannot read '%s'", file);
+  hid_t f = plot_open(file, err, errlen);
+  if (f < 0)
     return -1;
-  }
   int rank, rc = -1;
   hsize_t dims[4];
   double *lr = NULL, *rho = NULL, *rate = NULL;
   char function[256] = "", options[4096] = "", rules_attr[4096] = "", box_text[512] = "", scale[32] = "log";
   samlab_problem *p = NULL;
-  char *script = NULL;
-  size_t script_len = 0;
+  char *script = NULL, *body = NULL;
+  size_t script_len = 0, body_len = 0;
   if (samlab_in_f64(f, "/lr", &rank, dims, &lr) != 0 || samlab_in_f64(f, "/rho", &rank, dims, &rho) != 0 ||
       samlab_in_f64(f, "/success_rate", &rank, dims, &rate) != 0 || rank != 3 ||
       samlab_in_attr_str(f, "/", "function", function, sizeof function) != 0 ||
@@ -111,12 +98,6 @@ int plot_sweep(const plot_request *req, char *err, size_t errlen)
     box = (plot_box){b[0], b[1], b[2], b[3]};
   int contour = p->dim >= 2;
 
-  FILE *probe = fopen(req->out, "w");
-  if (!probe) {
-    snprintf(err, errlen, "cannot write '%s'", req->out);
-    goto done;
-  }
-  fclose(probe);
   FILE *s = open_memstream(&script, &script_len);
   if (!s) {
     snprintf(err, errlen, "out of memory");
@@ -165,27 +146,21 @@ int plot_sweep(const plot_request *req, char *err, size_t errlen)
     lr0 *= 0.9, lr1 *= 1.1;
   int log_lr = strcmp(scale, "linear") != 0;
   int width = 360 * (int)(nrho + (size_t)contour), height = 400;
-  char svg[4096];
-  plot_sibling(req->out, ".svg", svg, sizeof svg);
-  fprintf(s, "set terminal pngcairo size %d,%d enhanced font ',10'\nset output ", width, height);
-  quoted(s, req->out);
-  fprintf(s, "\n");
-  panels(s, title, nrules, rules, nrho, rho, lr0, lr1, log_lr, box, zlo, zhi, contour);
-  fprintf(s, "set terminal svg size %d,%d enhanced font 'sans,10' background '#ffffff'\nset output ", width, height);
-  quoted(s, svg);
-  fprintf(s, "\n");
-  panels(s, title, nrules, rules, nrho, rho, lr0, lr1, log_lr, box, zlo, zhi, contour);
-  fprintf(s, "unset output\n");
   fclose(s);
-  if (built == 0 && plot_gnuplot(script, err, errlen) == 0)
-    rc = 0;
-  else {
-    unlink(req->out);
-    unlink(svg);
+  FILE *pb = open_memstream(&body, &body_len);
+  if (!pb) {
+    snprintf(err, errlen, "out of memory");
+    goto done;
   }
+  panels(pb, title, nrules, rules, nrho, rho, lr0, lr1, log_lr, box, zlo, zhi, contour);
+  fclose(pb);
+  const plot_page page = {width, height, 10, 1, 0};
+  if (built == 0)
+    rc = plot_draw(req, &page, script, body, err, errlen);
 done:
   H5Fclose(f);
   free(script);
+  free(body);
   samlab_problem_free(p);
   free(lr), free(rho), free(rate);
   return rc;

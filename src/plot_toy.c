@@ -40,11 +40,9 @@ static void landscape_options(char *opts)
 static int read_run(const char *path, toy_run *r, char *err, size_t errlen)
 {
   memset(r, 0, sizeof *r);
-  hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-  if (f < 0) {
-    snprintf(err, errlen, "cannot read '%s' as HDF5", path);
+  hid_t f = plot_open(path, err, errlen);
+  if (f < 0)
     return -1;
-  }
   int rank;
   hsize_t dims[4];
   double div = 0;
@@ -97,18 +95,6 @@ static void run_label(const toy_run *r, int show_base, int show_lr, char *buf, s
     n += snprintf(buf + n, len - (size_t)n, ", lr = %g", r->lr);
   if (r->diverged)
     snprintf(buf + n, len - (size_t)n, " (diverged)");
-}
-
-/* A gnuplot single-quoted string: doubled quotes inside. */
-static void put_quoted(FILE *s, const char *text)
-{
-  fputc('\'', s);
-  for (const char *c = text; *c; c++) {
-    if (*c == '\'')
-      fputc('\'', s);
-    fputc(*c, s);
-  }
-  fputc('\'', s);
 }
 
 static void grow(double *lo, double *hi, double v)
@@ -225,7 +211,7 @@ static int build_script(FILE *s, const plot_request *req, toy_run *runs, int n, 
              p->dim > 2 ? "; slice through w1, w2, other coordinates at the first minimum" : "");
   }
   fprintf(s, "set title ");
-  put_quoted(s, title);
+  plot_quote(s, title);
   fprintf(s, "\n");
   for (int i = 0; i < n; i++) {
     fprintf(s, "$t%d << EOD\n", i);
@@ -264,7 +250,7 @@ static int build_script(FILE *s, const plot_request *req, toy_run *runs, int n, 
     char label[512];
     run_label(&runs[i], show_base, show_lr, label, sizeof label);
     fprintf(s, ", $t%d using 1:2 with linespoints lt %d lw 2 pt 7 ps 0.35 title ", i, i + 1);
-    put_quoted(s, label);
+    plot_quote(s, label);
     fprintf(s, ", $t%d every ::0::0 using 1:2 with points lt %d pt 6 ps 2 lw 2 notitle", i, i + 1);
   }
   if (p->nminima)
@@ -294,7 +280,7 @@ static int build_eps_script(FILE *s, const plot_request *req, toy_run *runs, int
           (n + 2) / 2 + 5);
   if (req->title) {
     fprintf(s, "set title ");
-    put_quoted(s, req->title);
+    plot_quote(s, req->title);
   } else
     fprintf(s, "set title '%s: perturbations eps at the fixed point (%zu coordinates, first two shown)'", runs[0].function,
             dim);
@@ -334,7 +320,7 @@ static int build_eps_script(FILE *s, const plot_request *req, toy_run *runs, int
   }
   for (int i = 0; i < n; i++) {
     fprintf(s, "%s$e%d using 1:2 with points pt 7 ps 0.3 lc rgb '%s' title ", i ? ", " : "plot ", i, colours[i % 6]);
-    put_quoted(s, labels[i]);
+    plot_quote(s, labels[i]);
   }
   free(labels);
   fprintf(s, ", $grad using 1:2:3:4 with vectors head filled lw 2.5 lc rgb 'black' title "
@@ -375,37 +361,20 @@ int plot_toy(const plot_request *req, char *err, size_t errlen)
              runs[0].dim, runs[0].function, p->dim);
     goto done;
   }
-  char svg[4096];
-  plot_sibling(req->out, ".svg", svg, sizeof svg);
-  FILE *probe = fopen(req->out, "w");
-  if (!probe) {
-    snprintf(err, errlen, "cannot write '%s'", req->out);
-    goto done;
-  }
-  fclose(probe);
   FILE *s = open_memstream(&script, &script_len);
   if (!s) {
     snprintf(err, errlen, "out of memory");
     goto done;
   }
-  fprintf(s, "set terminal pngcairo size 1000,780 noenhanced font ',11'\nset output ");
-  put_quoted(s, req->out);
-  fprintf(s, "\n");
   int all_eps = 1;
   for (int i = 0; i < req->nfiles; i++)
     all_eps &= runs[i].eps != NULL && p->dim >= 2;
   int built = all_eps ? build_eps_script(s, req, runs, req->nfiles, p)
                       : build_script(s, req, runs, req->nfiles, p, err, errlen);
-  fprintf(s, "set terminal svg size 1000,780 noenhanced font 'sans,11' background '#ffffff'\nset output ");
-  put_quoted(s, svg);
-  fprintf(s, "\nreplot\nunset output\n");
   fclose(s);
-  if (built == 0 && plot_gnuplot(script, err, errlen) == 0)
-    rc = 0;
-  else {
-    unlink(req->out);
-    unlink(svg);
-  }
+  const plot_page page = {1000, 780, 11, 0, 1};
+  if (built == 0)
+    rc = plot_draw(req, &page, NULL, script, err, errlen);
 done:
   free(script);
   samlab_problem_free(p);

@@ -36,11 +36,9 @@ static int read_1d(hid_t f, const char *name, double **x, hsize_t *n)
 static int read_run(const char *path, train_run *r, char *err, size_t errlen)
 {
   memset(r, 0, sizeof *r);
-  hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-  if (f < 0) {
-    snprintf(err, errlen, "cannot read '%s' as HDF5", path);
+  hid_t f = plot_open(path, err, errlen);
+  if (f < 0)
     return -1;
-  }
   hsize_t n;
   double rho = NAN;
   int rc = read_1d(f, "/step/loss", &r->loss, &r->nsteps);
@@ -76,17 +74,6 @@ static int read_run(const char *path, train_run *r, char *err, size_t errlen)
   return 0;
 }
 
-static void put_quoted(FILE *s, const char *text)
-{
-  fputc('\'', s);
-  for (const char *p = text; *p; p++) {
-    if (*p == '\'')
-      fputc('\'', s);
-    fputc(*p, s);
-  }
-  fputc('\'', s);
-}
-
 static void datablocks(FILE *s, const train_run *runs, int n)
 {
   for (int i = 0; i < n; i++) {
@@ -111,36 +98,36 @@ static void panels(FILE *s, const train_run *runs, int n, const char *title)
   for (int i = 0; i < n; i++)
     geometry |= runs[i].nratio > 0;
   fprintf(s, "set multiplot layout 2,2 title ");
-  put_quoted(s, title ? title : "samlab train");
+  plot_quote(s, title ? title : "samlab train");
   fprintf(s, "\nset grid\nset key top right\nset xlabel 'epoch'\n");
   fprintf(s, "set ylabel 'batch loss'\nset logscale y\nplot ");
   for (int i = 0; i < n; i++) {
     fprintf(s, "%s$steps%d using 1:2 with lines lw 1 lc %d title ", i ? ", " : "", i, i + 1);
-    put_quoted(s, runs[i].label);
+    plot_quote(s, runs[i].label);
   }
   fprintf(s, "\nunset logscale y\nset ylabel 'accuracy (%%)'\nset key bottom right\nplot ");
   for (int i = 0; i < n; i++) {
     fprintf(s, "%s$epochs%d using 1:3 with linespoints lw 2 lc %d pt 7 title ", i ? ", " : "", i, i + 1);
-    put_quoted(s, runs[i].label);
+    plot_quote(s, runs[i].label);
     fprintf(s, ", $epochs%d using 1:2 with lines dt 2 lc %d notitle", i, i + 1);
   }
   fprintf(s, "\nset ylabel 'loss (test solid, train dashed)'\nset key top right\nplot ");
   for (int i = 0; i < n; i++) {
     fprintf(s, "%s$epochs%d using 1:5 with linespoints lw 2 lc %d pt 7 title ", i ? ", " : "", i, i + 1);
-    put_quoted(s, runs[i].label);
+    plot_quote(s, runs[i].label);
     fprintf(s, ", $epochs%d using 1:4 with lines dt 2 lc %d notitle", i, i + 1);
   }
   if (geometry) {
     fprintf(s, "\nset ylabel '||g|| / ||g_s||'\nplot ");
     for (int i = 0; i < n; i++) {
       fprintf(s, "%s$steps%d using 1:3 with lines lw 1 lc %d title ", i ? ", " : "", i, i + 1);
-      put_quoted(s, runs[i].label);
+      plot_quote(s, runs[i].label);
     }
   } else {
     fprintf(s, "\nset ylabel 'fraction of SAM steps'\nset key center right\nset yrange [-0.05:1.05]\nplot ");
     for (int i = 0; i < n; i++) {
       fprintf(s, "%s$epochs%d using 1:6 with linespoints lw 2 lc %d pt 7 title ", i ? ", " : "", i, i + 1);
-      put_quoted(s, runs[i].label);
+      plot_quote(s, runs[i].label);
     }
     fprintf(s, "\nunset yrange");
   }
@@ -151,8 +138,8 @@ int plot_train(const plot_request *req, char *err, size_t errlen)
 {
   train_run *runs = calloc((size_t)req->nfiles, sizeof *runs);
   int nread = 0, rc = -1;
-  char *script = NULL;
-  size_t script_len = 0;
+  char *script = NULL, *body = NULL;
+  size_t script_len = 0, body_len = 0;
   if (!runs) {
     snprintf(err, errlen, "out of memory");
     return -1;
@@ -160,33 +147,24 @@ int plot_train(const plot_request *req, char *err, size_t errlen)
   for (; nread < req->nfiles; nread++)
     if (read_run(req->files[nread], &runs[nread], err, errlen) != 0)
       goto done;
-  char svg[4096];
-  plot_sibling(req->out, ".svg", svg, sizeof svg);
-  FILE *s = open_memstream(&script, &script_len);
+  FILE *s = open_memstream(&body, &body_len);
   if (!s) {
     snprintf(err, errlen, "out of memory");
     goto done;
   }
-  datablocks(s, runs, req->nfiles);
-  fprintf(s, "set terminal pngcairo size 1200,900 noenhanced font ',11'\nset output ");
-  put_quoted(s, req->out);
-  fprintf(s, "\n");
   panels(s, runs, req->nfiles, req->title);
-  fprintf(s, "set output\nset terminal svg size 1200,900 noenhanced font 'sans,11' background '#ffffff'\n"
-             "set output ");
-  put_quoted(s, svg);
-  fprintf(s, "\n");
-  panels(s, runs, req->nfiles, req->title);
-  fprintf(s, "unset output\n");
   fclose(s);
-  if (plot_gnuplot(script, err, errlen) == 0)
-    rc = 0;
-  else {
-    unlink(req->out);
-    unlink(svg);
+  if (!(s = open_memstream(&script, &script_len))) {
+    snprintf(err, errlen, "out of memory");
+    goto done;
   }
+  datablocks(s, runs, req->nfiles);
+  fclose(s);
+  const plot_page page = {1200, 900, 11, 0, 0};
+  rc = plot_draw(req, &page, script, body, err, errlen);
 done:
   free(script);
+  free(body);
   for (int i = 0; i < nread; i++)
     free_run(&runs[i]);
   free(runs);

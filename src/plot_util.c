@@ -32,21 +32,56 @@ void plot_sibling(const char *out, const char *suffix, char *buf, size_t len)
   strncat(buf, suffix, len - strlen(buf) - 1);
 }
 
-/* The gnuplot script: body drawn once to the PNG and once to the SVG beside it (multiplot cannot replot). */
-int plot_render(const plot_request *req, int width, int height, const char *body, char *err, size_t errlen)
+void plot_quote(FILE *s, const char *text)
+{
+  fputc('\'', s);
+  for (const char *c = text; *c; c++) {
+    if (*c == '\'')
+      fputc('\'', s);
+    fputc(*c, s);
+  }
+  fputc('\'', s);
+}
+
+hid_t plot_open(const char *path, char *err, size_t errlen)
+{
+  hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (f < 0)
+    snprintf(err, errlen, "cannot read '%s' as HDF5", path);
+  return f;
+}
+
+/* The gnuplot script: prelude, then body drawn once to the PNG and once to the SVG beside it (multiplot cannot
+ * replot), or to the SVG by replot. */
+int plot_draw(const plot_request *req, const plot_page *pg, const char *prelude, const char *body, char *err,
+              size_t errlen)
 {
   char svg[4096], *script = NULL;
   size_t len = 0;
   plot_sibling(req->out, ".svg", svg, sizeof svg);
+  FILE *probe = fopen(req->out, "w"); /* a clear message before any drawing */
+  if (!probe) {
+    snprintf(err, errlen, "cannot write '%s'", req->out);
+    return -1;
+  }
+  fclose(probe);
   FILE *s = open_memstream(&script, &len);
   if (!s) {
+    unlink(req->out);
     snprintf(err, errlen, "out of memory");
     return -1;
   }
-  fprintf(s, "set terminal pngcairo size %d,%d noenhanced font ',10'\nset output '%s'\n%s\nunset multiplot\n", width,
-          height, req->out, body);
-  fprintf(s, "set terminal svg size %d,%d noenhanced font 'sans,10' background '#ffffff'\nset output '%s'\n%s\n"
-             "unset multiplot\nunset output\n", width, height, svg, body);
+  int font = pg->font_size > 0 ? pg->font_size : 10;
+  const char *text = pg->enhanced ? "enhanced" : "noenhanced";
+  if (prelude)
+    fputs(prelude, s);
+  fprintf(s, "set terminal pngcairo size %d,%d %s font ',%d'\nset output ", pg->width, pg->height, text, font);
+  plot_quote(s, req->out);
+  fprintf(s, "\n%s\nunset multiplot\nset output\n", body);
+  fprintf(s, "set terminal svg size %d,%d %s font 'sans,%d' background '#ffffff'\nset output ", pg->width,
+          pg->height, text, font);
+  plot_quote(s, svg);
+  fprintf(s, "\n%s\nunset multiplot\nunset output\n", pg->replot ? "replot" : body);
   fclose(s);
   int rc = plot_gnuplot(script, err, errlen);
   free(script);
@@ -55,6 +90,12 @@ int plot_render(const plot_request *req, int width, int height, const char *body
     unlink(svg);
   }
   return rc;
+}
+
+int plot_render(const plot_request *req, int width, int height, const char *body, char *err, size_t errlen)
+{
+  const plot_page pg = {width, height, 10, 0, 0};
+  return plot_draw(req, &pg, NULL, body, err, errlen);
 }
 
 /* A 1-D dataset of variable-length strings (samlab_out_strings) into names[0..n), at most max; the count or -1. */

@@ -120,6 +120,34 @@ START_TEST(test_unwritable_out)
 }
 END_TEST
 
+/* alpha (gsam and looksam weights, infosam's EMA factor) and sigma (fsam's projection constant) are fractions in
+ * [0, 1]: any other value is refused (exit 2, one line naming it, no file) by every command that takes
+ * hyperparameters; both ends are accepted. */
+START_TEST(test_alpha_sigma_ranges)
+{
+  bad(TOY "--rule gsam --alpha 1.5", "1.5");
+  bad(TOY "--rule infosam --alpha -0.05", "-0.05");
+  bad(TOY "--rule looksam --alpha nan", "alpha");
+  bad(TOY "--rule fsam --sigma -1", "-1");
+  bad(TOY "--rule fsam --sigma 2", "sigma");
+  bad(TOY "--rule sam --alpha 7", "alpha"); /* checked whatever the rule */
+  bad("sweep --function quartic --rules sgd,gsam --starts 4 --lr-count 2 --steps 5 --alpha 2 --out OUT/s.h5",
+      "alpha");
+  if (access("/usr/share/datasets/fashion-mnist", R_OK) == 0 || getenv("SAMLAB_DATA")) {
+    bad("train --train-size 100 --batch 50 --epochs 1 --rule fsam --sigma 1.01 --out OUT/t.h5", "1.01");
+    bad("stability --train-size 100 --batch 50 --epochs 1 --rules sgd,looksam --alpha 3 --out OUT/st.h5", "alpha");
+    bad("decompose --train-size 100 --batch 50 --epochs 1 --sigma -0.5 --out OUT/d.h5", "sigma");
+  }
+  const char *ends[] = {"--rule infosam --alpha 0", "--rule gsam --alpha 1", "--rule fsam --sigma 0",
+                        "--rule fsam --sigma 1"};
+  for (size_t i = 0; i < sizeof ends / sizeof ends[0]; i++) {
+    char args[256];
+    snprintf(args, sizeof args, TOY "%s", ends[i]);
+    ck_assert_msg(run(args) == 0, "'%s' refused: %s", args, errtext);
+  }
+}
+END_TEST
+
 static hid_t open_h5(const char *name)
 {
   char path[400];
@@ -344,6 +372,7 @@ int main(void)
   tcase_add_test(tc, test_bad_names);
   tcase_add_test(tc, test_bad_numbers);
   tcase_add_test(tc, test_unwritable_out);
+  tcase_add_test(tc, test_alpha_sigma_ranges);
   tcase_add_test(tc, test_good_run_layout);
   tcase_add_test(tc, test_diverging_run);
   tcase_add_test(tc, test_deterministic_seed);

@@ -118,6 +118,52 @@ START_TEST(bounds_writes_its_file)
 }
 END_TEST
 
+/* samlab plot draws a bounds file (PNG and SVG, one panel per check); a row set against samlab's statements
+ * (ok = 0) is drawn as VIOLATED; two bounds files at once are refused. */
+START_TEST(bounds_plot)
+{
+  ck_assert_int_eq(sh("./samlab bounds --quick fsam-thm1 stablesam-convergence --out %s/b.h5 >/dev/null"), 0);
+  ck_assert_int_eq(sh("./samlab plot %s/b.h5 -o %s/b.png >/dev/null"), 0);
+  char path[512];
+  snprintf(path, sizeof path, "%s/b.png", dir);
+  FILE *png = fopen(path, "rb");
+  ck_assert(png != NULL);
+  unsigned char magic[8];
+  ck_assert(fread(magic, 1, 8, png) == 8 && memcmp(magic, "\x89PNG\r\n\x1a\n", 8) == 0);
+  fclose(png);
+  snprintf(path, sizeof path, "%s/b.svg", dir);
+  ck_assert_int_eq(count_lines(path, "<svg") > 0, 1);
+  ck_assert_int_gt(count_lines(path, "fsam-thm1: "), 0); /* a panel per check, titled by it */
+  ck_assert_int_gt(count_lines(path, "stablesam-convergence: "), 0);
+  ck_assert_int_eq(count_lines(path, "VIOLATED"), 0);
+  /* mark the first row as against samlab's statements */
+  snprintf(path, sizeof path, "%s/b.h5", dir);
+  samlab_h5_quiet();
+  hid_t f = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+  ck_assert(f >= 0);
+  int rank;
+  hsize_t dims[4];
+  double *ok;
+  ck_assert_int_eq(samlab_in_f64(f, "/ok", &rank, dims, &ok), 0);
+  uint8_t *flags = malloc(dims[0]);
+  for (hsize_t i = 0; i < dims[0]; i++)
+    flags[i] = i == 0 ? 0 : (uint8_t)ok[i];
+  hid_t ds = H5Dopen2(f, "/ok", H5P_DEFAULT);
+  ck_assert(ds >= 0 && H5Dwrite(ds, H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, flags) >= 0);
+  H5Dclose(ds);
+  H5Fclose(f);
+  free(flags);
+  free(ok);
+  ck_assert_int_eq(sh("./samlab plot %s/b.h5 -o %s/v.png >/dev/null"), 0);
+  snprintf(path, sizeof path, "%s/v.svg", dir);
+  ck_assert_int_gt(count_lines(path, "1 VIOLATED"), 0);
+  ck_assert_int_gt(count_lines(path, "VIOLATED or unexpected"), 0);
+  ck_assert_int_eq(sh("./samlab plot %s/b.h5 %s/b.h5 -o %s/two.png 2>/dev/null"), 2);
+  snprintf(path, sizeof path, "%s/two.png", dir);
+  ck_assert_int_ne(access(path, F_OK), 0);
+}
+END_TEST
+
 int main(void)
 {
   Suite *s = suite_create("figures");
@@ -128,6 +174,7 @@ int main(void)
   tcase_add_test(tc, all_lists_missing_and_fails_on_a_broken_recipe);
   tcase_add_test(tc, bad_input);
   tcase_add_test(tc, bounds_writes_its_file);
+  tcase_add_test(tc, bounds_plot);
   suite_add_tcase(s, tc);
   return run_suite(s);
 }

@@ -615,6 +615,38 @@ START_TEST(ae_sam_fraction_on_a_gaussian_stream)
 }
 END_TEST
 
+/* alpha and sigma outside [0, 1] are refused by samlab_rule_alloc with a message naming the value; the ends and
+ * the defaults pass (samlab_hparams_check). */
+START_TEST(alpha_sigma_ranges)
+{
+  char err[256];
+  struct {
+    const char *rule;
+    double alpha, sigma;
+    int ok;
+  } cases[] = {{"gsam", 1.5, NAN, 0},   {"infosam", -0.01, NAN, 0}, {"looksam", NAN, NAN, 1}, {"fsam", NAN, -0.5, 0},
+               {"fsam", NAN, 1.25, 0},  {"sam", 2, NAN, 0},         {"infosam", 0, NAN, 1},   {"gsam", 1, NAN, 1},
+               {"fsam", NAN, 0, 1},     {"fsam", NAN, 1, 1},        {"ae-looksam", 0.3, NAN, 1}};
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    samlab_hparams hp;
+    samlab_hparams_unset(&hp);
+    hp.alpha = cases[i].alpha;
+    hp.sigma = cases[i].sigma;
+    err[0] = 0;
+    samlab_rule *r = samlab_rule_alloc(samlab_rule_find(cases[i].rule), samlab_base_find("sgd"), &hp, 2, err, sizeof err);
+    ck_assert_msg((r != NULL) == cases[i].ok, "%s alpha %g sigma %g: %s", cases[i].rule, cases[i].alpha,
+                  cases[i].sigma, r ? "accepted" : err);
+    if (!r) {
+      const char *name = isnan(cases[i].alpha) ? "--sigma" : "--alpha";
+      char value[32];
+      snprintf(value, sizeof value, "%g", isnan(cases[i].alpha) ? cases[i].sigma : cases[i].alpha);
+      ck_assert_msg(strstr(err, name) && strstr(err, value), "message '%s' does not name %s %s", err, name, value);
+    }
+    samlab_rule_free(r);
+  }
+}
+END_TEST
+
 /* Each rule's own defaults (issue 3), then the global ones. */
 START_TEST(rule_defaults)
 {
@@ -775,6 +807,7 @@ int main(void)
   tcase_add_test(inv, sam_used_patterns);
   tcase_add_test(inv, ae_sam_fraction_on_a_gaussian_stream);
   tcase_add_test(inv, rule_defaults);
+  tcase_add_test(inv, alpha_sigma_ranges);
   tcase_add_test(inv, state_save_and_load);
   tcase_add_test(inv, registry_is_complete);
   tcase_add_test(inv, lean_steps_change_no_weight);

@@ -137,3 +137,57 @@ int convex_data_set_batch(void *ctx, const size_t *idx, size_t n)
   c->nbatch = n;
   return 0;
 }
+
+/* The current batch: its size m, and x of its k-th example (index convex_data_index). */
+static size_t convex_data_batch_size(const convex_data *c)
+{
+  return c->nbatch ? c->nbatch : c->n;
+}
+static size_t convex_data_index(const convex_data *c, size_t k)
+{
+  return c->nbatch ? c->batch[k] : k;
+}
+static const double *convex_data_x(const convex_data *c, size_t k)
+{
+  return c->x + convex_data_index(c, k) * c->d;
+}
+
+void convex_data_hessian(const convex_data *c, const double *w, double (*curvature)(double z), double *H)
+{
+  size_t d = c->d, m = convex_data_batch_size(c);
+  memset(H, 0, d * d * sizeof *H);
+  for (size_t k = 0; k < m; k++) {
+    const double *x = convex_data_x(c, k);
+    if (curvature) {
+      double h = curvature(samlab_dot(d, x, w)) / (double)m;
+      for (size_t a = 0; a < d; a++)
+        for (size_t b = 0; b < d; b++)
+          H[a * d + b] += h * x[a] * x[b];
+    } else {
+      for (size_t a = 0; a < d; a++)
+        for (size_t b = 0; b < d; b++)
+          H[a * d + b] += x[a] * x[b] / (double)m;
+    }
+  }
+  for (size_t a = 0; a < d; a++)
+    H[a * d + a] += c->lambda;
+}
+
+double convex_data_value_grad(const convex_data *c, const double *w, double *g,
+                              double (*loss)(double xw, double y, double *dloss))
+{
+  size_t d = c->d, m = convex_data_batch_size(c);
+  double f = 0;
+  if (g)
+    memset(g, 0, d * sizeof *g);
+  for (size_t k = 0; k < m; k++) {
+    const double *x = convex_data_x(c, k);
+    double dl;
+    f += loss(samlab_dot(d, x, w), c->y[convex_data_index(c, k)], g ? &dl : NULL);
+    if (g)
+      samlab_axpy(d, dl / (double)m, x, g);
+  }
+  if (g)
+    samlab_axpy(d, c->lambda, w, g);
+  return f / (double)m + 0.5 * c->lambda * samlab_dot(d, w, w);
+}

@@ -23,4 +23,12 @@ typedef struct convex_data {
 int convex_data_init(convex_data *c, const char *toy, const char *opts, int logistic, char *err, size_t errlen);
 void convex_data_free(void *c);
 int convex_data_set_batch(void *ctx, const size_t *idx, size_t n);
+
+/* The mean over the current batch of loss(x.w, y) plus lambda/2 ||w||^2, and its gradient in g when g is not
+ * NULL; loss returns an example's loss and, when dloss is not NULL, its derivative in x.w there. */
+double convex_data_value_grad(const convex_data *c, const double *w, double *g,
+                              double (*loss)(double xw, double y, double *dloss));
+/* The Hessian of the mean loss over the current batch plus the ridge term: H = sum_k h_k x_k x_k^T + lambda I,
+ * d x d row-major, with h_k = curvature(x_k . w) / m (curvature NULL: h_k = 1/m, the least-squares case). */
+void convex_data_hessian(const convex_data *c, const double *w, double (*curvature)(double z), double *H);
 #endif

@@ -11,40 +11,30 @@ static double log1pexp(double z) /* log(1 + e^z) without overflow */
   return z > 0 ? z + log1p(exp(-z)) : log1p(exp(z));
 }
 
+/* log(1 + exp(-y x.w)); d/d(x.w) = sigmoid(z) (-y) with z = -y x.w */
+static double logistic(double xw, double y, double *dloss)
+{
+  double z = -y * xw;
+  if (dloss)
+    *dloss = -y / (1.0 + exp(-z));
+  return log1pexp(z);
+}
+
 static double logreg_vg(void *ctx, const double *w, double *g)
 {
-  convex_data *c = ctx;
-  size_t d = c->d, m = c->nbatch ? c->nbatch : c->n;
-  double f = 0;
-  if (g)
-    memset(g, 0, d * sizeof *g);
-  for (size_t k = 0; k < m; k++) {
-    size_t i = c->nbatch ? c->batch[k] : k;
-    const double *x = c->x + i * d;
-    double z = -c->y[i] * samlab_dot(d, x, w);
-    f += log1pexp(z);
-    if (g) /* d/dw log(1 + e^z) = sigmoid(z) (-y x) */
-      samlab_axpy(d, -c->y[i] / (1.0 + exp(-z)) / (double)m, x, g);
-  }
-  if (g)
-    samlab_axpy(d, c->lambda, w, g);
-  return f / (double)m + 0.5 * c->lambda * samlab_dot(d, w, w);
+  return convex_data_value_grad(ctx, w, g, logistic);
+}
+
+/* The second derivative of log(1 + e^(-y z)) in z (y = +-1): sigmoid(z) (1 - sigmoid(z)). */
+static double logistic_curvature(double z)
+{
+  double s = 1.0 / (1.0 + exp(-z));
+  return s * (1 - s);
 }
 
 static void logreg_hessian(void *ctx, const double *w, double *H)
 {
-  convex_data *c = ctx;
-  size_t d = c->d, m = c->nbatch ? c->nbatch : c->n;
-  memset(H, 0, d * d * sizeof *H);
-  for (size_t k = 0; k < m; k++) {
-    const double *x = c->x + (c->nbatch ? c->batch[k] : k) * d;
-    double s = 1.0 / (1.0 + exp(-samlab_dot(d, x, w))), h = s * (1 - s) / (double)m;
-    for (size_t a = 0; a < d; a++)
-      for (size_t b = 0; b < d; b++)
-        H[a * d + b] += h * x[a] * x[b];
-  }
-  for (size_t a = 0; a < d; a++)
-    H[a * d + a] += c->lambda;
+  convex_data_hessian(ctx, w, logistic_curvature, H);
 }
 
 static samlab_problem *logreg_create(const char *opts, char *err, size_t errlen)

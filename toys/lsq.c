@@ -10,40 +10,22 @@
 #include "convex_data.h"
 #include "toy_impl.h"
 
+static double squared(double xw, double y, double *dloss)
+{
+  double res = xw - y;
+  if (dloss)
+    *dloss = res;
+  return 0.5 * res * res;
+}
+
 static double lsq_vg(void *ctx, const double *w, double *g)
 {
-  convex_data *c = ctx;
-  size_t d = c->d, m = c->nbatch ? c->nbatch : c->n;
-  double f = 0;
-  if (g)
-    memset(g, 0, d * sizeof *g);
-  for (size_t k = 0; k < m; k++) {
-    size_t i = c->nbatch ? c->batch[k] : k;
-    const double *x = c->x + i * d;
-    double res = samlab_dot(d, x, w) - c->y[i];
-    f += 0.5 * res * res;
-    if (g)
-      samlab_axpy(d, res / (double)m, x, g);
-  }
-  f /= (double)m;
-  if (g)
-    samlab_axpy(d, c->lambda, w, g);
-  return f + 0.5 * c->lambda * samlab_dot(d, w, w);
+  return convex_data_value_grad(ctx, w, g, squared);
 }
 
 static void lsq_hessian(void *ctx, const double *w, double *H)
 {
-  convex_data *c = ctx;
-  size_t d = c->d, m = c->nbatch ? c->nbatch : c->n;
-  memset(H, 0, d * d * sizeof *H);
-  for (size_t k = 0; k < m; k++) {
-    const double *x = c->x + (c->nbatch ? c->batch[k] : k) * d;
-    for (size_t a = 0; a < d; a++)
-      for (size_t b = 0; b < d; b++)
-        H[a * d + b] += x[a] * x[b] / (double)m;
-  }
-  for (size_t a = 0; a < d; a++)
-    H[a * d + a] += c->lambda;
+  convex_data_hessian(ctx, w, NULL, H);
 }
 
 static double population_vg(void *ctx, const double *w, double *g)
