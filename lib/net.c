@@ -125,15 +125,20 @@ static void blas_threads_leave(const net_ctx *c, int n)
     openblas_set_num_threads(n);
 }
 
-static double net_value_grad(void *ctx, const double *w, double *g)
+static double net_value_grad_gg(void *ctx, const double *w, double *g, double *gg)
 {
   net_ctx *c = ctx;
   const size_t *idx = c->whole ? NULL : c->batch;
   int threads = blas_threads_enter(c);
-  double loss = c->precision == 64 ? net_value_grad_f64(c, c->data, idx, c->nbatch, w, g)
-                                   : net_value_grad_f32(c, c->data, idx, c->nbatch, w, g);
+  double loss = c->precision == 64 ? net_value_grad_f64(c, c->data, idx, c->nbatch, w, g, gg)
+                                   : net_value_grad_f32(c, c->data, idx, c->nbatch, w, g, gg);
   blas_threads_leave(c, threads);
   return loss;
+}
+
+static double net_value_grad(void *ctx, const double *w, double *g)
+{
+  return net_value_grad_gg(ctx, w, g, NULL);
 }
 
 static void net_hvp(void *ctx, const double *w, const double *v, double *hv)
@@ -232,6 +237,7 @@ samlab_problem *samlab_net_create(const char *model, const char *hidden, const s
   p->dim = c->dim;
   p->ctx = c;
   p->value_grad = net_value_grad;
+  p->value_grad_gg = net_value_grad_gg;
   p->hvp = net_hvp;
   p->set_batch = net_set_batch;
   p->nexamples = train->n;

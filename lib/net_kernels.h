@@ -237,12 +237,13 @@ static void NAME(linear_shape)(const net_layer *L, size_t m, size_t *rows, size_
   *width = L->kind == NET_CONV ? L->oc : L->out;
 }
 
-/* Narrow layers (a conv's 6 or 16 channels) go TILE_ROWS rows at a time, as one run of TILE_ROWS width
- * values against the bias repeated as often: a long inner loop that vectorises, where a row alone is too
+/* Narrow layers (a conv's 6 or 16 channels) go TILE / width rows at a time, as one run of TILE values
+ * against the bias repeated as often: a long inner loop that vectorises, where a row alone is too
  * short. */
 #define TILE 192 /* values per tile: a multiple of 6 and 16 */
 
-static void NAME(add_bias)(size_t rows, size_t width, const REAL *bias, REAL *out)
+/* out = bias (add = 0) or out += bias (add = 1), in every row. */
+static void NAME(bias_rows)(size_t rows, size_t width, const REAL *bias, REAL *out, int add)
 {
   size_t per = width < TILE ? TILE / width : 1, run = per * width, r = 0;
   REAL tile[TILE > 1 ? TILE : 1];
@@ -252,16 +253,16 @@ static void NAME(add_bias)(size_t rows, size_t width, const REAL *bias, REAL *ou
     for (; r + per <= rows; r += per)
 #pragma omp simd
       for (size_t j = 0; j < run; j++)
-        out[r * width + j] += tile[j];
+        out[r * width + j] = (add ? out[r * width + j] : 0) + tile[j];
   }
   for (; r < rows; r++)
 #pragma omp simd
     for (size_t j = 0; j < width; j++)
-      out[r * width + j] += bias[j];
+      out[r * width + j] = (add ? out[r * width + j] : 0) + bias[j];
 }
 
 /* gb += column sums of d, or gb = them when !acc.  Sums run in double (a conv layer sums over every output
- * pixel of the batch), narrow layers a tile of rows at a time as in add_bias. */
+ * pixel of the batch), narrow layers a tile of rows at a time as in bias_rows. */
 static void NAME(bias_grad)(size_t rows, size_t width, const REAL *d, REAL *gb, int acc)
 {
   double s[512];
@@ -357,9 +358,10 @@ static void NAME(forward)(net_ctx *c, size_t m, int fresh)
       /* fall through */
     case NET_DENSE:
       NAME(linear_shape)(L, m, &rows, &width);
-      GEMM(CblasNoTrans, CblasTrans, rows, width, L->fan_in, 1, in, L->fan_in, P + L->woff, L->fan_in, 0, out,
+      /* the bias first, then the GEMM adds to it: no clearing pass in the GEMM and no bias pass after */
+      NAME(bias_rows)(rows, width, P + L->boff, out, 0);
+      GEMM(CblasNoTrans, CblasTrans, rows, width, L->fan_in, 1, in, L->fan_in, P + L->woff, L->fan_in, 1, out,
            width);
-      NAME(add_bias)(rows, width, P + L->boff, out);
       break;
     case NET_RELU:
 #pragma omp simd
@@ -463,8 +465,22 @@ static void NAME(to_double)(size_t n, const REAL *restrict x, double *restrict y
     y[i] = (double)x[i];
 }
 
+/* y = x in double; with gg, *gg = y.y summed as samlab_dot does (in the same pass for float). */
+static void NAME(to_double_gg)(size_t n, const REAL *x, double *y, double *gg)
+{
+#ifdef REAL_IS_FLOAT
+  if (gg) {
+    *gg = samlab_widen_sumsq(n, x, y);
+    return;
+  }
+#endif
+  NAME(to_double)(n, x, y);
+  if (gg)
+    *gg = samlab_dot(n, y, y);
+}
+
 double NAME(net_value_grad)(net_ctx *c, const samlab_dataset *d, const size_t *idx, size_t n, const double *w,
-                            double *g)
+                            double *g, double *gg)
 {
   if (NAME(buffers_ready)(c) != 0 || n == 0)
     return NAN;
@@ -479,7 +495,7 @@ double NAME(net_value_grad)(net_ctx *c, const samlab_dataset *d, const size_t *i
       NAME(backward)(c, m, start > 0);
   }
   if (g)
-    NAME(to_double)(c->dim, B->grad, g);
+    NAME(to_double_gg)(c->dim, B->grad, g, gg);
   return sum / (double)n;
 }
 
@@ -516,7 +532,7 @@ static void NAME(r_forward)(net_ctx *c, size_t m)
       /* R(A W^T + b) = RA W^T + A V^T + vb; RA = 0 at the input layer. */
       GEMM(CblasNoTrans, CblasTrans, rows, width, L->fan_in, 1, A, L->fan_in, V + L->woff, L->fan_in, 0, rout,
            width);
-      NAME(add_bias)(rows, width, V + L->boff, rout);
+      NAME(bias_rows)(rows, width, V + L->boff, rout, 1);
       if (l > 0) {
         const REAL *RA = rin;
         if (L->kind == NET_CONV) {

@@ -7,6 +7,15 @@ double samlab_problem_value_grad(const samlab_problem *p, const double *w, doubl
   return p->value_grad(p->ctx, w, g);
 }
 
+double samlab_problem_value_grad_gg(const samlab_problem *p, const double *w, double *g, double *gg)
+{
+  if (p->value_grad_gg)
+    return p->value_grad_gg(p->ctx, w, g, gg);
+  double loss = p->value_grad(p->ctx, w, g);
+  *gg = samlab_dot(p->dim, g, g);
+  return loss;
+}
+
 int samlab_problem_hvp(const samlab_problem *p, const double *w, const double *v, double *hv)
 {
   if (p->hvp) {

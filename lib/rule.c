@@ -93,8 +93,9 @@ int samlab_rule_step(samlab_rule *r, const samlab_problem *p, double *w, samlab_
   samlab_step_info local;
   if (!info)
     info = &local;
-  info->loss = samlab_problem_value_grad(p, w, r->g);
-  info->grad_norm = samlab_norm(r->dim, r->g);
+  double gg;
+  info->loss = samlab_problem_value_grad_gg(p, w, r->g, &gg);
+  info->grad_norm = sqrt(gg);
   info->gs_norm = NAN;
   info->cos_g_gs = NAN;
   info->sam_used = 0;

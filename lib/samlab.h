@@ -25,6 +25,8 @@ extern "C" {
 /* ------------------------------------------------------------------ vectors */
 double samlab_dot(size_t n, const double *x, const double *y);
 double samlab_norm(size_t n, const double *x);
+/* y = x widened to double, returning y.y as samlab_dot(n, y, y) gives it, in one pass. */
+double samlab_widen_sumsq(size_t n, const float *x, double *y);
 /* x.y and y.y in one pass, each equal to what samlab_dot gives. */
 void samlab_dot_pair(size_t n, const double *x, const double *y, double *xy, double *yy);
 void samlab_axpy(size_t n, double a, const double *x, double *y);        /* y += a x */
@@ -39,6 +41,9 @@ typedef struct samlab_problem {
   void *ctx;
   /* Loss at w; when g is not NULL writes the gradient there.  Data problems evaluate the current batch. */
   double (*value_grad)(void *ctx, const double *w, double *g);
+  /* Optional: value_grad that also returns g.g (the sum samlab_dot gives) in *gg, from the same pass that
+   * writes g: a network saves a pass over its weights a step. */
+  double (*value_grad_gg)(void *ctx, const double *w, double *g, double *gg);
   /* Optional (NULL if absent): exact Hessian-vector product hv = H(w) v. */
   void (*hvp)(void *ctx, const double *w, const double *v, double *hv);
   /* Optional: the full dense Hessian, row-major dim x dim. */
@@ -57,6 +62,8 @@ typedef struct samlab_problem {
 } samlab_problem;
 
 double samlab_problem_value_grad(const samlab_problem *p, const double *w, double *g);
+/* Loss and gradient (g not NULL), with g.g in *gg: the problem's value_grad_gg, or value_grad and samlab_dot. */
+double samlab_problem_value_grad_gg(const samlab_problem *p, const double *w, double *g, double *gg);
 /* Hessian-vector product: the problem's exact one, or the full Hessian times v. Returns -1 if neither. */
 int samlab_problem_hvp(const samlab_problem *p, const double *w, const double *v, double *hv);
 void samlab_problem_free(samlab_problem *p); /* calls p->free(ctx) and frees p */

@@ -26,6 +26,23 @@ double samlab_dot(size_t n, const double *x, const double *y)
   return lanes_total(s);
 }
 
+double samlab_widen_sumsq(size_t n, const float *x, double *y)
+{
+  double s[LANES] = {0};
+  size_t i = 0;
+  for (; i + LANES <= n; i += LANES)
+#pragma GCC unroll 8
+    for (int k = 0; k < LANES; k++) {
+      y[i + k] = (double)x[i + k];
+      s[k] += y[i + k] * y[i + k];
+    }
+  for (int k = 0; i < n; i++, k++) {
+    y[i] = (double)x[i];
+    s[k] += y[i] * y[i];
+  }
+  return lanes_total(s);
+}
+
 void samlab_dot_pair(size_t n, const double *x, const double *y, double *xy, double *yy)
 {
   double a[LANES] = {0}, b[LANES] = {0};

@@ -328,6 +328,41 @@ START_TEST(pytorch_default_init)
 }
 END_TEST
 
+/* value_grad_gg: the same loss and gradient as value_grad, and g.g equal to samlab_dot's sum bit for bit
+ * (the rules' ||g|| must not depend on which of the two a step used); likewise samlab_widen_sumsq. */
+START_TEST(gradient_norm_in_the_same_pass)
+{
+  samlab_dataset *d = random_set(40, 12, 12, 5);
+  const char *models[] = {"fcn", "lenet"};
+  for (int m = 0; m < 2; m++) {
+    samlab_problem *p = make(models[m], m == 0 ? "37,5" : NULL, d);
+    double *w = init_weights(p, 3), *g1 = malloc(p->dim * sizeof *g1), *g2 = malloc(p->dim * sizeof *g2);
+    double gg = -1;
+    double l1 = samlab_problem_value_grad(p, w, g1), l2 = samlab_problem_value_grad_gg(p, w, g2, &gg);
+    ck_assert(p->value_grad_gg != NULL);
+    ck_assert(l1 == l2);
+    for (size_t i = 0; i < p->dim; i++)
+      ck_assert(g1[i] == g2[i]);
+    ck_assert_msg(gg == samlab_dot(p->dim, g1, g1), "%s: gg %.17g vs dot %.17g", models[m], gg,
+                  samlab_dot(p->dim, g1, g1));
+    free(w), free(g1), free(g2);
+    samlab_problem_free(p);
+  }
+  float x[13];
+  double y[13], ref = 0;
+  for (int i = 0; i < 13; i++)
+    x[i] = 0.1f * (float)(i - 6);
+  double sumsq = samlab_widen_sumsq(13, x, y);
+  for (int i = 0; i < 13; i++) {
+    ck_assert(y[i] == (double)x[i]);
+    ref += y[i] * y[i];
+  }
+  ck_assert(sumsq == samlab_dot(13, y, y));
+  ck_assert_close(sumsq, ref, 1e-15);
+  samlab_dataset_free(d);
+}
+END_TEST
+
 START_TEST(bad_models)
 {
   char err[256];
@@ -350,6 +385,7 @@ int main(void)
   TCase *tc = tcase_create("net");
   tcase_set_timeout(tc, 60);
   tcase_add_test(tc, dimensions);
+  tcase_add_test(tc, gradient_norm_in_the_same_pass);
   tcase_add_test(tc, losses_match_reference);
   tcase_add_test(tc, gradient_matches_reference_differences);
   tcase_add_test(tc, hvp_matches_gradient_differences);
