@@ -125,20 +125,30 @@ static void blas_threads_leave(const net_ctx *c, int n)
     openblas_set_num_threads(n);
 }
 
-static double net_value_grad_gg(void *ctx, const double *w, double *g, double *gg)
+/* The loss and gradient of the current batch at w + s sdir (sdir NULL: at w), g.g too when gg. */
+static double net_pass(net_ctx *c, const double *w, double s, const double *sdir, double *g, double *gg)
 {
-  net_ctx *c = ctx;
   const size_t *idx = c->whole ? NULL : c->batch;
   int threads = blas_threads_enter(c);
-  double loss = c->precision == 64 ? net_value_grad_f64(c, c->data, idx, c->nbatch, w, g, gg)
-                                   : net_value_grad_f32(c, c->data, idx, c->nbatch, w, g, gg);
+  double loss = c->precision == 64 ? net_value_grad_f64(c, c->data, idx, c->nbatch, w, s, sdir, g, gg)
+                                   : net_value_grad_f32(c, c->data, idx, c->nbatch, w, s, sdir, g, gg);
   blas_threads_leave(c, threads);
   return loss;
 }
 
 static double net_value_grad(void *ctx, const double *w, double *g)
 {
-  return net_value_grad_gg(ctx, w, g, NULL);
+  return net_pass(ctx, w, 0, NULL, g, NULL);
+}
+
+static double net_value_grad_gg(void *ctx, const double *w, double *g, double *gg)
+{
+  return net_pass(ctx, w, 0, NULL, g, gg);
+}
+
+static double net_value_grad_shifted(void *ctx, const double *w, double s, const double *d, double *g)
+{
+  return net_pass(ctx, w, s, d, g, NULL);
 }
 
 static void net_hvp(void *ctx, const double *w, const double *v, double *hv)
@@ -238,6 +248,7 @@ samlab_problem *samlab_net_create(const char *model, const char *hidden, const s
   p->ctx = c;
   p->value_grad = net_value_grad;
   p->value_grad_gg = net_value_grad_gg;
+  p->value_grad_shifted = net_value_grad_shifted;
   p->hvp = net_hvp;
   p->set_batch = net_set_batch;
   p->nexamples = train->n;

@@ -48,12 +48,13 @@ typedef struct net_ctx {
   net_buffers b32, b64;
 } net_ctx;
 
-/* Chunked passes over examples idx[0..n) of d (idx NULL: 0..n-1).  value_grad: mean loss, gradient into g
- * (if not NULL) and, when gg is not NULL, g.g into *gg (as samlab_dot sums it).  evaluate: summed loss and count of correct predictions.  hvp: hv = H v of the mean loss. */
+/* Chunked passes over examples idx[0..n) of d (idx NULL: 0..n-1).  value_grad: mean loss at w + s sdir
+ * (sdir NULL: at w), gradient into g (if not NULL) and, when gg is not NULL, g.g into *gg (as samlab_dot
+ * sums it).  evaluate: summed loss and count of correct predictions.  hvp: hv = H v of the mean loss. */
 double net_value_grad_f32(net_ctx *c, const samlab_dataset *d, const size_t *idx, size_t n, const double *w,
-                          double *g, double *gg);
+                          double s, const double *sdir, double *g, double *gg);
 double net_value_grad_f64(net_ctx *c, const samlab_dataset *d, const size_t *idx, size_t n, const double *w,
-                          double *g, double *gg);
+                          double s, const double *sdir, double *g, double *gg);
 int net_evaluate_f32(net_ctx *c, const samlab_dataset *d, const size_t *idx, size_t n, const double *w,
                      double *loss_sum, size_t *correct);
 int net_evaluate_f64(net_ctx *c, const samlab_dataset *d, const size_t *idx, size_t n, const double *w,

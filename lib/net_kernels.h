@@ -465,6 +465,22 @@ static void NAME(to_double)(size_t n, const REAL *restrict x, double *restrict y
     y[i] = (double)x[i];
 }
 
+/* y = x + s d in the working precision (d NULL: y = x); x + s d is rounded to double first, as a stored
+ * point would be. */
+static void NAME(to_real_shifted)(size_t n, const double *restrict x, double s, const double *restrict d,
+                                  REAL *restrict y)
+{
+  if (!d) {
+    NAME(to_real)(n, x, y);
+    return;
+  }
+#pragma omp simd
+  for (size_t i = 0; i < n; i++) {
+    double v = x[i] + s * d[i];
+    y[i] = (REAL)v;
+  }
+}
+
 /* y = x in double; with gg, *gg = y.y summed as samlab_dot does (in the same pass for float). */
 static void NAME(to_double_gg)(size_t n, const REAL *x, double *y, double *gg)
 {
@@ -480,12 +496,12 @@ static void NAME(to_double_gg)(size_t n, const REAL *x, double *y, double *gg)
 }
 
 double NAME(net_value_grad)(net_ctx *c, const samlab_dataset *d, const size_t *idx, size_t n, const double *w,
-                            double *g, double *gg)
+                            double s, const double *sdir, double *g, double *gg)
 {
   if (NAME(buffers_ready)(c) != 0 || n == 0)
     return NAN;
   net_buffers *B = &c->BUF;
-  NAME(to_real)(c->dim, w, B->p);
+  NAME(to_real_shifted)(c->dim, w, s, sdir, B->p);
   double sum = 0;
   for (size_t start = 0; start < n; start += c->chunk) {
     size_t m = n - start < c->chunk ? n - start : c->chunk;

@@ -7,6 +7,16 @@ double samlab_problem_value_grad(const samlab_problem *p, const double *w, doubl
   return p->value_grad(p->ctx, w, g);
 }
 
+double samlab_problem_value_grad_shifted(const samlab_problem *p, const double *w, double s, const double *d,
+                                         double *g, double *scratch)
+{
+  if (p->value_grad_shifted)
+    return p->value_grad_shifted(p->ctx, w, s, d, g);
+  for (size_t i = 0; i < p->dim; i++)
+    scratch[i] = w[i] + s * d[i];
+  return p->value_grad(p->ctx, scratch, g);
+}
+
 double samlab_problem_value_grad_gg(const samlab_problem *p, const double *w, double *g, double *gg)
 {
   if (p->value_grad_gg)

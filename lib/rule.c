@@ -104,11 +104,19 @@ int samlab_rule_step(samlab_rule *r, const samlab_problem *p, double *w, samlab_
   return rc;
 }
 
-/* g_s = grad(wtmp) and what the trace records of it; wtmp = w + eps is set. */
-static void ascent_at_wtmp(samlab_rule *r, const samlab_problem *p, samlab_step_info *info)
+/* Whether every s x_i is zero (a scan that stops at the first non-zero: almost always the first element). */
+static int scaled_all_zero(size_t n, double s, const double *x)
+{
+  for (size_t i = 0; i < n; i++)
+    if (s * x[i] != 0)
+      return 0;
+  return 1;
+}
+
+/* What the trace records of g_s (just computed), and StableSAM's renormalisation. */
+static void after_ascent(samlab_rule *r, samlab_step_info *info)
 {
   size_t n = r->dim;
-  samlab_problem_value_grad(p, r->wtmp, r->gs);
   info->sam_used = 1;
   info->gs_norm = info->cos_g_gs = NAN;
   if (r->geometry) {
@@ -127,14 +135,12 @@ void samlab_ascent_eps(samlab_rule *r, const samlab_problem *p, const double *w,
 {
   double *restrict wtmp = r->wtmp;
   const double *restrict eps = r->eps;
-  int nonzero = 0;
-#pragma omp simd reduction(| : nonzero)
-  for (size_t i = 0; i < r->dim; i++) {
+#pragma omp simd
+  for (size_t i = 0; i < r->dim; i++)
     wtmp[i] = w[i] + eps[i];
-    nonzero |= eps[i] != 0;
-  }
-  r->eps_zero = !nonzero;
-  ascent_at_wtmp(r, p, info);
+  r->eps_zero = scaled_all_zero(r->dim, 1, eps);
+  samlab_problem_value_grad(p, wtmp, r->gs);
+  after_ascent(r, info);
 }
 
 void samlab_ascent_dir(samlab_rule *r, const samlab_problem *p, const double *w, const double *d,
@@ -144,25 +150,19 @@ void samlab_ascent_dir(samlab_rule *r, const samlab_problem *p, const double *w,
   /* ||g|| is known from samlab_rule_step (the same sum, so the same bits): no second pass over g */
   double nd = d == r->g ? info->grad_norm : samlab_norm(n, d);
   double s = r->hp.ascent_raw ? r->hp.rho : r->hp.rho / (nd + SAMLAB_EPS);
-  double *restrict eps = r->eps, *restrict wtmp = r->wtmp;
-  int nonzero = 0;
+  r->eps_zero = scaled_all_zero(n, s, d);
   if (r->keep_eps) {
-#pragma omp simd reduction(| : nonzero)
+    double *restrict eps = r->eps, *restrict wtmp = r->wtmp;
+#pragma omp simd
     for (size_t i = 0; i < n; i++) { /* eps and w + eps in one pass */
       eps[i] = s * d[i];
       wtmp[i] = w[i] + eps[i];
-      nonzero |= eps[i] != 0;
     }
-  } else {
-#pragma omp simd reduction(| : nonzero)
-    for (size_t i = 0; i < n; i++) { /* the same sums, without storing eps: a write pass less */
-      double e = s * d[i];
-      wtmp[i] = w[i] + e;
-      nonzero |= e != 0;
-    }
+    samlab_problem_value_grad(p, wtmp, r->gs);
+  } else { /* the same point, w_i + s d_i, without storing eps (nor w + eps, where the problem can) */
+    samlab_problem_value_grad_shifted(p, w, s, d, r->gs, r->wtmp);
   }
-  r->eps_zero = !nonzero;
-  ascent_at_wtmp(r, p, info);
+  after_ascent(r, info);
 }
 
 void samlab_base_apply(samlab_rule *r, double *w, const double *grad)

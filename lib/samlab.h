@@ -44,6 +44,9 @@ typedef struct samlab_problem {
   /* Optional: value_grad that also returns g.g (the sum samlab_dot gives) in *gg, from the same pass that
    * writes g: a network saves a pass over its weights a step. */
   double (*value_grad_gg)(void *ctx, const double *w, double *g, double *gg);
+  /* Optional: value_grad at the point w_i + s d_i (each in double, as written), without storing it: a
+   * network converts it to float32 straight away, a write and a read of the weights fewer a SAM step. */
+  double (*value_grad_shifted)(void *ctx, const double *w, double s, const double *d, double *g);
   /* Optional (NULL if absent): exact Hessian-vector product hv = H(w) v. */
   void (*hvp)(void *ctx, const double *w, const double *v, double *hv);
   /* Optional: the full dense Hessian, row-major dim x dim. */
@@ -62,6 +65,9 @@ typedef struct samlab_problem {
 } samlab_problem;
 
 double samlab_problem_value_grad(const samlab_problem *p, const double *w, double *g);
+/* Loss and gradient at w + s d: the problem's value_grad_shifted, or value_grad at scratch = w + s d. */
+double samlab_problem_value_grad_shifted(const samlab_problem *p, const double *w, double s, const double *d,
+                                         double *g, double *scratch);
 /* Loss and gradient (g not NULL), with g.g in *gg: the problem's value_grad_gg, or value_grad and samlab_dot. */
 double samlab_problem_value_grad_gg(const samlab_problem *p, const double *w, double *g, double *gg);
 /* Hessian-vector product: the problem's exact one, or the full Hessian times v. Returns -1 if neither. */
