@@ -40,6 +40,9 @@ static int add_conv(net_ctx *c, size_t h, size_t w, size_t ch, size_t oc, size_t
   L.in = h * w * ch;
   L.out = L.oh * L.ow * oc;
   L.fan_in = k * k * ch;
+  /* A single-channel input layer stores its im2col transposed: each of its rows is then whole runs of
+   * image rows (28 floats) where the usual layout copies runs of k = 5; it needs no gradient wrt its input. */
+  L.col_t = ch == 1 && c->nlayers == 0;
   L.woff = c->dim;
   L.boff = L.woff + oc * L.fan_in;
   c->dim = L.boff + oc;

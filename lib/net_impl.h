@@ -17,6 +17,7 @@ typedef struct net_layer {
   size_t oh, ow, oc, k, pad; /* conv/pool: output height, width, channels; kernel; padding */
   size_t woff, boff;        /* conv/dense: offsets of W (out x fan_in) and b in the weight vector */
   size_t fan_in;            /* dense: in; conv: k k c */
+  int col_t;                /* conv: col is stored transposed (fan_in x rows): the first layer with c = 1 */
 } net_layer;
 
 /* Work buffers of one precision for chunk examples (REAL* stored as void*); R-buffers only once hvp ran. */

@@ -197,6 +197,52 @@ static void NAME(im2col)(const net_layer *L, size_t m, const REAL *in, REAL *col
   }
 }
 
+/* col transposed (rows ky, kx; columns example, oy, ox) from an h x w single-channel input, zero padding,
+ * stride 1: each output row oy of a kernel offset is one run of the input row oy + ky - pad. */
+static void NAME(im2col_t)(const net_layer *L, size_t m, const REAL *in, REAL *col)
+{
+  const long k = (long)L->k, h = (long)L->h, w = (long)L->w, pad = (long)L->pad, oh = (long)L->oh,
+             ow = (long)L->ow, insz = (long)L->in, rows = (long)m * oh * ow;
+  for (long ky = 0; ky < k; ky++)
+    for (long kx = 0; kx < k; kx++) {
+      long lo = pad - kx > 0 ? pad - kx : 0, hi = w + pad - kx < ow ? w + pad - kx : ow; /* ox in [lo, hi) */
+      REAL *dst = col + (ky * k + kx) * rows;
+      for (long b = 0; b < (long)m; b++)
+        for (long oy = 0; oy < oh; oy++, dst += ow) {
+          long iy = oy + ky - pad;
+          if (iy < 0 || iy >= h || hi <= lo) {
+            memset(dst, 0, (size_t)ow * sizeof(REAL));
+            continue;
+          }
+          for (long ox = 0; ox < lo; ox++)
+            dst[ox] = 0;
+          memcpy(dst + lo, in + b * insz + iy * w + lo + kx - pad, (size_t)(hi - lo) * sizeof(REAL));
+          for (long ox = hi; ox < ow; ox++)
+            dst[ox] = 0;
+        }
+    }
+}
+
+/* out (+)= A W^T of a linear layer, A its input (rows x fan_in) or, for col_t, its transposed im2col. */
+static void NAME(linear_forward)(const net_layer *L, size_t rows, size_t width, const REAL *A, const REAL *W,
+                                 REAL beta, REAL *out)
+{
+  if (L->col_t)
+    GEMM(CblasTrans, CblasTrans, rows, width, L->fan_in, 1, A, rows, W, L->fan_in, beta, out, width);
+  else
+    GEMM(CblasNoTrans, CblasTrans, rows, width, L->fan_in, 1, A, L->fan_in, W, L->fan_in, beta, out, width);
+}
+
+/* G (+)= dout^T A: a linear layer's weight gradient from its output gradient and input A (as above). */
+static void NAME(linear_wgrad)(const net_layer *L, size_t rows, size_t width, const REAL *dout, const REAL *A,
+                               REAL beta, REAL *G)
+{
+  if (L->col_t)
+    GEMM(CblasTrans, CblasTrans, width, L->fan_in, rows, 1, dout, width, A, rows, beta, G, L->fan_in);
+  else
+    GEMM(CblasTrans, CblasNoTrans, width, L->fan_in, rows, 1, dout, width, A, L->fan_in, beta, G, L->fan_in);
+}
+
 /* The adjoint of im2col: din = sum of the col entries that copied each input value. */
 static void NAME(col2im)(const net_layer *L, size_t m, const REAL *col, REAL *din)
 {
@@ -353,15 +399,14 @@ static void NAME(forward)(net_ctx *c, size_t m, int fresh)
     switch (L->kind) {
     case NET_CONV:
       if (l > 0 || fresh)
-        NAME(im2col)(L, m, in, B->col[l]);
+        (L->col_t ? NAME(im2col_t) : NAME(im2col))(L, m, in, B->col[l]);
       in = B->col[l];
       /* fall through */
     case NET_DENSE:
       NAME(linear_shape)(L, m, &rows, &width);
       /* the bias first, then the GEMM adds to it: no clearing pass in the GEMM and no bias pass after */
       NAME(bias_rows)(rows, width, P + L->boff, out, 0);
-      GEMM(CblasNoTrans, CblasTrans, rows, width, L->fan_in, 1, in, L->fan_in, P + L->woff, L->fan_in, 1, out,
-           width);
+      NAME(linear_forward)(L, rows, width, in, P + L->woff, 1, out);
       break;
     case NET_RELU:
 #pragma omp simd
@@ -422,8 +467,7 @@ static void NAME(backward)(net_ctx *c, size_t m, int acc)
     case NET_DENSE: {
       const REAL *A = L->kind == NET_CONV ? B->col[l] : in;
       NAME(linear_shape)(L, m, &rows, &width);
-      GEMM(CblasTrans, CblasNoTrans, width, L->fan_in, rows, 1, dout, width, A, L->fan_in, acc ? 1 : 0, G + L->woff,
-           L->fan_in);
+      NAME(linear_wgrad)(L, rows, width, dout, A, acc ? 1 : 0, G + L->woff);
       NAME(bias_grad)(rows, width, dout, G + L->boff, acc);
       if (l == 0)
         break;
@@ -546,8 +590,7 @@ static void NAME(r_forward)(net_ctx *c, size_t m)
       const REAL *A = L->kind == NET_CONV ? B->col[l] : in;
       NAME(linear_shape)(L, m, &rows, &width);
       /* R(A W^T + b) = RA W^T + A V^T + vb; RA = 0 at the input layer. */
-      GEMM(CblasNoTrans, CblasTrans, rows, width, L->fan_in, 1, A, L->fan_in, V + L->woff, L->fan_in, 0, rout,
-           width);
+      NAME(linear_forward)(L, rows, width, A, V + L->woff, 0, rout);
       NAME(bias_rows)(rows, width, V + L->boff, rout, 1);
       if (l > 0) {
         const REAL *RA = rin;
@@ -616,8 +659,7 @@ static void NAME(r_backward)(net_ctx *c, size_t m)
       const REAL *A = conv ? B->col[l] : in, *RA = conv ? B->rcol[l] : B->ract[l];
       NAME(linear_shape)(L, m, &rows, &width);
       /* R(dW) = RdO^T A + dO^T RA;  R(db) = colsum RdO. */
-      GEMM(CblasTrans, CblasNoTrans, width, L->fan_in, rows, 1, rdout, width, A, L->fan_in, 1, HV + L->woff,
-           L->fan_in);
+      NAME(linear_wgrad)(L, rows, width, rdout, A, 1, HV + L->woff);
       if (l > 0)
         GEMM(CblasTrans, CblasNoTrans, width, L->fan_in, rows, 1, dout, width, RA, L->fan_in, 1, HV + L->woff,
              L->fan_in);
