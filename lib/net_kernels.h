@@ -347,17 +347,20 @@ static void NAME(pool_forward)(const net_layer *L, size_t m, const REAL *in, REA
       for (size_t ox = 0; ox < ow; ox++) {
         size_t i00 = (2 * oy * w + 2 * ox) * c, i01 = i00 + c, i10 = i00 + w * c, i11 = i10 + c;
         size_t o = (oy * ow + ox) * c;
+        /* the first maximum in the order (0,0), (0,1), (1,0), (1,1), as PyTorch; selects, not branches, so
+         * the channels go in vectors */
+#pragma omp simd
         for (size_t ch = 0; ch < c; ch++) {
-          /* the first maximum in the order (0,0), (0,1), (1,0), (1,1), as PyTorch */
-          size_t best = i00 + ch;
-          if (x[i01 + ch] > x[best])
-            best = i01 + ch;
-          if (x[i10 + ch] > x[best])
-            best = i10 + ch;
-          if (x[i11 + ch] > x[best])
-            best = i11 + ch;
-          y[o + ch] = x[best];
-          a[o + ch] = (int32_t)best;
+          REAL v = x[i00 + ch], v01 = x[i01 + ch], v10 = x[i10 + ch], v11 = x[i11 + ch];
+          int32_t best = (int32_t)(i00 + ch);
+          best = v01 > v ? (int32_t)(i01 + ch) : best;
+          v = v01 > v ? v01 : v;
+          best = v10 > v ? (int32_t)(i10 + ch) : best;
+          v = v10 > v ? v10 : v;
+          best = v11 > v ? (int32_t)(i11 + ch) : best;
+          v = v11 > v ? v11 : v;
+          y[o + ch] = v;
+          a[o + ch] = best;
         }
       }
   }
