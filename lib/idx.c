@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <zlib.h>
 #include "samlab.h"
@@ -91,21 +90,6 @@ void samlab_dataset_free(samlab_dataset *d)
   free(d);
 }
 
-/* Training reads the examples' rows in random order, a TLB miss per row with 4 KiB pages; on Linux the
- * buffer asks for 2 MiB pages (transparent huge pages: a hint, harmless where unsupported). */
-static float *examples_alloc(size_t bytes)
-{
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-  const size_t huge = (size_t)2 << 20;
-  void *p = NULL;
-  if (bytes >= huge && posix_memalign(&p, huge, bytes) == 0) {
-    madvise(p, bytes, MADV_HUGEPAGE);
-    return p;
-  }
-#endif
-  return malloc(bytes);
-}
-
 static samlab_dataset *dataset_alloc(size_t n, size_t rows, size_t cols, size_t nclasses)
 {
   samlab_dataset *d = calloc(1, sizeof *d);
@@ -115,7 +99,7 @@ static samlab_dataset *dataset_alloc(size_t n, size_t rows, size_t cols, size_t 
   d->rows = rows;
   d->cols = cols;
   d->nclasses = nclasses;
-  d->x = examples_alloc((n * rows * cols + 1) * sizeof *d->x);
+  d->x = samlab_big_calloc(n * rows * cols + 1, sizeof *d->x); /* rows are read in random order */
   d->y = malloc(n + 1);
   if (!d->x || !d->y) {
     samlab_dataset_free(d);

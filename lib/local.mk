@@ -13,4 +13,4 @@ libsamlab_sweepfast_la_CFLAGS = $(AM_CFLAGS) -O3 -fno-math-errno -fno-trapping-m
 libsamlab_la_LIBADD += libsamlab_sweepfast.la
 # train (issue 7): IDX data, networks as problems (float32 and double instances of net_kernels.h), the trainer.
 libsamlab_la_SOURCES += lib/idx.c lib/net.c lib/net_impl.h lib/net_kernels.h lib/net_f32.c lib/net_f64.c \
-	lib/blas_core.c lib/train.c lib/train_checkpoint.c lib/train_check.c lib/train_schedule.c lib/train_trace.h lib/train_trace.c
+	lib/big_alloc.c lib/blas_core.c lib/train.c lib/train_checkpoint.c lib/train_check.c lib/train_schedule.c lib/train_trace.h lib/train_trace.c

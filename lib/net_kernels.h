@@ -17,7 +17,7 @@
 
 static void *NAME(zalloc)(size_t n, size_t size)
 {
-  return calloc(n ? n : 1, size);
+  return samlab_big_calloc(n ? n : 1, size);
 }
 
 static int NAME(buffers_ready)(net_ctx *c)

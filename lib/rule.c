@@ -51,9 +51,9 @@ samlab_rule *samlab_rule_alloc(const samlab_rule_type *type, const samlab_base_t
     free(r);
     return NULL;
   }
-  r->state = calloc(1, type->state_size ? type->state_size(dim) : 1);
-  r->base_state = calloc(base->state_vectors * dim + 1, sizeof(double));
-  double *vecs = calloc(5 * dim + 1, sizeof(double));
+  r->state = samlab_big_calloc(1, type->state_size ? type->state_size(dim) : 1);
+  r->base_state = samlab_big_calloc(base->state_vectors * dim + 1, sizeof(double));
+  double *vecs = samlab_big_calloc(5 * dim + 1, sizeof(double));
   r->rng = gsl_rng_alloc(gsl_rng_mt19937);
   if (!r->state || !r->base_state || !vecs || !r->rng) {
     free(vecs);

@@ -32,6 +32,8 @@ void samlab_dot_pair(size_t n, const double *x, const double *y, double *xy, dou
 void samlab_axpy(size_t n, double a, const double *x, double *y);        /* y += a x */
 void samlab_scale(size_t n, double a, double *x);                        /* x *= a */
 void samlab_copy(size_t n, const double *x, double *y);                  /* y = x */
+/* Zeroed n x size bytes for large arrays (2 MiB pages where Linux gives them); free() releases it. */
+void *samlab_big_calloc(size_t n, size_t size);
 int samlab_all_finite(size_t n, const double *x);
 
 /* ------------------------------------------------------------------ problems */

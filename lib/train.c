@@ -67,7 +67,7 @@ samlab_trainer *samlab_trainer_alloc(samlab_problem *net, const samlab_dataset *
   t->cfg.hp = t->rule->hp; /* with defaults filled in: hp.lr is the schedule's lr0 */
   t->rule->keep_eps = 0;   /* nothing here reads r->eps */
   t->rule->geometry = cfg->geometry;
-  t->w = malloc(t->dim * sizeof *t->w);
+  t->w = samlab_big_calloc(t->dim, sizeof *t->w);
   t->order = malloc(train->n * sizeof *t->order);
   t->rng = gsl_rng_alloc(gsl_rng_mt19937);
   gsl_rng *init = gsl_rng_alloc(gsl_rng_mt19937);
