@@ -163,7 +163,8 @@ struct samlab_rule {
   double *work;       /* scratch for rules, dim doubles */
   gsl_rng *rng;       /* seeded with hp.seed */
   /* What only callers read; both 1 after samlab_rule_alloc.  A caller that never reads them sets them to 0
-   * and saves a pass over the weights in each SAM step (the trainer does, without --trace-geometry):
+   * and saves a pass over the weights in each SAM step (the trainer sets keep_eps = 0, and geometry = 0
+   * unless --trace-geometry):
    * keep_eps: r->eps holds the perturbation after an ascent along a direction (samlab_ascent_dir);
    * geometry: info->gs_norm and info->cos_g_gs are computed (else NAN; StableSAM still uses ||g_s||). */
   int keep_eps, geometry;
