@@ -16,6 +16,9 @@
 # noise-free SAM 19 and SGD never (x_t = -3 0.9^t), as the notes.  1-D row 2 (noisy SGD 211.4, SAM 208.8)
 # is well below the notes' 257.8 / 247.0: our noise makes the flat-side descent faster on average with these
 # 10 seeds; the ordering is the same.  Not tuned.
+# What SCALE=full (300 seeds, run 2026-11-23, 115 s) gives: 2-D row 1 SGD 56.3, SAM 35.1, infoSAM 20.6; row 2
+# 273.6, 266.8, 241.1; 1-D row 1 SGD 41.4, SAM 22.2; row 2 254.9, 245.1: the notes' 300-seed values (55.9, 35.4,
+# 20.7; 274.8, 267.2, 241.0; 41.8, 22.7; 257.8, 247.0) within seed noise, row 2 of 1-D included.
 #
 # Environment: OUT (default out/infosam-fig3), PYTHON (with h5py, default /usr/bin/python3), SCALE (quick: 10
 # seeds; full: 300 seeds), SAMLAB (default samlab).

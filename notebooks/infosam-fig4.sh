@@ -11,6 +11,8 @@
 # 0.448, mean (0.569, -0.012, 0.015): the paper's picture (infoSAM's eps concentrated near +e1, SAM's spread over
 # the half-sphere), matching the notes' Monte Carlo.  infoSAM with the true noise variances (the notes' 0.595)
 # is not a rule of the library; the EMA estimate is what infosam runs.
+# SCALE=full (100000 steps, run 2026-11-23): SAM 0.665 / 0.041, mean eps1 0.364; infoSAM 0.363 / 0.446, mean
+# eps1 0.572: the quick run's picture.
 #
 # Environment: OUT (default out/infosam-fig4), PYTHON (with h5py, default /usr/bin/python3), SCALE (quick:
 # 20000 steps per rule; full: 100000), SAMLAB (default samlab).
