@@ -5,8 +5,25 @@
 
 /* Sums run in eight interleaved partial sums: one running sum waits an add's latency per element, eight
  * keep pace with memory.  The order is fixed in the source (no -ffast-math reassociation), so a result does
- * not depend on the compiler, and for n <= 8 it is the plain left-to-right sum (n = 2: x0 y0 + x1 y1). */
+ * not depend on the compiler, and for n <= 8 it is the plain left-to-right sum (n = 2: x0 y0 + x1 y1).
+ * Every sum here runs through LANE_LOOP, so sums of the same terms agree bit for bit. */
 #define LANES 8
+
+/* STMT for every element j in [0, n), with k = j % LANES the partial sum it goes into. */
+#define LANE_LOOP(n, STMT)                                                                                         \
+  do {                                                                                                             \
+    size_t i_ = 0;                                                                                                 \
+    for (; i_ + LANES <= (n); i_ += LANES)                                                                         \
+      _Pragma("GCC unroll 8") for (int k = 0; k < LANES; k++)                                                     \
+      {                                                                                                            \
+        size_t j = i_ + (size_t)k;                                                                                 \
+        STMT;                                                                                                      \
+      }                                                                                                            \
+    for (int k = 0; i_ < (n); i_++, k++) {                                                                         \
+      size_t j = i_;                                                                                               \
+      STMT;                                                                                                        \
+    }                                                                                                              \
+  } while (0)
 
 static double lanes_total(const double s[LANES])
 {
@@ -16,47 +33,21 @@ static double lanes_total(const double s[LANES])
 double samlab_dot(size_t n, const double *x, const double *y)
 {
   double s[LANES] = {0};
-  size_t i = 0;
-  for (; i + LANES <= n; i += LANES)
-#pragma GCC unroll 8
-    for (int k = 0; k < LANES; k++)
-      s[k] += x[i + k] * y[i + k];
-  for (int k = 0; i < n; i++, k++)
-    s[k] += x[i] * y[i];
+  LANE_LOOP(n, s[k] += x[j] * y[j]);
   return lanes_total(s);
 }
 
 double samlab_widen_sumsq(size_t n, const float *x, double *y)
 {
   double s[LANES] = {0};
-  size_t i = 0;
-  for (; i + LANES <= n; i += LANES)
-#pragma GCC unroll 8
-    for (int k = 0; k < LANES; k++) {
-      y[i + k] = (double)x[i + k];
-      s[k] += y[i + k] * y[i + k];
-    }
-  for (int k = 0; i < n; i++, k++) {
-    y[i] = (double)x[i];
-    s[k] += y[i] * y[i];
-  }
+  LANE_LOOP(n, y[j] = (double)x[j]; s[k] += y[j] * y[j]);
   return lanes_total(s);
 }
 
 void samlab_dot_pair(size_t n, const double *x, const double *y, double *xy, double *yy)
 {
   double a[LANES] = {0}, b[LANES] = {0};
-  size_t i = 0;
-  for (; i + LANES <= n; i += LANES)
-#pragma GCC unroll 8
-    for (int k = 0; k < LANES; k++) {
-      a[k] += x[i + k] * y[i + k];
-      b[k] += y[i + k] * y[i + k];
-    }
-  for (int k = 0; i < n; i++, k++) {
-    a[k] += x[i] * y[i];
-    b[k] += y[i] * y[i];
-  }
+  LANE_LOOP(n, a[k] += x[j] * y[j]; b[k] += y[j] * y[j]);
   *xy = lanes_total(a);
   *yy = lanes_total(b);
 }
