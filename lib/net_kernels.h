@@ -108,14 +108,13 @@ void NAME(net_buffers_free)(net_ctx *c)
 
 /* act[0] = inputs of examples [start, start + m) of (d, idx).  The rows are scattered over the whole set in
  * memory, so the rows two ahead are fetched while one is copied.  A SAM step's second pass is on the same
- * batch: its inputs are in act[0] already (and the first layer's im2col of them in col[0]: forward always
- * follows), so nothing is copied and 0 is returned. */
-static int NAME(load_inputs)(net_ctx *c, const samlab_dataset *d, const size_t *idx, size_t start, size_t m)
+ * batch: when the whole batch is one chunk its inputs are in act[0] already, and nothing is copied. */
+static void NAME(load_inputs)(net_ctx *c, const samlab_dataset *d, const size_t *idx, size_t start, size_t m)
 {
   net_buffers *B = &c->BUF;
   int batch = d == c->data && idx == c->batch && start == 0 && m == c->nbatch;
   if (batch && B->inputs_serial == c->batch_serial)
-    return 0;
+    return;
   B->inputs_serial = batch ? c->batch_serial : 0;
   REAL *x = B->act[0];
   size_t in = c->in_size;
@@ -130,16 +129,13 @@ static int NAME(load_inputs)(net_ctx *c, const samlab_dataset *d, const size_t *
     for (size_t j = 0; j < in; j++)
       x[i * in + j] = (REAL)src[j];
   }
-  return 1;
 }
 
-/* Copy / accumulate one kernel row of n = k c values; LeNet's sizes (5 and 30) get constant-size code. */
+/* Copy / accumulate one kernel row of n = k c values; LeNet's (30, its second conv: the first uses
+ * im2col_t) gets constant-size code. */
 static inline void NAME(copy_run)(REAL *restrict dst, const REAL *restrict src, long n)
 {
   switch (n) {
-  case 5:
-    memcpy(dst, src, 5 * sizeof(REAL));
-    break;
   case 30:
     memcpy(dst, src, 30 * sizeof(REAL));
     break;
@@ -152,10 +148,6 @@ static inline void NAME(copy_run)(REAL *restrict dst, const REAL *restrict src, 
 static inline void NAME(add_run)(REAL *restrict dst, const REAL *restrict src, long n)
 {
   switch (n) {
-  case 5:
-    for (long j = 0; j < 5; j++)
-      dst[j] += src[j];
-    break;
   case 30:
     for (long j = 0; j < 30; j++)
       dst[j] += src[j];
@@ -390,8 +382,7 @@ static void NAME(pool_scatter)(const net_layer *L, size_t m, const REAL *dout, c
   }
 }
 
-/* fresh: act[0] was just loaded (else col[0] still holds the first layer's im2col of it). */
-static void NAME(forward)(net_ctx *c, size_t m, int fresh)
+static void NAME(forward)(net_ctx *c, size_t m)
 {
   net_buffers *B = &c->BUF;
   const REAL *P = B->p;
@@ -401,8 +392,7 @@ static void NAME(forward)(net_ctx *c, size_t m, int fresh)
     size_t rows, width;
     switch (L->kind) {
     case NET_CONV:
-      if (l > 0 || fresh)
-        (L->col_t ? NAME(im2col_t) : NAME(im2col))(L, m, in, B->col[l]);
+      (L->col_t ? NAME(im2col_t) : NAME(im2col))(L, m, in, B->col[l]);
       in = B->col[l];
       /* fall through */
     case NET_DENSE:
@@ -552,7 +542,8 @@ double NAME(net_value_grad)(net_ctx *c, const samlab_dataset *d, const size_t *i
   double sum = 0;
   for (size_t start = 0; start < n; start += c->chunk) {
     size_t m = n - start < c->chunk ? n - start : c->chunk;
-    NAME(forward)(c, m, NAME(load_inputs)(c, d, idx, start, m));
+    NAME(load_inputs)(c, d, idx, start, m);
+    NAME(forward)(c, m);
     sum += NAME(softmax_xent)(c, d, idx, start, m, 1.0 / (double)n, g != NULL, NULL);
     if (g)
       NAME(backward)(c, m, start > 0);
@@ -572,7 +563,8 @@ int NAME(net_evaluate)(net_ctx *c, const samlab_dataset *d, const size_t *idx, s
   *correct = 0;
   for (size_t start = 0; start < n; start += c->chunk) {
     size_t m = n - start < c->chunk ? n - start : c->chunk;
-    NAME(forward)(c, m, NAME(load_inputs)(c, d, idx, start, m));
+    NAME(load_inputs)(c, d, idx, start, m);
+    NAME(forward)(c, m);
     *loss_sum += NAME(softmax_xent)(c, d, idx, start, m, 0, 0, correct);
   }
   return 0;
@@ -708,7 +700,8 @@ int NAME(net_hvp)(net_ctx *c, const samlab_dataset *d, const size_t *idx, size_t
   memset(B->grad, 0, c->dim * sizeof(REAL));
   for (size_t start = 0; start < n; start += c->chunk) {
     size_t m = n - start < c->chunk ? n - start : c->chunk;
-    NAME(forward)(c, m, NAME(load_inputs)(c, d, idx, start, m));
+    NAME(load_inputs)(c, d, idx, start, m);
+    NAME(forward)(c, m);
     NAME(r_forward)(c, m);
     NAME(softmax_xent)(c, d, idx, start, m, 1.0 / (double)n, 1, NULL);
     NAME(r_softmax)(c, m, 1.0 / (double)n);
