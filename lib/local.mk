@@ -1,5 +1,5 @@
 # libsamlab core: problems, base optimizers, rules, hyperparameters, HDF5 traces.
-libsamlab_la_SOURCES += lib/samlab.h lib/rule_impl.h lib/vec.c lib/hparams.c lib/problem.c \
+libsamlab_la_SOURCES += lib/samlab.h lib/rule_impl.h lib/lanes.h lib/vec.c lib/hparams.c lib/problem.c \
 	lib/base.c lib/rule.c lib/registry.c lib/trace.c \
 	lib/rules/sam.c lib/rules/asam.c lib/rules/gsam.c lib/rules/wsam.c lib/rules/fsam.c lib/rules/switching.c \
 	lib/rules/ae_test.h lib/rules/lookahead.c lib/rules/presam.c lib/rules/vasso.c lib/rules/infosam.c

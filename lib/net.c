@@ -128,36 +128,60 @@ static void blas_threads_leave(const net_ctx *c, int n)
     openblas_set_num_threads(n);
 }
 
-/* The loss and gradient of the current batch at w + s sdir (sdir NULL: at w), g.g too when gg. */
-static double net_pass(net_ctx *c, const double *w, double s, const double *sdir, double *g, double *gg)
+/* The loss and gradient (grad) of the current batch at w + s sdir (sdir NULL: at w), widened into g if not
+ * NULL, g.g too when gg.  Every pass writes its own weights into b32.p unless they were handed over for w. */
+static double net_pass(net_ctx *c, const double *w, double s, const double *sdir, int grad, double *g, double *gg)
 {
   const size_t *idx = c->whole ? NULL : c->batch;
+  int p_ready = !sdir && c->p32_is == w;
+  c->p32_is = NULL;
   int threads = blas_threads_enter(c);
-  double loss = c->precision == 64 ? net_value_grad_f64(c, c->data, idx, c->nbatch, w, s, sdir, g, gg)
-                                   : net_value_grad_f32(c, c->data, idx, c->nbatch, w, s, sdir, g, gg);
+  double loss = c->precision == 64
+                    ? net_value_grad_f64(c, c->data, idx, c->nbatch, w, s, sdir, 0, grad, g, gg)
+                    : net_value_grad_f32(c, c->data, idx, c->nbatch, w, s, sdir, p_ready, grad, g, gg);
   blas_threads_leave(c, threads);
   return loss;
 }
 
 static double net_value_grad(void *ctx, const double *w, double *g)
 {
-  return net_pass(ctx, w, 0, NULL, g, NULL);
+  return net_pass(ctx, w, 0, NULL, g != NULL, g, NULL);
 }
 
 static double net_value_grad_gg(void *ctx, const double *w, double *g, double *gg)
 {
-  return net_pass(ctx, w, 0, NULL, g, gg);
+  return net_pass(ctx, w, 0, NULL, 1, g, gg);
 }
 
 static double net_value_grad_shifted(void *ctx, const double *w, double s, const double *d, double *g)
 {
-  return net_pass(ctx, w, s, d, g, NULL);
+  return net_pass(ctx, w, s, d, 1, g, NULL);
+}
+
+/* The float32 gradient left in b32.grad (at float32 precision only). */
+static double net_grad_f32(void *ctx, const double *w, double s, const double *d, const float **g32)
+{
+  net_ctx *c = ctx;
+  *g32 = NULL;
+  if (c->precision != 32)
+    return NAN;
+  double loss = net_pass(c, w, s, d, 1, NULL, NULL);
+  *g32 = c->b32.grad;
+  return loss;
+}
+
+static float *net_weights_f32(void *ctx, const double *w)
+{
+  net_ctx *c = ctx;
+  c->p32_is = w;
+  return c->b32.p;
 }
 
 static void net_hvp(void *ctx, const double *w, const double *v, double *hv)
 {
   net_ctx *c = ctx;
   const size_t *idx = c->whole ? NULL : c->batch;
+  c->p32_is = NULL;
   int threads = blas_threads_enter(c);
   int rc = c->precision == 64 ? net_hvp_f64(c, c->data, idx, c->nbatch, w, v, hv)
                               : net_hvp_f32(c, c->data, idx, c->nbatch, w, v, hv);
@@ -252,6 +276,8 @@ samlab_problem *samlab_net_create(const char *model, const char *hidden, const s
   p->value_grad = net_value_grad;
   p->value_grad_gg = net_value_grad_gg;
   p->value_grad_shifted = net_value_grad_shifted;
+  p->value_grad_f32 = net_grad_f32;
+  p->weights_f32 = net_weights_f32;
   p->hvp = net_hvp;
   p->set_batch = net_set_batch;
   p->nexamples = train->n;
@@ -292,6 +318,7 @@ int samlab_net_evaluate(const samlab_problem *net, const double *w, const samlab
     return -1;
   double sum;
   size_t correct;
+  c->p32_is = NULL;
   int threads = blas_threads_enter(c);
   int rc = c->precision == 64 ? net_evaluate_f64(c, d, idx, n, w, &sum, &correct)
                               : net_evaluate_f32(c, d, idx, n, w, &sum, &correct);

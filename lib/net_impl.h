@@ -46,16 +46,19 @@ typedef struct net_ctx {
   int whole;     /* the batch is the whole set, in order */
   int precision;
   int serial_blas; /* run OpenBLAS on one thread in this net's passes (see net.c) */
+  const double *p32_is; /* b32.p was given out (weights_f32) to hold this w for the next evaluation only */
   net_buffers b32, b64;
 } net_ctx;
 
 /* Chunked passes over examples idx[0..n) of d (idx NULL: 0..n-1).  value_grad: mean loss at w + s sdir
- * (sdir NULL: at w), gradient into g (if not NULL) and, when gg is not NULL, g.g into *gg (as samlab_dot
- * sums it).  evaluate: summed loss and count of correct predictions.  hvp: hv = H v of the mean loss. */
+ * (sdir NULL: at w; p_ready: the buffer p already holds w in the working precision), with grad the
+ * gradient into the buffer grad and, if g is not NULL, widened into g, with g.g into *gg when gg is not NULL
+ * (as samlab_dot sums it).  evaluate: summed loss and count of correct predictions.  hvp: hv = H v of the
+ * mean loss. */
 double net_value_grad_f32(net_ctx *c, const samlab_dataset *d, const size_t *idx, size_t n, const double *w,
-                          double s, const double *sdir, double *g, double *gg);
+                          double s, const double *sdir, int p_ready, int grad, double *g, double *gg);
 double net_value_grad_f64(net_ctx *c, const samlab_dataset *d, const size_t *idx, size_t n, const double *w,
-                          double s, const double *sdir, double *g, double *gg);
+                          double s, const double *sdir, int p_ready, int grad, double *g, double *gg);
 int net_evaluate_f32(net_ctx *c, const samlab_dataset *d, const size_t *idx, size_t n, const double *w,
                      double *loss_sum, size_t *correct);
 int net_evaluate_f64(net_ctx *c, const samlab_dataset *d, const size_t *idx, size_t n, const double *w,

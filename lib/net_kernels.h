@@ -533,19 +533,20 @@ static void NAME(to_double_gg)(size_t n, const REAL *x, double *y, double *gg)
 }
 
 double NAME(net_value_grad)(net_ctx *c, const samlab_dataset *d, const size_t *idx, size_t n, const double *w,
-                            double s, const double *sdir, double *g, double *gg)
+                            double s, const double *sdir, int p_ready, int grad, double *g, double *gg)
 {
   if (NAME(buffers_ready)(c) != 0 || n == 0)
     return NAN;
   net_buffers *B = &c->BUF;
-  NAME(to_real_shifted)(c->dim, w, s, sdir, B->p);
+  if (!p_ready)
+    NAME(to_real_shifted)(c->dim, w, s, sdir, B->p);
   double sum = 0;
   for (size_t start = 0; start < n; start += c->chunk) {
     size_t m = n - start < c->chunk ? n - start : c->chunk;
     NAME(load_inputs)(c, d, idx, start, m);
     NAME(forward)(c, m);
-    sum += NAME(softmax_xent)(c, d, idx, start, m, 1.0 / (double)n, g != NULL, NULL);
-    if (g)
+    sum += NAME(softmax_xent)(c, d, idx, start, m, 1.0 / (double)n, grad, NULL);
+    if (grad)
       NAME(backward)(c, m, start > 0);
   }
   if (g)

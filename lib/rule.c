@@ -1,4 +1,5 @@
 /* The rule object: allocation with defaults, the generic step, and the shared ascent and base step. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "rule_impl.h"
@@ -88,18 +89,48 @@ void samlab_rule_free(samlab_rule *r)
   free(r);
 }
 
+/* Whether a base step may take the problem's float32 gradient as it is (see samlab_rule.fuse_f32). */
+static int can_fuse(const samlab_rule *r, const samlab_problem *p)
+{
+  return r->fuse_f32 && p->value_grad_f32 && r->base->step_f32;
+}
+
+/* The base step from the problem's float32 gradient, writing the problem's float32 weights too; g32.g32. */
+static double base_apply_f32(samlab_rule *r, const samlab_problem *p, double *w, const float *g32)
+{
+  float *w32 = p->weights_f32(p->ctx, w);
+  double gg = r->base->step_f32(r->base_state, r->dim, w, g32, w32, &r->hp, r->base_t);
+  r->base_t++;
+  return gg;
+}
+
+/* A plain rule's step fused (can_fuse): 1 if it ran, 0 if the problem does not compute in float32 now. */
+static int plain_step_f32(samlab_rule *r, const samlab_problem *p, double *w, samlab_step_info *info)
+{
+  const float *g32;
+  double loss = p->value_grad_f32(p->ctx, w, 0, NULL, &g32);
+  if (!g32)
+    return 0;
+  info->loss = loss;
+  info->grad_norm = sqrt(base_apply_f32(r, p, w, g32)); /* ||g||, read by nothing before the step */
+  return 1;
+}
+
 int samlab_rule_step(samlab_rule *r, const samlab_problem *p, double *w, samlab_step_info *info)
 {
   samlab_step_info local;
   if (!info)
     info = &local;
-  double gg;
-  info->loss = samlab_problem_value_grad_gg(p, w, r->g, &gg);
-  info->grad_norm = sqrt(gg);
   info->gs_norm = NAN;
   info->cos_g_gs = NAN;
   info->sam_used = 0;
-  int rc = r->type->step(r, p, w, info);
+  int rc = 0;
+  if (!(r->type->plain && can_fuse(r, p) && plain_step_f32(r, p, w, info))) {
+    double gg;
+    info->loss = samlab_problem_value_grad_gg(p, w, r->g, &gg);
+    info->grad_norm = sqrt(gg);
+    rc = r->type->step(r, p, w, info);
+  }
   r->t++;
   return rc;
 }
@@ -143,14 +174,22 @@ void samlab_ascent_eps(samlab_rule *r, const samlab_problem *p, const double *w,
   after_ascent(r, info);
 }
 
-void samlab_ascent_dir(samlab_rule *r, const samlab_problem *p, const double *w, const double *d,
-                       samlab_step_info *info)
+/* The ascent's step along d: rho/(||d|| + EPS), or rho with --ascent raw; notes whether it is all zero. */
+static double ascent_scale(samlab_rule *r, const double *d, const samlab_step_info *info)
 {
   size_t n = r->dim;
   /* ||g|| is known from samlab_rule_step (the same sum, so the same bits): no second pass over g */
   double nd = d == r->g ? info->grad_norm : samlab_norm(n, d);
   double s = r->hp.ascent_raw ? r->hp.rho : r->hp.rho / (nd + SAMLAB_EPS);
   r->eps_zero = scaled_all_zero(n, s, d);
+  return s;
+}
+
+void samlab_ascent_dir(samlab_rule *r, const samlab_problem *p, const double *w, const double *d,
+                       samlab_step_info *info)
+{
+  size_t n = r->dim;
+  double s = ascent_scale(r, d, info);
   if (r->keep_eps) {
     double *restrict eps = r->eps, *restrict wtmp = r->wtmp;
 #pragma omp simd
@@ -163,6 +202,23 @@ void samlab_ascent_dir(samlab_rule *r, const samlab_problem *p, const double *w,
     samlab_problem_value_grad_shifted(p, w, s, d, r->gs, r->wtmp);
   }
   after_ascent(r, info);
+}
+
+void samlab_ascent_step(samlab_rule *r, const samlab_problem *p, double *w, const double *d, samlab_step_info *info)
+{
+  /* Fused when nothing reads g_s but the base step: no eps kept, no geometry, no renormalisation. */
+  if (!r->keep_eps && !r->geometry && !r->hp.stable && can_fuse(r, p)) {
+    const float *g32;
+    p->value_grad_f32(p->ctx, w, ascent_scale(r, d, info), d, &g32);
+    if (g32) {
+      info->sam_used = 1;
+      info->gs_norm = info->cos_g_gs = NAN;
+      base_apply_f32(r, p, w, g32);
+      return;
+    }
+  }
+  samlab_ascent_dir(r, p, w, d, info);
+  samlab_base_apply(r, w, r->gs);
 }
 
 void samlab_base_apply(samlab_rule *r, double *w, const double *grad)

@@ -49,6 +49,14 @@ typedef struct samlab_problem {
   /* Optional: value_grad at the point w_i + s d_i (each in double, as written), without storing it: a
    * network converts it to float32 straight away, a write and a read of the weights fewer a SAM step. */
   double (*value_grad_shifted)(void *ctx, const double *w, double s, const double *d, double *g);
+  /* Optional, problems that compute in float32 (networks), both or neither:
+   * value_grad_f32: value_grad at w_i + s d_i (d NULL: at w) that leaves the gradient in float32 in the
+   *   problem's own buffer, *g32, valid until its next evaluation, and writes no double copy; it returns NAN
+   *   with *g32 = NULL, evaluating nothing, when the problem does not compute in float32 now.
+   * weights_f32: the float32 weights its next evaluation reads.  The caller writes (float)w_i into it and
+   *   changes w in no other way before that evaluation, which, if it is at w itself, skips converting w. */
+  double (*value_grad_f32)(void *ctx, const double *w, double s, const double *d, const float **g32);
+  float *(*weights_f32)(void *ctx, const double *w);
   /* Optional (NULL if absent): exact Hessian-vector product hv = H(w) v. */
   void (*hvp)(void *ctx, const double *w, const double *v, double *hv);
   /* Optional: the full dense Hessian, row-major dim x dim. */
@@ -118,6 +126,10 @@ typedef struct samlab_base_type {
   size_t state_vectors; /* dim-length double vectors of state */
   /* t = number of earlier steps of this optimizer (0 on the first). */
   void (*step)(double *state, size_t dim, double *w, const double *g, const samlab_hparams *hp, long t);
+  /* The same step from a float32 gradient (the same bits as step on g widened), also writing (float)w_i into
+   * w32 after it, and returning g.g as samlab_dot sums it: for problems with value_grad_f32. */
+  double (*step_f32)(double *state, size_t dim, double *w, const float *g32, float *w32, const samlab_hparams *hp,
+                     long t);
 } samlab_base_type;
 
 extern const samlab_base_type *const samlab_base_types[]; /* NULL-terminated */
@@ -143,6 +155,8 @@ typedef struct samlab_rule_type {
   void (*defaults)(samlab_hparams *hp);
   /* Prepare state; may be NULL.  Returns 0 or -1. */
   int (*init)(samlab_rule *r);
+  /* 1 if step is nothing but a base step with r->g (samlab_rule_step may then run it fused, see fuse_f32). */
+  int plain;
   /* One step.  On entry r->g holds the gradient at w, info->loss/grad_norm are set. */
   int (*step)(samlab_rule *r, const samlab_problem *p, double *w, samlab_step_info *info);
 } samlab_rule_type;
@@ -168,6 +182,12 @@ struct samlab_rule {
    * keep_eps: r->eps holds the perturbation after an ascent along a direction (samlab_ascent_dir);
    * geometry: info->gs_norm and info->cos_g_gs are computed (else NAN; StableSAM still uses ||g_s||). */
   int keep_eps, geometry;
+  /* 0 after samlab_rule_alloc.  A caller that changes w only through samlab_rule_step between steps may set it
+   * to 1: on a problem with value_grad_f32 (a network), a base step whose gradient nothing else reads (the
+   * sgd rule's, and sam's and its kin's on g_s) then takes the float32 gradient as it is and writes the
+   * float32 weights of the next evaluation in the same pass (step_f32).  The results are the same bits; in
+   * those steps r->g (sgd) or r->gs (sam) is not written. */
+  int fuse_f32;
   int eps_zero;       /* the last ascent's perturbation was exactly zero */
 };
 

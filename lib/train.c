@@ -67,6 +67,7 @@ samlab_trainer *samlab_trainer_alloc(samlab_problem *net, const samlab_dataset *
   t->cfg.hp = t->rule->hp; /* with defaults filled in: hp.lr is the schedule's lr0 */
   t->rule->keep_eps = 0;   /* nothing here reads r->eps */
   t->rule->geometry = cfg->geometry;
+  t->rule->fuse_f32 = 1; /* w changes only through samlab_rule_step */
   t->w = samlab_big_calloc(t->dim, sizeof *t->w);
   t->order = malloc(train->n * sizeof *t->order);
   t->rng = gsl_rng_alloc(gsl_rng_mt19937);

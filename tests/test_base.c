@@ -66,6 +66,40 @@ START_TEST(adamw_decays_the_old_weight)
 }
 END_TEST
 
+/* step_f32 is step on the widened gradient, bit for bit, for every base optimizer, on the first step and a
+ * later one, over a length that leaves a partial group of eight: the same weights and state, (float)w in w32,
+ * and g.g as samlab_dot sums it. */
+START_TEST(float32_gradient_steps_match)
+{
+  enum { N = 37 };
+  samlab_hparams hp = hp_with(0.03, 0.9, 0.01);
+  for (size_t b = 0; samlab_base_types[b]; b++) {
+    const samlab_base_type *base = samlab_base_types[b];
+    double w1[N], w2[N], g[N], s1[2 * N] = {0}, s2[2 * N] = {0};
+    float g32[N], w32[N];
+    for (int i = 0; i < N; i++)
+      w1[i] = w2[i] = 0.37 * (i - 17) + 1e-3 / (i + 1.0);
+    for (long t = 0; t < 3; t++) {
+      for (int i = 0; i < N; i++) {
+        g32[i] = (float)(0.11 * (double)((i * 7 + (int)t * 5) % 13) - 0.6 + 1e-9 * i);
+        g[i] = g32[i];
+      }
+      base->step(s1, N, w1, g, &hp, t);
+      double gg = base->step_f32(s2, N, w2, g32, w32, &hp, t);
+      ck_assert_msg(gg == samlab_dot(N, g, g), "%s t %ld: g.g %.17g vs %.17g", base->name, t, gg,
+                    samlab_dot(N, g, g));
+      for (int i = 0; i < N; i++) {
+        ck_assert_msg(w1[i] == w2[i], "%s t %ld w[%d]: %.17g vs %.17g", base->name, t, i, w2[i], w1[i]);
+        ck_assert(w32[i] == (float)w1[i]);
+      }
+      for (size_t i = 0; i < base->state_vectors * N; i++)
+        ck_assert(s1[i] == s2[i]);
+    }
+    ck_assert(w1[3] != 0.37 * (3 - 17) + 1e-3 / 4.0); /* the steps moved the weights */
+  }
+}
+END_TEST
+
 int main(void)
 {
   Suite *s = suite_create("base");
@@ -74,6 +108,7 @@ int main(void)
   tcase_add_test(tc, sgdm_buffer_starts_at_g);
   tcase_add_test(tc, adam_first_two_steps);
   tcase_add_test(tc, adamw_decays_the_old_weight);
+  tcase_add_test(tc, float32_gradient_steps_match);
   suite_add_tcase(s, tc);
   return run_suite(s);
 }

@@ -364,39 +364,64 @@ START_TEST(gradient_norm_in_the_same_pass)
 END_TEST
 
 /* A network's shortcuts change no bit: rules stepping with keep_eps = geometry = 0 (value_grad_shifted and
- * value_grad_gg) give the same weights as with the stored perturbation and the plain passes. */
+ * value_grad_gg), and with fuse_f32 = 1 too (the base step on the float32 gradient, writing the float32
+ * weights), give the same weights, losses and norms as with the stored perturbation and the plain passes.
+ * The fused rule runs on its own copy of the network, so that the hand-over of the float32 weights between
+ * steps is used; a second fused rule shares the network with the others, whose passes in between must make
+ * it convert its weights again.  At double precision the fused rule falls back to the plain passes. */
 START_TEST(lean_rule_steps_on_a_network)
 {
   samlab_dataset *d = random_set(40, 12, 12, 6);
-  const char *rules[] = {"sam", "stablesam", "looksam", "gsam", "fsam"};
+  const char *rules[] = {"sgd", "sam", "stablesam", "looksam", "gsam", "fsam", "random-sam", "vasso", "infosam",
+                         "fishersam", "ae-sam", "asam"};
+  const char *bases[] = {"sgdm", "sgd", "adam", "adamw"};
   for (size_t k = 0; k < sizeof rules / sizeof *rules; k++) {
-    samlab_problem *p = make("fcn", "23,7", d);
+    samlab_problem *p = make("fcn", "23,7", d), *own = make("fcn", "23,7", d);
+    if (k % 5 == 4) {
+      samlab_net_set_precision(p, 64);
+      samlab_net_set_precision(own, 64);
+    }
     samlab_hparams hp;
     samlab_hparams_unset(&hp);
-    hp.lr = 0.1;
+    hp.lr = 0.01;
     hp.rho = 0.2;
+    hp.p = 0.5;
     char err[256];
-    samlab_rule *full = samlab_rule_alloc(samlab_rule_find(rules[k]), samlab_base_find("sgdm"), &hp, p->dim, err,
-                                          sizeof err);
-    samlab_rule *lean = samlab_rule_alloc(samlab_rule_find(rules[k]), samlab_base_find("sgdm"), &hp, p->dim, err,
-                                          sizeof err);
-    ck_assert(full && lean);
-    lean->keep_eps = lean->geometry = 0;
-    double *wf = init_weights(p, 4), *wl = init_weights(p, 4);
+    samlab_rule *rule[4];
+    double *w[4];
+    for (int j = 0; j < 4; j++) {
+      rule[j] = samlab_rule_alloc(samlab_rule_find(rules[k]), samlab_base_find(bases[k % 4]), &hp, p->dim, err,
+                                  sizeof err);
+      ck_assert_msg(rule[j] != NULL, "%s", err);
+      rule[j]->keep_eps = rule[j]->geometry = j == 0;
+      rule[j]->fuse_f32 = j >= 2;
+      w[j] = init_weights(p, 4);
+    }
     size_t idx[16];
     for (int t = 0; t < 12; t++) {
       for (size_t i = 0; i < 16; i++)
         idx[i] = (size_t)(t * 16 + (int)i) % d->n;
       p->set_batch(p->ctx, idx, 16);
-      samlab_rule_step(full, p, wf, NULL);
-      samlab_rule_step(lean, p, wl, NULL);
-      for (size_t i = 0; i < p->dim; i++)
-        ck_assert_msg(wf[i] == wl[i], "%s step %d weight %zu: %.17g vs %.17g", rules[k], t, i, wl[i], wf[i]);
+      own->set_batch(own->ctx, idx, 16);
+      samlab_step_info info[4];
+      for (int j = 0; j < 4; j++)
+        samlab_rule_step(rule[j], j == 2 ? own : p, w[j], &info[j]);
+      for (int j = 1; j < 4; j++) {
+        ck_assert_msg(info[j].loss == info[0].loss && info[j].grad_norm == info[0].grad_norm &&
+                          info[j].sam_used == info[0].sam_used,
+                      "%s/%s step %d, variant %d: loss %.17g vs %.17g, norm %.17g vs %.17g", rules[k],
+                      bases[k % 4], t, j, info[j].loss, info[0].loss, info[j].grad_norm, info[0].grad_norm);
+        for (size_t i = 0; i < p->dim; i++)
+          ck_assert_msg(w[j][i] == w[0][i], "%s/%s step %d, variant %d, weight %zu: %.17g vs %.17g", rules[k],
+                        bases[k % 4], t, j, i, w[j][i], w[0][i]);
+      }
     }
-    free(wf), free(wl);
-    samlab_rule_free(full);
-    samlab_rule_free(lean);
+    for (int j = 0; j < 4; j++) {
+      free(w[j]);
+      samlab_rule_free(rule[j]);
+    }
     samlab_problem_free(p);
+    samlab_problem_free(own);
   }
   samlab_dataset_free(d);
 }

@@ -21,8 +21,7 @@ static int fsam_step(samlab_rule *r, const samlab_problem *p, double *w, samlab_
     m[i] = lam * m[i] + (1 - lam) * r->g[i];
     r->work[i] = r->g[i] - r->hp.sigma * m[i];
   }
-  samlab_ascent_dir(r, p, w, r->work, info);
-  samlab_base_apply(r, w, r->gs);
+  samlab_ascent_step(r, p, w, r->work, info);
   return 0;
 }
 

@@ -32,8 +32,7 @@ static int infosam_step(samlab_rule *r, const samlab_problem *p, double *w, saml
     r->work[i] = r->g[i] / (s + r->hp.floor);
   }
   st->started = 1;
-  samlab_ascent_dir(r, p, w, r->work, info);
-  samlab_base_apply(r, w, r->gs);
+  samlab_ascent_step(r, p, w, r->work, info);
   return 0;
 }
 

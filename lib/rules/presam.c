@@ -95,8 +95,7 @@ static int nsupport_step(samlab_rule *r, const samlab_problem *p, double *w, sam
       ties--;
     d[i] = kept ? r->g[i] : 0;
   }
-  samlab_ascent_dir(r, p, w, d, info);
-  samlab_base_apply(r, w, r->gs);
+  samlab_ascent_step(r, p, w, d, info);
   return 0;
 }
 

@@ -10,8 +10,7 @@ static int sgd_step(samlab_rule *r, const samlab_problem *p, double *w, samlab_s
 /* eps = rho g/(||g|| + EPS); step with g_s = grad(w + eps). */
 static int sam_step(samlab_rule *r, const samlab_problem *p, double *w, samlab_step_info *info)
 {
-  samlab_ascent_dir(r, p, w, r->g, info);
-  samlab_base_apply(r, w, r->gs);
+  samlab_ascent_step(r, p, w, r->g, info);
   return 0;
 }
 
@@ -21,7 +20,7 @@ static void stablesam_defaults(samlab_hparams *hp)
 }
 
 const samlab_rule_type samlab_rule_sgd = {
-    .name = "sgd", .paper = "-", .formula = "base step with g", .step = sgd_step};
+    .name = "sgd", .paper = "-", .formula = "base step with g", .plain = 1, .step = sgd_step};
 const samlab_rule_type samlab_rule_sam = {
     .name = "sam", .paper = "Foret et al. 2021", .formula = "eps = rho g/||g||; step with g_s = grad(w + eps)",
     .step = sam_step};

@@ -7,8 +7,7 @@
 static int sam_or_plain(samlab_rule *r, const samlab_problem *p, double *w, samlab_step_info *info, int sam)
 {
   if (sam) {
-    samlab_ascent_dir(r, p, w, r->g, info);
-    samlab_base_apply(r, w, r->gs);
+    samlab_ascent_step(r, p, w, r->g, info);
   } else {
     samlab_base_apply(r, w, r->g);
   }

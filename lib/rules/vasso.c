@@ -20,8 +20,7 @@ static int vasso_step(samlab_rule *r, const samlab_problem *p, double *w, samlab
   for (size_t i = 0; i < r->dim; i++)
     s->d[i] = s->started ? (1 - th) * s->d[i] + th * r->g[i] : r->g[i];
   s->started = 1;
-  samlab_ascent_dir(r, p, w, s->d, info);
-  samlab_base_apply(r, w, r->gs);
+  samlab_ascent_step(r, p, w, s->d, info);
   return 0;
 }
 
