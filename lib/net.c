@@ -166,7 +166,7 @@ static double net_grad_f32(void *ctx, const double *w, double s, const double *d
   if (c->precision != 32)
     return NAN;
   double loss = net_pass(c, w, s, d, 1, NULL, NULL);
-  *g32 = c->b32.grad;
+  *g32 = c->b32[0].grad;
   return loss;
 }
 
@@ -174,7 +174,7 @@ static float *net_weights_f32(void *ctx, const double *w)
 {
   net_ctx *c = ctx;
   c->p32_is = w;
-  return c->b32.p;
+  return c->b32[0].p;
 }
 
 static void net_hvp(void *ctx, const double *w, const double *v, double *hv)
@@ -247,6 +247,7 @@ samlab_problem *samlab_net_create(const char *model, const char *hidden, const s
   if (strcmp(model, "fcn") == 0) {
     rc = build_fcn(c, hidden, err, errlen);
     c->chunk = 1024;
+    c->slots = 1; /* its batch is one chunk; OpenBLAS threads its GEMMs */
   } else if (strcmp(model, "lenet") == 0) {
     rc = hidden ? (snprintf(err, errlen, "--hidden applies to fcn only, not lenet"), -1)
                 : build_lenet(c, train->rows, train->cols, err, errlen);
@@ -254,6 +255,7 @@ samlab_problem *samlab_net_create(const char *model, const char *hidden, const s
      * core's cache: 16 examples ran an epoch 25% faster than 256 here (bench/bench_train 1 0.15 lenet). */
     c->chunk = 16;
     c->serial_blas = 1;
+    c->slots = NET_SLOTS; /* a batch of 128 is 8 chunks: two per slot */
   } else {
     snprintf(err, errlen, "unknown model '%s' (fcn, lenet)", model);
     rc = -1;

@@ -7,6 +7,7 @@
 #include "samlab.h"
 
 #define NET_MAX_LAYERS 16
+#define NET_SLOTS 4 /* the most chunks of a pass that run at once (see net_kernels.h) */
 
 typedef enum { NET_DENSE, NET_RELU, NET_CONV, NET_POOL } net_kind;
 
@@ -47,7 +48,8 @@ typedef struct net_ctx {
   int precision;
   int serial_blas; /* run OpenBLAS on one thread in this net's passes (see net.c) */
   const double *p32_is; /* b32.p was given out (weights_f32) to hold this w for the next evaluation only */
-  net_buffers b32, b64;
+  int slots;       /* 1 to NET_SLOTS, a power of two: chunks of a pass run in this many slots */
+  net_buffers b32[NET_SLOTS], b64[NET_SLOTS];
 } net_ctx;
 
 /* Chunked passes over examples idx[0..n) of d (idx NULL: 0..n-1).  value_grad: mean loss at w + s sdir

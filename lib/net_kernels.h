@@ -6,6 +6,9 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 #include "net_impl.h"
 
 #define CAT_(a, b) a##b
@@ -20,14 +23,13 @@ static void *NAME(zalloc)(size_t n, size_t size)
   return samlab_big_calloc(n ? n : 1, size);
 }
 
-static int NAME(buffers_ready)(net_ctx *c)
+/* Slot s's buffers; its weights and direction are slot 0's (read only in the slots' passes). */
+static int NAME(slot_alloc)(net_ctx *c, int s)
 {
-  net_buffers *b = &c->BUF;
-  if (b->ready)
-    return 0;
+  net_buffers *b = &c->BUF[s];
   size_t ch = c->chunk, maxcol = 0;
-  b->p = NAME(zalloc)(c->dim, sizeof(REAL));
-  b->v = NAME(zalloc)(c->dim, sizeof(REAL));
+  b->p = s ? c->BUF[0].p : NAME(zalloc)(c->dim, sizeof(REAL));
+  b->v = s ? c->BUF[0].v : NAME(zalloc)(c->dim, sizeof(REAL));
   b->grad = NAME(zalloc)(c->dim, sizeof(REAL));
   b->loss = NAME(zalloc)(ch, sizeof(double));
   int ok = b->p && b->v && b->grad && b->loss;
@@ -57,9 +59,19 @@ static int NAME(buffers_ready)(net_ctx *c)
   return ok ? 0 : -1;
 }
 
+static int NAME(buffers_ready)(net_ctx *c)
+{
+  int rc = 0;
+  for (int s = 0; s < c->slots; s++)
+    if (!c->BUF[s].ready)
+      rc |= NAME(slot_alloc)(c, s);
+  return rc;
+}
+
+/* The R-operator's buffers, slot 0's only (Hessian-vector products run in one slot). */
 static int NAME(r_buffers_ready)(net_ctx *c)
 {
-  net_buffers *b = &c->BUF;
+  net_buffers *b = &c->BUF[0];
   if (b->r_ready)
     return 0;
   size_t ch = c->chunk;
@@ -86,32 +98,35 @@ int NAME(net_prepare)(net_ctx *c)
 
 void NAME(net_buffers_free)(net_ctx *c)
 {
-  net_buffers *b = &c->BUF;
-  free(b->p);
-  free(b->v);
-  free(b->grad);
-  free(b->loss);
-  free(b->dcol);
-  for (int l = 0; l <= NET_MAX_LAYERS; l++) {
-    free(b->act[l]);
-    free(b->dact[l]);
-    free(b->ract[l]);
-    free(b->rdact[l]);
+  for (int s = NET_SLOTS - 1; s >= 0; s--) {
+    net_buffers *b = &c->BUF[s];
+    if (s == 0) {
+      free(b->p);
+      free(b->v);
+    }
+    free(b->grad);
+    free(b->loss);
+    free(b->dcol);
+    for (int l = 0; l <= NET_MAX_LAYERS; l++) {
+      free(b->act[l]);
+      free(b->dact[l]);
+      free(b->ract[l]);
+      free(b->rdact[l]);
+    }
+    for (int l = 0; l < NET_MAX_LAYERS; l++) {
+      free(b->col[l]);
+      free(b->rcol[l]);
+      free(b->argmax[l]);
+    }
+    memset(b, 0, sizeof *b);
   }
-  for (int l = 0; l < NET_MAX_LAYERS; l++) {
-    free(b->col[l]);
-    free(b->rcol[l]);
-    free(b->argmax[l]);
-  }
-  memset(b, 0, sizeof *b);
 }
 
 /* act[0] = inputs of examples [start, start + m) of (d, idx).  The rows are scattered over the whole set in
  * memory, so the rows two ahead are fetched while one is copied.  A SAM step's second pass is on the same
  * batch: when the whole batch is one chunk its inputs are in act[0] already, and nothing is copied. */
-static void NAME(load_inputs)(net_ctx *c, const samlab_dataset *d, const size_t *idx, size_t start, size_t m)
+static void NAME(load_inputs)(net_ctx *c, net_buffers *B, const samlab_dataset *d, const size_t *idx, size_t start, size_t m)
 {
-  net_buffers *B = &c->BUF;
   int batch = d == c->data && idx == c->batch && start == 0 && m == c->nbatch;
   if (batch && B->inputs_serial == c->batch_serial)
     return;
@@ -382,9 +397,8 @@ static void NAME(pool_scatter)(const net_layer *L, size_t m, const REAL *dout, c
   }
 }
 
-static void NAME(forward)(net_ctx *c, size_t m)
+static void NAME(forward)(net_ctx *c, net_buffers *B, size_t m)
 {
-  net_buffers *B = &c->BUF;
   const REAL *P = B->p;
   for (int l = 0; l < c->nlayers; l++) {
     const net_layer *L = &c->layer[l];
@@ -415,10 +429,9 @@ static void NAME(forward)(net_ctx *c, size_t m)
 
 /* Softmax cross-entropy of the chunk's logits: returns the summed loss, adds correct predictions to *correct,
  * and when grad, writes dact[last] = scale (p - onehot). */
-static double NAME(softmax_xent)(net_ctx *c, const samlab_dataset *d, const size_t *idx, size_t start, size_t m,
+static double NAME(softmax_xent)(net_ctx *c, net_buffers *B, const samlab_dataset *d, const size_t *idx, size_t start, size_t m,
                                  double scale, int grad, size_t *correct)
 {
-  net_buffers *B = &c->BUF;
   const REAL *z = B->act[c->nlayers];
   REAL *dz = B->dact[c->nlayers];
   size_t K = c->nclasses;
@@ -446,11 +459,9 @@ static double NAME(softmax_xent)(net_ctx *c, const samlab_dataset *d, const size
 
 /* The chunk's gradient from dact[last], added to grad (acc) or written over it (the first chunk: no separate
  * clearing pass over all the weights). */
-static void NAME(backward)(net_ctx *c, size_t m, int acc)
+static void NAME(backward)(net_ctx *c, net_buffers *B, REAL *G, size_t m, int acc)
 {
-  net_buffers *B = &c->BUF;
   const REAL *P = B->p;
-  REAL *G = B->grad;
   for (int l = c->nlayers - 1; l >= 0; l--) {
     const net_layer *L = &c->layer[l];
     REAL *in = B->act[l], *dout = B->dact[l + 1], *din = B->dact[l];
@@ -532,23 +543,92 @@ static void NAME(to_double_gg)(size_t n, const REAL *x, double *y, double *gg)
     *gg = samlab_dot(n, y, y);
 }
 
+/* A pass runs its chunks in c->slots slots, slot s taking chunks s, s + slots, ... and summing its own loss
+ * and gradient (into BUF[s].grad), on as many threads as OpenMP has, each with its own work buffers (LeNet's
+ * GEMMs are too small to share, its chunks are not).  The slots' sums are then added in one fixed tree,
+ * ((0 + 1) + (2 + 3)): the same bits on any number of threads. */
+static void NAME(sum_tree)(int slots, size_t n, REAL *const part[])
+{
+  for (int w = 1; w < slots; w *= 2)
+    for (int s = 0; s + w < slots; s += 2 * w) {
+      REAL *restrict a = part[s];
+      const REAL *restrict b = part[s + w];
+#pragma omp simd
+      for (size_t i = 0; i < n; i++)
+        a[i] += b[i];
+    }
+}
+
+static double NAME(sum_tree_1)(int slots, double x[])
+{
+  for (int w = 1; w < slots; w *= 2)
+    for (int s = 0; s + w < slots; s += 2 * w)
+      x[s] += x[s + w];
+  return x[0];
+}
+
+/* Slot s's part of a pass in work buffers B: its chunks' summed loss, their gradient into the slot's grad
+ * (with grad), their correct predictions into *correct (if not NULL). */
+static double NAME(slot_pass)(net_ctx *c, int s, net_buffers *B, const samlab_dataset *d, const size_t *idx,
+                              size_t n, double scale, int grad, size_t *correct)
+{
+  REAL *G = c->BUF[s].grad;
+  double sum = 0;
+  int first = 1;
+  for (size_t start = (size_t)s * c->chunk; start < n; start += (size_t)c->slots * c->chunk) {
+    size_t m = n - start < c->chunk ? n - start : c->chunk;
+    NAME(load_inputs)(c, B, d, idx, start, m);
+    NAME(forward)(c, B, m);
+    sum += NAME(softmax_xent)(c, B, d, idx, start, m, scale, grad, correct);
+    if (grad)
+      NAME(backward)(c, B, G, m, !first);
+    first = 0;
+  }
+  if (grad && first) /* no chunk for this slot */
+    memset(G, 0, c->dim * sizeof(REAL));
+  return sum;
+}
+
+/* The slots' loss sums (and gradient, correct counts) over examples idx[0..n) of d. */
+static double NAME(slots_pass)(net_ctx *c, const samlab_dataset *d, const size_t *idx, size_t n, double scale,
+                               int grad, size_t *correct)
+{
+  int S = c->slots;
+  double sums[NET_SLOTS];
+  size_t counts[NET_SLOTS] = {0};
+  int threads = 1;
+#ifdef _OPENMP
+  threads = omp_get_max_threads() < S ? omp_get_max_threads() : S;
+#endif
+#pragma omp parallel for num_threads(threads) schedule(static, 1) if (threads > 1)
+  for (int s = 0; s < S; s++) {
+    int t = 0;
+#ifdef _OPENMP
+    t = omp_get_thread_num();
+#endif
+    sums[s] = NAME(slot_pass)(c, s, &c->BUF[t], d, idx, n, scale, grad, correct ? &counts[s] : NULL);
+  }
+  if (grad && S > 1) {
+    REAL *part[NET_SLOTS];
+    for (int s = 0; s < S; s++)
+      part[s] = c->BUF[s].grad;
+    NAME(sum_tree)(S, c->dim, part);
+  }
+  if (correct)
+    for (int s = 0; s < S; s++)
+      *correct += counts[s];
+  return NAME(sum_tree_1)(S, sums);
+}
+
 double NAME(net_value_grad)(net_ctx *c, const samlab_dataset *d, const size_t *idx, size_t n, const double *w,
                             double s, const double *sdir, int p_ready, int grad, double *g, double *gg)
 {
   if (NAME(buffers_ready)(c) != 0 || n == 0)
     return NAN;
-  net_buffers *B = &c->BUF;
+  net_buffers *B = &c->BUF[0];
   if (!p_ready)
     NAME(to_real_shifted)(c->dim, w, s, sdir, B->p);
-  double sum = 0;
-  for (size_t start = 0; start < n; start += c->chunk) {
-    size_t m = n - start < c->chunk ? n - start : c->chunk;
-    NAME(load_inputs)(c, d, idx, start, m);
-    NAME(forward)(c, m);
-    sum += NAME(softmax_xent)(c, d, idx, start, m, 1.0 / (double)n, grad, NULL);
-    if (grad)
-      NAME(backward)(c, m, start > 0);
-  }
+  double sum = NAME(slots_pass)(c, d, idx, n, 1.0 / (double)n, grad, NULL);
   if (g)
     NAME(to_double_gg)(c->dim, B->grad, g, gg);
   return sum / (double)n;
@@ -559,22 +639,15 @@ int NAME(net_evaluate)(net_ctx *c, const samlab_dataset *d, const size_t *idx, s
 {
   if (NAME(buffers_ready)(c) != 0)
     return -1;
-  NAME(to_real)(c->dim, w, c->BUF.p);
-  *loss_sum = 0;
+  NAME(to_real)(c->dim, w, c->BUF[0].p);
   *correct = 0;
-  for (size_t start = 0; start < n; start += c->chunk) {
-    size_t m = n - start < c->chunk ? n - start : c->chunk;
-    NAME(load_inputs)(c, d, idx, start, m);
-    NAME(forward)(c, m);
-    *loss_sum += NAME(softmax_xent)(c, d, idx, start, m, 0, 0, correct);
-  }
+  *loss_sum = NAME(slots_pass)(c, d, idx, n, 0, 0, correct);
   return 0;
 }
 
 /* R-operator forward: ract[l+1] = d act[l+1] / dw . v, given ract[0] = 0. */
-static void NAME(r_forward)(net_ctx *c, size_t m)
+static void NAME(r_forward)(net_ctx *c, net_buffers *B, size_t m)
 {
-  net_buffers *B = &c->BUF;
   const REAL *P = B->p, *V = B->v;
   for (int l = 0; l < c->nlayers; l++) {
     const net_layer *L = &c->layer[l];
@@ -615,9 +688,8 @@ static void NAME(r_forward)(net_ctx *c, size_t m)
 }
 
 /* R of the softmax cross-entropy gradient: rdz = scale p (Rz - p . Rz). */
-static void NAME(r_softmax)(net_ctx *c, size_t m, double scale)
+static void NAME(r_softmax)(net_ctx *c, net_buffers *B, size_t m, double scale)
 {
-  net_buffers *B = &c->BUF;
   const REAL *z = B->act[c->nlayers], *rz = B->ract[c->nlayers];
   REAL *rdz = B->rdact[c->nlayers];
   size_t K = c->nclasses;
@@ -638,9 +710,8 @@ static void NAME(r_softmax)(net_ctx *c, size_t m, double scale)
 }
 
 /* R-operator backward: accumulates Hv into grad from dact and rdact of the last layer. */
-static void NAME(r_backward)(net_ctx *c, size_t m)
+static void NAME(r_backward)(net_ctx *c, net_buffers *B, size_t m)
 {
-  net_buffers *B = &c->BUF;
   const REAL *P = B->p, *V = B->v;
   REAL *HV = B->grad;
   for (int l = c->nlayers - 1; l >= 0; l--) {
@@ -695,18 +766,18 @@ int NAME(net_hvp)(net_ctx *c, const samlab_dataset *d, const size_t *idx, size_t
 {
   if (NAME(buffers_ready)(c) != 0 || NAME(r_buffers_ready)(c) != 0 || n == 0)
     return -1;
-  net_buffers *B = &c->BUF;
+  net_buffers *B = &c->BUF[0];
   NAME(to_real)(c->dim, w, B->p);
   NAME(to_real)(c->dim, v, B->v);
   memset(B->grad, 0, c->dim * sizeof(REAL));
   for (size_t start = 0; start < n; start += c->chunk) {
     size_t m = n - start < c->chunk ? n - start : c->chunk;
-    NAME(load_inputs)(c, d, idx, start, m);
-    NAME(forward)(c, m);
-    NAME(r_forward)(c, m);
-    NAME(softmax_xent)(c, d, idx, start, m, 1.0 / (double)n, 1, NULL);
-    NAME(r_softmax)(c, m, 1.0 / (double)n);
-    NAME(r_backward)(c, m);
+    NAME(load_inputs)(c, B, d, idx, start, m);
+    NAME(forward)(c, B, m);
+    NAME(r_forward)(c, B, m);
+    NAME(softmax_xent)(c, B, d, idx, start, m, 1.0 / (double)n, 1, NULL);
+    NAME(r_softmax)(c, B, m, 1.0 / (double)n);
+    NAME(r_backward)(c, B, m);
   }
   NAME(to_double)(c->dim, B->grad, hv);
   return 0;
