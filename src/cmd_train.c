@@ -50,8 +50,9 @@ static void parse(train_args *a, int argc, char **argv)
       {"schedule", 0, CLI_STR, &a->schedule, "NAME", "learning rate: constant (default), cosine, step "
                                                      "(x0.1 at 50%, x0.01 at 75%)"},
       {"seed", 0, CLI_LONG, &a->seed, "N", "seed of weights, batch order, subset, label noise, rule (default 1)"},
-      {"threads", 'j', CLI_LONG, &a->threads, "N", "OpenBLAS/OpenMP threads (default 1; fcn gains from 2, lenet's "
-                                                   "small GEMMs always run on one); bit-exact for a fixed count"},
+      {"threads", 'j', CLI_LONG, &a->threads, "N", "threads (default 1): fcn's GEMMs share them (its "
+                                                   "results differ by thread count), lenet's chunks run on them "
+                                                   "(the same bits on any count)"},
       {"train-size", 0, CLI_LONG, &a->train_size, "N", "train on a seeded subset of N examples (default all)"},
       {"label-noise", 0, CLI_DOUBLE, &a->label_noise, "R", "replace a fraction R in [0, 1] of the training labels "
                                                           "by a different class (seeded)"},
