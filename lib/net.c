@@ -128,44 +128,47 @@ static void blas_threads_leave(const net_ctx *c, int n)
     openblas_set_num_threads(n);
 }
 
-/* The loss and gradient (grad) of the current batch at w + s sdir (sdir NULL: at w), widened into g if not
- * NULL, g.g too when gg.  Every pass writes its own weights into b32.p unless they were handed over for w. */
-static double net_pass(net_ctx *c, const double *w, double s, const double *sdir, int grad, double *g, double *gg)
+/* The loss and gradient (grad) of the current batch at w + s sdir, or w + s sdir32 (both NULL: at w), widened
+ * into g if not NULL, g.g too when gg.  Every pass writes its own weights into b32.p unless they were handed
+ * over for w. */
+static double net_pass(net_ctx *c, const double *w, double s, const double *sdir, const float *sdir32, int grad,
+                       double *g, double *gg)
 {
   const size_t *idx = c->whole ? NULL : c->batch;
-  int p_ready = !sdir && c->p32_is == w;
+  int p_ready = !sdir && !sdir32 && c->p32_is == w;
   c->p32_is = NULL;
   int threads = blas_threads_enter(c);
   double loss = c->precision == 64
-                    ? net_value_grad_f64(c, c->data, idx, c->nbatch, w, s, sdir, 0, grad, g, gg)
-                    : net_value_grad_f32(c, c->data, idx, c->nbatch, w, s, sdir, p_ready, grad, g, gg);
+                    ? net_value_grad_f64(c, c->data, idx, c->nbatch, w, s, sdir, sdir32, 0, grad, g, gg)
+                    : net_value_grad_f32(c, c->data, idx, c->nbatch, w, s, sdir, sdir32, p_ready, grad, g, gg);
   blas_threads_leave(c, threads);
   return loss;
 }
 
 static double net_value_grad(void *ctx, const double *w, double *g)
 {
-  return net_pass(ctx, w, 0, NULL, g != NULL, g, NULL);
+  return net_pass(ctx, w, 0, NULL, NULL, g != NULL, g, NULL);
 }
 
 static double net_value_grad_gg(void *ctx, const double *w, double *g, double *gg)
 {
-  return net_pass(ctx, w, 0, NULL, 1, g, gg);
+  return net_pass(ctx, w, 0, NULL, NULL, 1, g, gg);
 }
 
 static double net_value_grad_shifted(void *ctx, const double *w, double s, const double *d, double *g)
 {
-  return net_pass(ctx, w, s, d, 1, g, NULL);
+  return net_pass(ctx, w, s, d, NULL, 1, g, NULL);
 }
 
-/* The float32 gradient left in b32.grad (at float32 precision only). */
-static double net_grad_f32(void *ctx, const double *w, double s, const double *d, const float **g32)
+/* The float32 gradient left in b32[0].grad (at float32 precision only). */
+static double net_grad_f32(void *ctx, const double *w, double s, const double *d, const float *d32,
+                           const float **g32)
 {
   net_ctx *c = ctx;
   *g32 = NULL;
   if (c->precision != 32)
     return NAN;
-  double loss = net_pass(c, w, s, d, 1, NULL, NULL);
+  double loss = net_pass(c, w, s, d, d32, 1, NULL, NULL);
   *g32 = c->b32[0].grad;
   return loss;
 }

@@ -52,15 +52,17 @@ typedef struct net_ctx {
   net_buffers b32[NET_SLOTS], b64[NET_SLOTS];
 } net_ctx;
 
-/* Chunked passes over examples idx[0..n) of d (idx NULL: 0..n-1).  value_grad: mean loss at w + s sdir
- * (sdir NULL: at w; p_ready: the buffer p already holds w in the working precision), with grad the
- * gradient into the buffer grad and, if g is not NULL, widened into g, with g.g into *gg when gg is not NULL
- * (as samlab_dot sums it).  evaluate: summed loss and count of correct predictions.  hvp: hv = H v of the
- * mean loss. */
+/* Chunked passes over examples idx[0..n) of d (idx NULL: 0..n-1).  value_grad: mean loss at w + s sdir or
+ * w + s sdir32 (both NULL: at w; p_ready: the buffer p already holds w in the working precision), with grad
+ * the gradient into the buffer grad (sdir32 may be that buffer) and, if g is not NULL, widened into g, with
+ * g.g into *gg when gg is not NULL (as samlab_dot sums it).  evaluate: summed loss and count of correct
+ * predictions.  hvp: hv = H v of the mean loss. */
 double net_value_grad_f32(net_ctx *c, const samlab_dataset *d, const size_t *idx, size_t n, const double *w,
-                          double s, const double *sdir, int p_ready, int grad, double *g, double *gg);
+                          double s, const double *sdir, const float *sdir32, int p_ready, int grad, double *g,
+                          double *gg);
 double net_value_grad_f64(net_ctx *c, const samlab_dataset *d, const size_t *idx, size_t n, const double *w,
-                          double s, const double *sdir, int p_ready, int grad, double *g, double *gg);
+                          double s, const double *sdir, const float *sdir32, int p_ready, int grad, double *g,
+                          double *gg);
 int net_evaluate_f32(net_ctx *c, const samlab_dataset *d, const size_t *idx, size_t n, const double *w,
                      double *loss_sum, size_t *correct);
 int net_evaluate_f64(net_ctx *c, const samlab_dataset *d, const size_t *idx, size_t n, const double *w,

@@ -513,19 +513,25 @@ static void NAME(to_double)(size_t n, const REAL *restrict x, double *restrict y
     y[i] = (double)x[i];
 }
 
-/* y = x + s d in the working precision (d NULL: y = x); x + s d is rounded to double first, as a stored
- * point would be. */
+/* y = x + s d in the working precision, d in double or d32 in float32 (both NULL: y = x); x + s d is rounded
+ * to double first, as a stored point would be. */
 static void NAME(to_real_shifted)(size_t n, const double *restrict x, double s, const double *restrict d,
-                                  REAL *restrict y)
+                                  const float *restrict d32, REAL *restrict y)
 {
-  if (!d) {
-    NAME(to_real)(n, x, y);
-    return;
-  }
+  if (d) {
 #pragma omp simd
-  for (size_t i = 0; i < n; i++) {
-    double v = x[i] + s * d[i];
-    y[i] = (REAL)v;
+    for (size_t i = 0; i < n; i++) {
+      double v = x[i] + s * d[i];
+      y[i] = (REAL)v;
+    }
+  } else if (d32) {
+#pragma omp simd
+    for (size_t i = 0; i < n; i++) {
+      double v = x[i] + s * (double)d32[i];
+      y[i] = (REAL)v;
+    }
+  } else {
+    NAME(to_real)(n, x, y);
   }
 }
 
@@ -621,13 +627,14 @@ static double NAME(slots_pass)(net_ctx *c, const samlab_dataset *d, const size_t
 }
 
 double NAME(net_value_grad)(net_ctx *c, const samlab_dataset *d, const size_t *idx, size_t n, const double *w,
-                            double s, const double *sdir, int p_ready, int grad, double *g, double *gg)
+                            double s, const double *sdir, const float *sdir32, int p_ready, int grad, double *g,
+                            double *gg)
 {
   if (NAME(buffers_ready)(c) != 0 || n == 0)
     return NAN;
   net_buffers *B = &c->BUF[0];
   if (!p_ready)
-    NAME(to_real_shifted)(c->dim, w, s, sdir, B->p);
+    NAME(to_real_shifted)(c->dim, w, s, sdir, sdir32, B->p);
   double sum = NAME(slots_pass)(c, d, idx, n, 1.0 / (double)n, grad, NULL);
   if (g)
     NAME(to_double_gg)(c->dim, B->grad, g, gg);

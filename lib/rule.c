@@ -89,10 +89,17 @@ void samlab_rule_free(samlab_rule *r)
   free(r);
 }
 
-/* Whether a base step may take the problem's float32 gradient as it is (see samlab_rule.fuse_f32). */
+/* Whether a base step may take the problem's float32 gradient as it is (see samlab_rule.fuse_f32), and
+ * whether an ascent's g_s may stay in float32: nothing reads it but the base step (no eps kept, no geometry,
+ * no renormalisation). */
 static int can_fuse(const samlab_rule *r, const samlab_problem *p)
 {
   return r->fuse_f32 && p->value_grad_f32 && r->base->step_f32;
+}
+
+static int can_fuse_ascent(const samlab_rule *r, const samlab_problem *p)
+{
+  return !r->keep_eps && !r->geometry && !r->hp.stable && can_fuse(r, p);
 }
 
 /* The base step from the problem's float32 gradient, writing the problem's float32 weights too; g32.g32. */
@@ -104,15 +111,42 @@ static double base_apply_f32(samlab_rule *r, const samlab_problem *p, double *w,
   return gg;
 }
 
-/* A plain rule's step fused (can_fuse): 1 if it ran, 0 if the problem does not compute in float32 now. */
-static int plain_step_f32(samlab_rule *r, const samlab_problem *p, double *w, samlab_step_info *info)
+/* Whether every s x_i is zero (a scan that stops at the first non-zero: almost always the first element);
+ * x in double, or x32 in float32. */
+static int scaled_all_zero(size_t n, double s, const double *x, const float *x32)
+{
+  for (size_t i = 0; i < n; i++)
+    if (s * (x ? x[i] : (double)x32[i]) != 0)
+      return 0;
+  return 1;
+}
+
+/* The ascent's step along a direction of norm nd: rho/(nd + EPS), or rho with --ascent raw. */
+static double ascent_size(const samlab_rule *r, double nd)
+{
+  return r->hp.ascent_raw ? r->hp.rho : r->hp.rho / (nd + SAMLAB_EPS);
+}
+
+/* The step of a plain rule (sgd) or of one that ascends along g (sam), fused: g stays in float32 and the
+ * base step takes g (plain) or g_s as the problem left them.  1 if it ran, 0 if the problem does not
+ * compute in float32 now. */
+static int fused_step(samlab_rule *r, const samlab_problem *p, double *w, samlab_step_info *info)
 {
   const float *g32;
-  double loss = p->value_grad_f32(p->ctx, w, 0, NULL, &g32);
+  double loss = p->value_grad_f32(p->ctx, w, 0, NULL, NULL, &g32);
   if (!g32)
     return 0;
   info->loss = loss;
-  info->grad_norm = sqrt(base_apply_f32(r, p, w, g32)); /* ||g||, read by nothing before the step */
+  if (r->type->plain) {
+    info->grad_norm = sqrt(base_apply_f32(r, p, w, g32)); /* ||g||, read by nothing before the step */
+    return 1;
+  }
+  info->grad_norm = sqrt(samlab_sumsq_f32(r->dim, g32));
+  double s = ascent_size(r, info->grad_norm);
+  r->eps_zero = scaled_all_zero(r->dim, s, NULL, g32);
+  p->value_grad_f32(p->ctx, w, s, NULL, g32, &g32); /* w + s g, formed before g's buffer is overwritten */
+  info->sam_used = 1;
+  base_apply_f32(r, p, w, g32);
   return 1;
 }
 
@@ -125,7 +159,8 @@ int samlab_rule_step(samlab_rule *r, const samlab_problem *p, double *w, samlab_
   info->cos_g_gs = NAN;
   info->sam_used = 0;
   int rc = 0;
-  if (!(r->type->plain && can_fuse(r, p) && plain_step_f32(r, p, w, info))) {
+  int fuse = r->type->plain ? can_fuse(r, p) : r->type->ascent_on_g && can_fuse_ascent(r, p);
+  if (!(fuse && fused_step(r, p, w, info))) {
     double gg;
     info->loss = samlab_problem_value_grad_gg(p, w, r->g, &gg);
     info->grad_norm = sqrt(gg);
@@ -133,15 +168,6 @@ int samlab_rule_step(samlab_rule *r, const samlab_problem *p, double *w, samlab_
   }
   r->t++;
   return rc;
-}
-
-/* Whether every s x_i is zero (a scan that stops at the first non-zero: almost always the first element). */
-static int scaled_all_zero(size_t n, double s, const double *x)
-{
-  for (size_t i = 0; i < n; i++)
-    if (s * x[i] != 0)
-      return 0;
-  return 1;
 }
 
 /* What the trace records of g_s (just computed), and StableSAM's renormalisation. */
@@ -169,19 +195,17 @@ void samlab_ascent_eps(samlab_rule *r, const samlab_problem *p, const double *w,
 #pragma omp simd
   for (size_t i = 0; i < r->dim; i++)
     wtmp[i] = w[i] + eps[i];
-  r->eps_zero = scaled_all_zero(r->dim, 1, eps);
+  r->eps_zero = scaled_all_zero(r->dim, 1, eps, NULL);
   samlab_problem_value_grad(p, wtmp, r->gs);
   after_ascent(r, info);
 }
 
-/* The ascent's step along d: rho/(||d|| + EPS), or rho with --ascent raw; notes whether it is all zero. */
+/* The ascent's step along d (its norm known from samlab_rule_step when d is g: the same sum, so the same
+ * bits), noting whether the perturbation is all zero. */
 static double ascent_scale(samlab_rule *r, const double *d, const samlab_step_info *info)
 {
-  size_t n = r->dim;
-  /* ||g|| is known from samlab_rule_step (the same sum, so the same bits): no second pass over g */
-  double nd = d == r->g ? info->grad_norm : samlab_norm(n, d);
-  double s = r->hp.ascent_raw ? r->hp.rho : r->hp.rho / (nd + SAMLAB_EPS);
-  r->eps_zero = scaled_all_zero(n, s, d);
+  double s = ascent_size(r, d == r->g ? info->grad_norm : samlab_norm(r->dim, d));
+  r->eps_zero = scaled_all_zero(r->dim, s, d, NULL);
   return s;
 }
 
@@ -207,9 +231,9 @@ void samlab_ascent_dir(samlab_rule *r, const samlab_problem *p, const double *w,
 void samlab_ascent_step(samlab_rule *r, const samlab_problem *p, double *w, const double *d, samlab_step_info *info)
 {
   /* Fused when nothing reads g_s but the base step: no eps kept, no geometry, no renormalisation. */
-  if (!r->keep_eps && !r->geometry && !r->hp.stable && can_fuse(r, p)) {
+  if (can_fuse_ascent(r, p)) {
     const float *g32;
-    p->value_grad_f32(p->ctx, w, ascent_scale(r, d, info), d, &g32);
+    p->value_grad_f32(p->ctx, w, ascent_scale(r, d, info), d, NULL, &g32);
     if (g32) {
       info->sam_used = 1;
       info->gs_norm = info->cos_g_gs = NAN;

@@ -27,6 +27,8 @@ double samlab_dot(size_t n, const double *x, const double *y);
 double samlab_norm(size_t n, const double *x);
 /* y = x widened to double, returning y.y as samlab_dot(n, y, y) gives it, in one pass. */
 double samlab_widen_sumsq(size_t n, const float *x, double *y);
+/* x.x of a float32 vector, in double: what samlab_widen_sumsq returns, without writing y. */
+double samlab_sumsq_f32(size_t n, const float *x);
 /* x.y and y.y in one pass, each equal to what samlab_dot gives. */
 void samlab_dot_pair(size_t n, const double *x, const double *y, double *xy, double *yy);
 void samlab_axpy(size_t n, double a, const double *x, double *y);        /* y += a x */
@@ -50,12 +52,14 @@ typedef struct samlab_problem {
    * network converts it to float32 straight away, a write and a read of the weights fewer a SAM step. */
   double (*value_grad_shifted)(void *ctx, const double *w, double s, const double *d, double *g);
   /* Optional, problems that compute in float32 (networks), both or neither:
-   * value_grad_f32: value_grad at w_i + s d_i (d NULL: at w) that leaves the gradient in float32 in the
-   *   problem's own buffer, *g32, valid until its next evaluation, and writes no double copy; it returns NAN
-   *   with *g32 = NULL, evaluating nothing, when the problem does not compute in float32 now.
+   * value_grad_f32: value_grad at w_i + s d_i, or w_i + s d32_i with a float32 direction (both NULL: at w),
+   *   that leaves the gradient in float32 in the problem's own buffer, *g32, valid until its next evaluation,
+   *   and writes no double copy; d32 may be that buffer (the point is formed before the gradient is written).
+   *   It returns NAN with *g32 = NULL, evaluating nothing, when the problem does not compute in float32 now.
    * weights_f32: the float32 weights its next evaluation reads.  The caller writes (float)w_i into it and
    *   changes w in no other way before that evaluation, which, if it is at w itself, skips converting w. */
-  double (*value_grad_f32)(void *ctx, const double *w, double s, const double *d, const float **g32);
+  double (*value_grad_f32)(void *ctx, const double *w, double s, const double *d, const float *d32,
+                          const float **g32);
   float *(*weights_f32)(void *ctx, const double *w);
   /* Optional (NULL if absent): exact Hessian-vector product hv = H(w) v. */
   void (*hvp)(void *ctx, const double *w, const double *v, double *hv);
@@ -155,8 +159,9 @@ typedef struct samlab_rule_type {
   void (*defaults)(samlab_hparams *hp);
   /* Prepare state; may be NULL.  Returns 0 or -1. */
   int (*init)(samlab_rule *r);
-  /* 1 if step is nothing but a base step with r->g (samlab_rule_step may then run it fused, see fuse_f32). */
-  int plain;
+  /* 1 if step is nothing but a base step with r->g (sgd); ascent_on_g: 1 if it is nothing but
+   * samlab_ascent_step along r->g (sam, stablesam).  samlab_rule_step may then run it fused, see fuse_f32. */
+  int plain, ascent_on_g;
   /* One step.  On entry r->g holds the gradient at w, info->loss/grad_norm are set. */
   int (*step)(samlab_rule *r, const samlab_problem *p, double *w, samlab_step_info *info);
 } samlab_rule_type;
@@ -185,8 +190,8 @@ struct samlab_rule {
   /* 0 after samlab_rule_alloc.  A caller that changes w only through samlab_rule_step between steps may set it
    * to 1: on a problem with value_grad_f32 (a network), a base step whose gradient nothing else reads (the
    * sgd rule's, and sam's and its kin's on g_s) then takes the float32 gradient as it is and writes the
-   * float32 weights of the next evaluation in the same pass (step_f32).  The results are the same bits; in
-   * those steps r->g (sgd) or r->gs (sam) is not written. */
+   * float32 weights of the next evaluation in the same pass (step_f32), and sam's ascent reads g in float32.
+   * The results are the same bits; in those steps r->gs, and r->g for sgd and sam, are not written. */
   int fuse_f32;
   int eps_zero;       /* the last ascent's perturbation was exactly zero */
 };

@@ -18,6 +18,13 @@ double samlab_widen_sumsq(size_t n, const float *x, double *y)
   return lanes_total(s);
 }
 
+double samlab_sumsq_f32(size_t n, const float *x)
+{
+  double s[LANES] = {0};
+  LANE_LOOP(n, const double y = x[j]; s[k] += y * y);
+  return lanes_total(s);
+}
+
 void samlab_dot_pair(size_t n, const double *x, const double *y, double *xy, double *yy)
 {
   double a[LANES] = {0}, b[LANES] = {0};

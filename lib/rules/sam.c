@@ -23,7 +23,8 @@ const samlab_rule_type samlab_rule_sgd = {
     .name = "sgd", .paper = "-", .formula = "base step with g", .plain = 1, .step = sgd_step};
 const samlab_rule_type samlab_rule_sam = {
     .name = "sam", .paper = "Foret et al. 2021", .formula = "eps = rho g/||g||; step with g_s = grad(w + eps)",
-    .step = sam_step};
+    .ascent_on_g = 1, .step = sam_step};
 const samlab_rule_type samlab_rule_stablesam = {
     .name = "stablesam", .paper = "StableSAM (Tan et al. 2024)",
-    .formula = "sam, then g_s *= ||g||/||g_s||", .defaults = stablesam_defaults, .step = sam_step};
+    .formula = "sam, then g_s *= ||g||/||g_s||", .defaults = stablesam_defaults, .ascent_on_g = 1,
+    .step = sam_step};
