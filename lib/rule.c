@@ -127,9 +127,8 @@ static double ascent_size(const samlab_rule *r, double nd)
   return r->hp.ascent_raw ? r->hp.rho : r->hp.rho / (nd + SAMLAB_EPS);
 }
 
-/* The step of a plain rule (sgd) or of one that ascends along g (sam), fused: g stays in float32 and the
- * base step takes g (plain) or g_s as the problem left them.  1 if it ran, 0 if the problem does not
- * compute in float32 now. */
+/* A step of a plain or ascends rule, fused: g stays in float32, and the base step takes g or g_s as the
+ * problem left them.  1 if it ran, 0 if the problem does not compute in float32 now. */
 static int fused_step(samlab_rule *r, const samlab_problem *p, double *w, samlab_step_info *info)
 {
   const float *g32;
@@ -141,13 +140,28 @@ static int fused_step(samlab_rule *r, const samlab_problem *p, double *w, samlab
     info->grad_norm = sqrt(base_apply_f32(r, p, w, g32)); /* ||g||, read by nothing before the step */
     return 1;
   }
-  info->grad_norm = sqrt(samlab_sumsq_f32(r->dim, g32));
-  double s = ascent_size(r, info->grad_norm);
-  r->eps_zero = scaled_all_zero(r->dim, s, NULL, g32);
-  p->value_grad_f32(p->ctx, w, s, NULL, g32, &g32); /* w + s g, formed before g's buffer is overwritten */
-  info->sam_used = 1;
+  double gg = samlab_sumsq_f32(r->dim, g32);
+  info->grad_norm = sqrt(gg);
+  if (r->type->ascends(r, gg)) {
+    double s = ascent_size(r, info->grad_norm);
+    r->eps_zero = scaled_all_zero(r->dim, s, NULL, g32);
+    p->value_grad_f32(p->ctx, w, s, NULL, g32, &g32); /* w + s g, formed before g's buffer is overwritten */
+    info->sam_used = 1;
+  }
   base_apply_f32(r, p, w, g32);
   return 1;
+}
+
+/* The same step from the double gradient r->g (with gg = g.g). */
+static int generic_step(samlab_rule *r, const samlab_problem *p, double *w, samlab_step_info *info, double gg)
+{
+  if (r->type->step)
+    return r->type->step(r, p, w, info);
+  if (!r->type->plain && r->type->ascends(r, gg))
+    samlab_ascent_step(r, p, w, r->g, info);
+  else
+    samlab_base_apply(r, w, r->g);
+  return 0;
 }
 
 int samlab_rule_step(samlab_rule *r, const samlab_problem *p, double *w, samlab_step_info *info)
@@ -159,12 +173,13 @@ int samlab_rule_step(samlab_rule *r, const samlab_problem *p, double *w, samlab_
   info->cos_g_gs = NAN;
   info->sam_used = 0;
   int rc = 0;
-  int fuse = r->type->plain ? can_fuse(r, p) : r->type->ascent_on_g && can_fuse_ascent(r, p);
+  /* An ascends rule fuses only when its ascents could (else it would need g in double after all). */
+  int fuse = r->type->plain ? can_fuse(r, p) : r->type->ascends && can_fuse_ascent(r, p);
   if (!(fuse && fused_step(r, p, w, info))) {
     double gg;
     info->loss = samlab_problem_value_grad_gg(p, w, r->g, &gg);
     info->grad_norm = sqrt(gg);
-    rc = r->type->step(r, p, w, info);
+    rc = generic_step(r, p, w, info, gg);
   }
   r->t++;
   return rc;

@@ -3,7 +3,7 @@
  * Three interfaces carry everything:
  *   samlab_problem   anything with a loss and a gradient (toy, quadratic, network on a batch);
  *   samlab_base_type a base optimizer (sgd, sgdm, adam, adamw) with PyTorch conventions;
- *   samlab_rule_type a SAM variant, as a method table (name, state size, init, step), found by name
+ *   samlab_rule_type a SAM variant, as a method table (name, state size, init, step or ascends), found by name
  *                    in one registry.  The caller owns the loop and calls samlab_rule_step().
  * Vectors are contiguous double arrays of length dim; norms are global L2. */
 #ifndef SAMLAB_H
@@ -159,10 +159,13 @@ typedef struct samlab_rule_type {
   void (*defaults)(samlab_hparams *hp);
   /* Prepare state; may be NULL.  Returns 0 or -1. */
   int (*init)(samlab_rule *r);
-  /* 1 if step is nothing but a base step with r->g (sgd); ascent_on_g: 1 if it is nothing but
-   * samlab_ascent_step along r->g (sam, stablesam).  samlab_rule_step may then run it fused, see fuse_f32. */
-  int plain, ascent_on_g;
-  /* One step.  On entry r->g holds the gradient at w, info->loss/grad_norm are set. */
+  /* A rule whose every step is a base step with r->g, or samlab_ascent_step along r->g (ascent, then a base
+   * step with g_s), needs no step function: plain = 1 says it never ascends (sgd); ascends says which one
+   * this step takes, from g.g summed as samlab_dot sums it (sam, stablesam, periodic-sam, random-sam, ae-sam;
+   * called once a step).  samlab_rule_step may then run the step fused (see samlab_rule.fuse_f32). */
+  int plain;
+  int (*ascends)(samlab_rule *r, double gg);
+  /* One step, for every other rule.  On entry r->g holds the gradient at w, info->loss/grad_norm are set. */
   int (*step)(samlab_rule *r, const samlab_problem *p, double *w, samlab_step_info *info);
 } samlab_rule_type;
 

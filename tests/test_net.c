@@ -373,7 +373,7 @@ START_TEST(lean_rule_steps_on_a_network)
 {
   samlab_dataset *d = random_set(40, 12, 12, 6);
   const char *rules[] = {"sgd", "sam", "stablesam", "looksam", "gsam", "fsam", "random-sam", "vasso", "infosam",
-                         "fishersam", "ae-sam", "asam"};
+                         "fishersam", "ae-sam", "asam", "periodic-sam"};
   const char *bases[] = {"sgdm", "sgd", "adam", "adamw"};
   for (size_t k = 0; k < sizeof rules / sizeof *rules; k++) {
     samlab_problem *p = make("fcn", "23,7", d), *own = make("fcn", "23,7", d);

@@ -725,7 +725,8 @@ START_TEST(state_save_and_load)
 }
 END_TEST
 
-/* Every rule in the registry has a name, paper and formula, and names are unique. */
+/* Every rule in the registry has a name, paper and formula, exactly one way to step (step, plain or ascends),
+ * and names are unique. */
 START_TEST(registry_is_complete)
 {
   const char *expected[] = {"sgd",     "sam",   "asam",      "stablesam", "gsam",   "looksam",      "periodic-sam",
@@ -734,7 +735,9 @@ START_TEST(registry_is_complete)
   for (size_t i = 0; i < sizeof expected / sizeof expected[0]; i++)
     ck_assert_msg(samlab_rule_find(expected[i]) != NULL, "rule %s missing", expected[i]);
   for (int i = 0; samlab_rule_types[i]; i++) {
-    ck_assert(samlab_rule_types[i]->paper && samlab_rule_types[i]->formula && samlab_rule_types[i]->step);
+    const samlab_rule_type *t = samlab_rule_types[i];
+    ck_assert(t->paper && t->formula);
+    ck_assert_msg((t->step != NULL) + (t->plain != 0) + (t->ascends != NULL) == 1, "%s", t->name);
     for (int j = 0; j < i; j++)
       ck_assert_str_ne(samlab_rule_types[i]->name, samlab_rule_types[j]->name);
   }

@@ -4,24 +4,14 @@
  *   ae-sam        SAM when ||g||^2 is large against its running mean and deviation (Jiang et al. 2023). */
 #include "ae_test.h"
 
-static int sam_or_plain(samlab_rule *r, const samlab_problem *p, double *w, samlab_step_info *info, int sam)
-{
-  if (sam) {
-    samlab_ascent_step(r, p, w, r->g, info);
-  } else {
-    samlab_base_apply(r, w, r->g);
-  }
-  return 0;
-}
-
 static void periodic_defaults(samlab_hparams *hp)
 {
   SAMLAB_DEFAULT(hp->k, 2);
 }
 
-static int periodic_step(samlab_rule *r, const samlab_problem *p, double *w, samlab_step_info *info)
+static int periodic_ascends(samlab_rule *r, double gg)
 {
-  return sam_or_plain(r, p, w, info, r->t % r->hp.k == 0);
+  return r->t % r->hp.k == 0;
 }
 
 static void random_defaults(samlab_hparams *hp)
@@ -30,9 +20,9 @@ static void random_defaults(samlab_hparams *hp)
 }
 
 /* gsl_rng_uniform is in [0, 1): p = 1 always takes SAM, p = 0 never. */
-static int random_step(samlab_rule *r, const samlab_problem *p, double *w, samlab_step_info *info)
+static int random_ascends(samlab_rule *r, double gg)
 {
-  return sam_or_plain(r, p, w, info, gsl_rng_uniform(r->rng) < r->hp.p);
+  return gsl_rng_uniform(r->rng) < r->hp.p;
 }
 
 /* ---- AE-SAM */
@@ -72,18 +62,18 @@ static int ae_init(samlab_rule *r)
   return 0;
 }
 
-static int ae_step(samlab_rule *r, const samlab_problem *p, double *w, samlab_step_info *info)
+static int ae_ascends(samlab_rule *r, double gg)
 {
-  return sam_or_plain(r, p, w, info, samlab_ae_wants_sam(r->state, &r->hp, r->t, samlab_dot(r->dim, r->g, r->g)));
+  return samlab_ae_wants_sam(r->state, &r->hp, r->t, gg);
 }
 
 const samlab_rule_type samlab_rule_periodic_sam = {
     .name = "periodic-sam", .paper = "LookSAM's schedule, no reuse",
-    .formula = "SAM at t % k == 0, else base step with g", .defaults = periodic_defaults, .step = periodic_step};
+    .formula = "SAM at t % k == 0, else base step with g", .defaults = periodic_defaults, .ascends = periodic_ascends};
 const samlab_rule_type samlab_rule_random_sam = {
     .name = "random-sam", .paper = "SS-SAM (Zhao et al. 2022)",
-    .formula = "SAM with probability p (seeded RNG), else g", .defaults = random_defaults, .step = random_step};
+    .formula = "SAM with probability p (seeded RNG), else g", .defaults = random_defaults, .ascends = random_ascends};
 const samlab_rule_type samlab_rule_ae_sam = {
     .name = "ae-sam", .paper = "AE-SAM (Jiang et al. 2023)",
     .formula = "SAM iff ||g||^2 >= mu + c_t sd (EMAs of ||g||^2), c_t from lambda2 to lambda1",
-    .state_size = ae_state_size, .defaults = ae_defaults, .init = ae_init, .step = ae_step};
+    .state_size = ae_state_size, .defaults = ae_defaults, .init = ae_init, .ascends = ae_ascends};
