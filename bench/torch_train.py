@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """PyTorch beside bench/bench_train (run by hand; Debian's python3-torch):
 
-    /usr/bin/python3 bench/torch_train.py [threads] [fraction] [--accuracy]
+    /usr/bin/python3 bench/torch_train.py [threads] [fraction] [fcn|lenet] [--accuracy]
 
 Seconds per epoch of SGD (momentum 0.9, lr 0.05) and SAM (rho 0.05: a second forward/backward at w + eps on
 the same batch) on the same networks as samlab train (fcn 784-500-500-10 and LeNet-5), Fashion-MNIST scaled
-to [0, 1], batch 128, float32, the given threads.  With a fraction f < 1 only the first f of an epoch is
+to [0, 1], batch 128, float32, the given threads (one model only if named, as in bench_train).  With a fraction f < 1 only the first f of an epoch is
 timed and scaled up, as in bench_train; each figure is given as the mean step and the median step
 times the steps of an epoch, as in bench_train.  --accuracy also trains fcn 5 epochs with each and prints the test
 accuracy (the issue's sanity recipe)."""
@@ -106,6 +106,8 @@ def main():
     xt, yt = load("t10k")
     print(f"torch {torch.__version__}, threads {threads}")
     for name, make in (("fcn", fcn), ("lenet", lenet)):
+        if len(args) > 2 and args[2] != name:
+            continue
         sgd, csgd = epoch_seconds(make, False, x, y, frac)
         sam, csam = epoch_seconds(make, True, x, y, frac)
         print(f"{name:5s} epoch: sgd {sgd:.2f} s, sam {sam:.2f} s, sam/sgd {sam / sgd:.2f} "
