@@ -126,11 +126,7 @@ START_TEST(bounds_plot)
   ck_assert_int_eq(sh("./samlab plot %s/b.h5 -o %s/b.png >/dev/null"), 0);
   char path[512];
   snprintf(path, sizeof path, "%s/b.png", dir);
-  FILE *png = fopen(path, "rb");
-  ck_assert(png != NULL);
-  unsigned char magic[8];
-  ck_assert(fread(magic, 1, 8, png) == 8 && memcmp(magic, "\x89PNG\r\n\x1a\n", 8) == 0);
-  fclose(png);
+  ck_assert_png(path);
   snprintf(path, sizeof path, "%s/b.svg", dir);
   ck_assert_int_eq(count_lines(path, "<svg") > 0, 1);
   ck_assert_int_gt(count_lines(path, "fsam-thm1: "), 0); /* a panel per check, titled by it */
