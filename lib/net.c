@@ -111,18 +111,21 @@ static int build_lenet(net_ctx *c, size_t h, size_t w, char *err, size_t errlen)
   return 0;
 }
 
-/* LeNet's GEMMs (a chunk of 16 examples) are too small to share: on two cores, OpenBLAS's second thread cost
- * more than it gave (an epoch took twice as long as on one thread), so its passes run OpenBLAS on one thread
- * whatever --threads says.  Returns the count to restore. */
-static int blas_threads_enter(const net_ctx *c)
+/* Every pass over the network starts with pass_begin and ends with pass_end.  pass_begin takes back the
+ * float32 weights handed over by weights_f32 (a pass may overwrite them), and runs OpenBLAS on one thread
+ * where the model says so: LeNet's GEMMs (a chunk of 16 examples) are too small to share, and on two cores
+ * OpenBLAS's second thread cost more than it gave (an epoch took twice as long as on one thread).  It returns
+ * the thread count for pass_end to restore. */
+static int pass_begin(net_ctx *c)
 {
+  c->p32_is = NULL;
   int n = openblas_get_num_threads();
   if (c->serial_blas && n > 1)
     openblas_set_num_threads(1);
   return n;
 }
 
-static void blas_threads_leave(const net_ctx *c, int n)
+static void pass_end(const net_ctx *c, int n)
 {
   if (c->serial_blas && n > 1)
     openblas_set_num_threads(n);
@@ -136,12 +139,11 @@ static double net_pass(net_ctx *c, const double *w, double s, const double *sdir
 {
   const size_t *idx = c->whole ? NULL : c->batch;
   int p_ready = !sdir && !sdir32 && c->p32_is == w;
-  c->p32_is = NULL;
-  int threads = blas_threads_enter(c);
+  int threads = pass_begin(c);
   double loss = c->precision == 64
                     ? net_value_grad_f64(c, c->data, idx, c->nbatch, w, s, sdir, sdir32, 0, grad, g, gg)
                     : net_value_grad_f32(c, c->data, idx, c->nbatch, w, s, sdir, sdir32, p_ready, grad, g, gg);
-  blas_threads_leave(c, threads);
+  pass_end(c, threads);
   return loss;
 }
 
@@ -184,11 +186,10 @@ static void net_hvp(void *ctx, const double *w, const double *v, double *hv)
 {
   net_ctx *c = ctx;
   const size_t *idx = c->whole ? NULL : c->batch;
-  c->p32_is = NULL;
-  int threads = blas_threads_enter(c);
+  int threads = pass_begin(c);
   int rc = c->precision == 64 ? net_hvp_f64(c, c->data, idx, c->nbatch, w, v, hv)
                               : net_hvp_f32(c, c->data, idx, c->nbatch, w, v, hv);
-  blas_threads_leave(c, threads);
+  pass_end(c, threads);
   if (rc != 0)
     for (size_t i = 0; i < c->dim; i++)
       hv[i] = NAN;
@@ -323,11 +324,10 @@ int samlab_net_evaluate(const samlab_problem *net, const double *w, const samlab
     return -1;
   double sum;
   size_t correct;
-  c->p32_is = NULL;
-  int threads = blas_threads_enter(c);
+  int threads = pass_begin(c);
   int rc = c->precision == 64 ? net_evaluate_f64(c, d, idx, n, w, &sum, &correct)
                               : net_evaluate_f32(c, d, idx, n, w, &sum, &correct);
-  blas_threads_leave(c, threads);
+  pass_end(c, threads);
   if (rc != 0)
     return -1;
   if (loss)

@@ -127,6 +127,21 @@ static double ascent_size(const samlab_rule *r, double nd)
   return r->hp.ascent_raw ? r->hp.rho : r->hp.rho / (nd + SAMLAB_EPS);
 }
 
+/* The fused ascent: g_s at w + s d (d in double, or d32 in float32) kept in float32, and the base step with it.
+ * 1 if it ran, 0 if the problem does not compute in float32 now. */
+static int ascent_step_f32(samlab_rule *r, const samlab_problem *p, double *w, double s, const double *d,
+                           const float *d32, samlab_step_info *info)
+{
+  const float *gs32;
+  p->value_grad_f32(p->ctx, w, s, d, d32, &gs32);
+  if (!gs32)
+    return 0;
+  info->sam_used = 1;
+  info->gs_norm = info->cos_g_gs = NAN;
+  base_apply_f32(r, p, w, gs32);
+  return 1;
+}
+
 /* A step of a plain or ascends rule, fused: g stays in float32, and the base step takes g or g_s as the
  * problem left them.  1 if it ran, 0 if the problem does not compute in float32 now. */
 static int fused_step(samlab_rule *r, const samlab_problem *p, double *w, samlab_step_info *info)
@@ -142,14 +157,13 @@ static int fused_step(samlab_rule *r, const samlab_problem *p, double *w, samlab
   }
   double gg = samlab_sumsq_f32(r->dim, g32);
   info->grad_norm = sqrt(gg);
-  if (r->type->ascends(r, gg)) {
-    double s = ascent_size(r, info->grad_norm);
-    r->eps_zero = scaled_all_zero(r->dim, s, NULL, g32);
-    p->value_grad_f32(p->ctx, w, s, NULL, g32, &g32); /* w + s g, formed before g's buffer is overwritten */
-    info->sam_used = 1;
+  if (!r->type->ascends(r, gg)) {
+    base_apply_f32(r, p, w, g32);
+    return 1;
   }
-  base_apply_f32(r, p, w, g32);
-  return 1;
+  double s = ascent_size(r, info->grad_norm);
+  r->eps_zero = scaled_all_zero(r->dim, s, NULL, g32);
+  return ascent_step_f32(r, p, w, s, NULL, g32, info); /* w + s g is formed before g's buffer is overwritten */
 }
 
 /* The same step from the double gradient r->g (with gg = g.g). */
@@ -246,16 +260,8 @@ void samlab_ascent_dir(samlab_rule *r, const samlab_problem *p, const double *w,
 void samlab_ascent_step(samlab_rule *r, const samlab_problem *p, double *w, const double *d, samlab_step_info *info)
 {
   /* Fused when nothing reads g_s but the base step: no eps kept, no geometry, no renormalisation. */
-  if (can_fuse_ascent(r, p)) {
-    const float *g32;
-    p->value_grad_f32(p->ctx, w, ascent_scale(r, d, info), d, NULL, &g32);
-    if (g32) {
-      info->sam_used = 1;
-      info->gs_norm = info->cos_g_gs = NAN;
-      base_apply_f32(r, p, w, g32);
-      return;
-    }
-  }
+  if (can_fuse_ascent(r, p) && ascent_step_f32(r, p, w, ascent_scale(r, d, info), d, NULL, info))
+    return;
   samlab_ascent_dir(r, p, w, d, info);
   samlab_base_apply(r, w, r->gs);
 }
