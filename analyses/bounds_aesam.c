@@ -1,5 +1,7 @@
 /* AE-SAM (Jiang et al. 2023) Theorem 3.3 and its appendix: runs that mix SAM and ERM steps.
  * The theory uses plain SGD, a constant lr and the raw perturbation h = grad(w + rho g) (--ascent raw). */
+#include <stdio.h>
+#include <gsl/gsl_rng.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -161,7 +163,7 @@ static int stochastic(int quick, unsigned long seed, samlab_bound_row *rows, int
         int e = 0;
         for (long t = 0; t <= T; t++) {
           if (t * NEVAL / T >= e || t == T) { /* the full gradient at evenly spaced steps */
-            p->set_batch(p->ctx, NULL, 0);
+            samlab_problem_set_batch(p, NULL, 0);
             double f = p->value_grad(p->ctx, w, g);
             if (t == 0)
               L0 = f;

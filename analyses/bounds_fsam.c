@@ -2,6 +2,8 @@
  * lambda = 1 - C lr^(2/3), is within O(lr^(1/3)) of the full gradient after T > C' lr^(-2/3) steps of SAM over SGD.
  * Toy T1 of the notes: L = w^T A w/2, A = diag(log-spaced 0.01..1), d = 50, gradient noise N(0, M/d I), M = 1,
  * w0 ~ N(0, I); SAM rho = 0.05; 1 - lambda = lr^(2/3) (C = 1), T = ceil(20/lr^(2/3)). */
+#include <stdio.h>
+#include <gsl/gsl_rng.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,9 +38,9 @@ static double phi(const samlab_problem *p, double lr, double lambda, long T, uns
       samlab_axpy(D, 1 - lambda, g, m);
       break;
     }
-    samlab_rule_step(r, p, w, NULL); /* r->g: the stochastic gradient at w_t */
+    samlab_rule_step(r, p, w, NULL); /* samlab_rule_gradient(r): the stochastic gradient at w_t */
     samlab_scale(D, lambda, m);
-    samlab_axpy(D, 1 - lambda, r->g, m);
+    samlab_axpy(D, 1 - lambda, samlab_rule_gradient(r), m);
   }
   bounds_sep_exact(p, w, g);
   for (int i = 0; i < D; i++)

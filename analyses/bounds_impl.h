@@ -1,8 +1,16 @@
 /* For the bounds checks only (analyses/bounds_*.c): rows, rules by name, and the test problems. */
 #ifndef SAMLAB_BOUNDS_IMPL_H
 #define SAMLAB_BOUNDS_IMPL_H
+#include <stdio.h>
 #include <gsl/gsl_rng.h>
-#include "samlab.h"
+#include <gsl/gsl_rng.h>
+#include "samlab/vec.h"
+#include "samlab/problem.h"
+#include "samlab/rule.h"
+#include "samlab/toy.h"
+#include "samlab/train.h"
+#include "samlab/analyses.h"
+#include "samlab/bounds.h"
 
 /* The next free row (zeroed, with check, claim, measured, bound, premises, expect_hold filled and lower = NAN),
  * or a scratch row when rows are full (so callers never test for NULL); *k counts the rows used. */

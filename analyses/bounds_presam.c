@@ -2,6 +2,7 @@
  * f = sum_i h_i x_i^2/2 + 0.5 cos x_i, h_i from 0.01 to 1 (log), L = 1.5, f* >= -5; gradient noise
  * N(0, sigma^2/d I), sigma = 1, shared by both gradients of a step (As. 2).  D0 is measured as max ||eps_t||/rho,
  * which is what the proof uses (||eps_t|| <= rho D0). */
+#include <stdio.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,11 +50,11 @@ static int presam(int quick, unsigned long seed, samlab_bound_row *rows, int max
           bounds_sep_redraw(p);
           samlab_step_info info;
           samlab_rule_step(r, p, x, &info);
-          double ne = info.sam_used ? samlab_norm(D, r->eps) : 0;
+          double ne = info.sam_used ? samlab_norm(D, samlab_rule_perturbation(r)) : 0;
           D0 = fmax(D0, ne / rho);
           if (info.sam_used) { /* second part, pathwise: ||grad f(x+eps)||^2 <= 2||grad f(x)||^2 + 2 L^2 ||eps||^2 */
             for (int i = 0; i < D; i++)
-              xe[i] += r->eps[i];
+              xe[i] += samlab_rule_perturbation(r)[i];
             bounds_sep_exact(p, xe, ge);
             if (samlab_dot(D, ge, ge) > (2 * g2 + 2 * L * L * ne * ne) * (1 + 1e-12))
               second_viol++;

@@ -1,5 +1,12 @@
 /* The bounds registry: the one place that lists the theorem checks of samlab bounds. */
-#include "samlab.h"
+#include <gsl/gsl_rng.h>
+#include "samlab/vec.h"
+#include "samlab/problem.h"
+#include "samlab/rule.h"
+#include "samlab/toy.h"
+#include "samlab/train.h"
+#include "samlab/analyses.h"
+#include "samlab/bounds.h"
 
 #define BOUND_CHECKS(X) X(stablesam_stability) X(stablesam_convergence) X(stablesam_excess) X(aesam_thm3_3) \
   X(presam_thm1) X(wsam_thm5_1) X(wsam_thm5_3) X(fsam_thm1)

@@ -3,6 +3,8 @@
  * rho/G = xi: the theory-conforming runs use the raw ascent eps = xi g with one xi for every step and run,
  * which is Assumption 1 with C -> 1 (see the notes, section 3.2).  G is the largest per-example gradient norm
  * met along the runs (the losses are not globally Lipschitz), and every bound is evaluated with it. */
+#include <stdio.h>
+#include <gsl/gsl_rng.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -195,7 +197,7 @@ static int conv_run(unsigned long seed, int stable, int batch1, long T, run_out 
   }
   gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
   gsl_rng_set(rng, seed + 17);
-  double w[DIM] = {0}, g[DIM], fstar = p->value_grad(p->ctx, p->minima, NULL);
+  double w[DIM] = {0}, g[DIM], fstar = p->value_grad(p->ctx, samlab_problem_landscape(p)->minima, NULL);
   o->f0 = p->value_grad(p->ctx, w, NULL) - fstar;
   double fprev = o->f0;
   for (long t = 0; t < T; t++) {
@@ -213,7 +215,7 @@ static int conv_run(unsigned long seed, int stable, int batch1, long T, run_out 
     if (info.cos_g_gs * info.gs_norm < (1 + mu * XI) * info.grad_norm * (1 - 1e-12))
       o->align_viol++;
     if (!batch1) {
-      p->set_batch(p->ctx, NULL, 0);
+      samlab_problem_set_batch(p, NULL, 0);
       double f = p->value_grad(p->ctx, w, g) - fstar;
       double s = stable ? gam : 1.0; /* recursion (d) with the step's own gamma */
       double rhs = (1 - 2 * mu * ETA * s * (1 + mu * XI)) * fprev +
@@ -223,7 +225,7 @@ static int conv_run(unsigned long seed, int stable, int batch1, long T, run_out 
       fprev = f;
     }
   }
-  p->set_batch(p->ctx, NULL, 0);
+  samlab_problem_set_batch(p, NULL, 0);
   o->fT = p->value_grad(p->ctx, w, NULL) - fstar;
   o->diverged = !isfinite(o->fT);
   if (w_end)
@@ -343,7 +345,7 @@ static int excess(int quick, unsigned long seed, samlab_bound_row *rows, int max
           g1 = fmax(g1, info.grad_norm / info.gs_norm);
         }
       }
-      sum += pop->value_grad(pop->ctx, w, NULL) - pop->value_grad(pop->ctx, pop->minima, NULL);
+      sum += pop->value_grad(pop->ctx, w, NULL) - pop->value_grad(pop->ctx, samlab_problem_landscape(pop)->minima, NULL);
       gsl_rng_free(rng);
       samlab_rule_free(r);
       samlab_problem_free(p);

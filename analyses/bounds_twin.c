@@ -1,4 +1,6 @@
 /* Twin runs for the uniform-stability checks (StableSAM Theorems 8 and 15, Lemmas 6, 7, 13, 14). */
+#include <stdio.h>
+#include <gsl/gsl_rng.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,7 +77,8 @@ int twin_run(const twin_setup *s, twin_result *o, char *err, size_t errlen)
         bounds_use_example(pT, i);
         if (s->shared_gamma) {
           double gam = gamma_at(pS, w, s->rho, g, tmp);
-          rw->hp.lr = rv->hp.lr = s->eta * gam;
+          samlab_rule_set_lr(rw, s->eta * gam);
+          samlab_rule_set_lr(rv, s->eta * gam);
         }
         samlab_step_info iw, iv;
         samlab_rule_step(rw, pS, w, &iw);
@@ -83,7 +86,7 @@ int twin_run(const twin_setup *s, twin_result *o, char *err, size_t errlen)
         track(o, &iw, !s->shared_gamma);
         track(o, &iv, !s->shared_gamma);
         if (s->shared_gamma) { /* the gamma actually applied is the w-run's, for both */
-          double gam = rw->hp.lr / s->eta;
+          double gam = samlab_rule_hparams(rw)->lr / s->eta;
           o->gamma0 = fmin(o->gamma0, gam);
           o->gamma1 = fmax(o->gamma1, gam);
         }

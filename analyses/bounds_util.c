@@ -1,4 +1,6 @@
 /* Shared pieces of the bounds checks: rows, rules, toys, and the separable test problem with gradient noise. */
+#include <stdio.h>
+#include <gsl/gsl_rng.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
@@ -66,7 +68,7 @@ samlab_problem *bounds_toy(const char *name, char *err, size_t errlen, const cha
 
 void bounds_use_example(const samlab_problem *p, size_t i)
 {
-  p->set_batch(p->ctx, &i, 1);
+  samlab_problem_set_batch(p, &i, 1);
 }
 
 /* ---- the separable problem */
@@ -75,6 +77,8 @@ typedef struct {
   double a, omega, shift, sd;
   int noisy;
   gsl_rng *rng;
+  samlab_landscape landscape; /* the problem's capabilities */
+  samlab_batching batching;
   double *h, *xi; /* into v[] */
   double v[];
 } sep;
@@ -143,9 +147,10 @@ samlab_problem *bounds_sep_create(size_t d, const double *h, double a, double om
   p->dim = d;
   p->ctx = s;
   p->value_grad = sep_vg;
-  p->hessian = sep_hessian;
-  p->set_batch = sep_batch;
-  p->nexamples = 1;
+  s->landscape = (samlab_landscape){.hessian = sep_hessian, .stochastic = 1};
+  p->landscape = &s->landscape;
+  s->batching = (samlab_batching){sep_batch, 1};
+  p->batching = &s->batching;
   p->free = sep_free;
   return p;
 }
@@ -158,7 +163,7 @@ double bounds_sep_exact(const samlab_problem *p, const double *w, double *g)
 void bounds_sep_redraw(const samlab_problem *p)
 {
   size_t zero = 0;
-  p->set_batch(p->ctx, &zero, 1);
+  samlab_problem_set_batch(p, &zero, 1);
 }
 
 double bounds_mean(const double *x, size_t n)

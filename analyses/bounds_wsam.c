@@ -1,6 +1,7 @@
 /* WSAM (Yue et al. 2023) Theorems 5.1 (regret, convex) and 5.3 (nonconvex), Algorithm 3 (SGD base), with
  * alpha_t = alpha/sqrt t and rho_t = rho/sqrt t.  The convex case runs online least squares (lsq, each example
  * once); w* is the least-squares solution over the whole stream.  No projection: D_inf is measured. */
+#include <stdio.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,12 +45,12 @@ static int regret(int quick, unsigned long seed, samlab_bound_row *rows, int *k,
         samlab_problem_free(p);
         return -1;
       }
-      const double *ws = p->minima;
+      const double *ws = samlab_problem_landscape(p)->minima;
       double w[D] = {0}, G = 0, Dinf = 0, reg = 0, sumrho = 0;
       for (long t = 1; t <= T; t++) {
-        r->hp.lr = alpha / sqrt((double)t);
-        r->hp.rho = rho / sqrt((double)t);
-        sumrho += r->hp.rho;
+        samlab_rule_set_lr(r, alpha / sqrt((double)t));
+        samlab_rule_set_rho(r, rho / sqrt((double)t));
+        sumrho += samlab_rule_hparams(r)->rho;
         double diff[D];
         for (int i = 0; i < D; i++)
           diff[i] = w[i] - ws[i];
@@ -59,7 +60,7 @@ static int regret(int quick, unsigned long seed, samlab_bound_row *rows, int *k,
         samlab_step_info info;
         samlab_rule_step(r, p, w, &info);
         reg += info.loss - fstar;
-        G = fmax(G, fmax(norm_inf(D, r->g), norm_inf(D, r->gs)));
+        G = fmax(G, fmax(norm_inf(D, samlab_rule_gradient(r)), norm_inf(D, samlab_rule_perturbed_gradient(r))));
       }
       double c = (10 * gamma * gamma - 8 * gamma + 2) / ((1 - gamma) * (1 - gamma)) * D * G * G;
       double C2 = sqrt((double)D) * Dinf * smooth * gamma / (1 - gamma);
@@ -112,15 +113,15 @@ static int nonconvex(int quick, unsigned long seed, samlab_bound_row *rows, int 
       L1 = bounds_sep_exact(p, w, NULL);
       sum_ar = 0;
       for (long t = 1; t <= T; t++) {
-        r->hp.lr = alpha / sqrt((double)t);
-        r->hp.rho = rho / sqrt((double)t);
-        sum_ar += r->hp.lr * r->hp.rho;
+        samlab_rule_set_lr(r, alpha / sqrt((double)t));
+        samlab_rule_set_rho(r, rho / sqrt((double)t));
+        sum_ar += samlab_rule_hparams(r)->lr * samlab_rule_hparams(r)->rho;
         bounds_sep_exact(p, w, g);
         avg[t - 1] += samlab_dot(D, g, g) / R;
         G = fmax(G, norm_inf(D, g));
         bounds_sep_redraw(p);
         samlab_rule_step(r, p, w, NULL);
-        G = fmax(G, fmax(norm_inf(D, r->g), norm_inf(D, r->gs)));
+        G = fmax(G, fmax(norm_inf(D, samlab_rule_gradient(r)), norm_inf(D, samlab_rule_perturbed_gradient(r))));
       }
       samlab_rule_free(r);
       samlab_problem_free(p);

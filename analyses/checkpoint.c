@@ -1,9 +1,18 @@
 /* Reading a network checkpoint written by samlab_trainer_save (a group with attributes epoch, model, dim and a
  * dataset w) from any train file, wherever the group sits, and rebuilding its network. */
+#include <stdio.h>
 #include <hdf5_hl.h>
 #include <stdlib.h>
 #include <string.h>
-#include "samlab.h"
+#include <gsl/gsl_rng.h>
+#include "samlab/vec.h"
+#include "samlab/problem.h"
+#include "samlab/rule.h"
+#include "samlab/toy.h"
+#include "samlab/train.h"
+#include "samlab/io.h"
+#include "samlab/analyses.h"
+#include "samlab/bounds.h"
 
 typedef struct {
   long want, best_epoch;

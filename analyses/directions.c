@@ -1,25 +1,21 @@
 /* Random directions for loss-landscape slices: filter-normalised for networks (Li et al. 2018), unit-norm for
- * toys.  The network's layer table comes from lib/net_impl.h (libsamlab-internal). */
+ * toys.  A network's filters come from samlab_net_get_filter. */
 #include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
 #include <math.h>
-#include "net_impl.h"
+#include "samlab/vec.h"
+#include "samlab/train.h"
+#include "samlab/analyses.h"
 
 /* Each filter (a row of W for dense layers, one output channel's kernel for conv) of d gets the norm of the same
  * filter of w; biases are zeroed, as the loss-landscape tool's default ignores them. */
-static void filter_normalise(const net_ctx *c, const double *w, double *d)
+static void filter_normalise(const samlab_problem *net, const double *w, double *d)
 {
-  for (int l = 0; l < c->nlayers; l++) {
-    const net_layer *L = &c->layer[l];
-    if (L->kind != NET_DENSE && L->kind != NET_CONV)
-      continue;
-    size_t nf = L->kind == NET_CONV ? L->oc : L->out;
-    for (size_t f = 0; f < nf; f++) {
-      size_t off = L->woff + f * L->fan_in;
-      double nd = samlab_norm(L->fan_in, d + off), nw = samlab_norm(L->fan_in, w + off);
-      samlab_scale(L->fan_in, nw / (nd + SAMLAB_EPS), d + off);
-    }
-    for (size_t f = 0; f < nf; f++)
-      d[L->boff + f] = 0.0;
+  samlab_net_filter f;
+  for (size_t k = 0; samlab_net_get_filter(net, k, &f) == 0; k++) {
+    double nd = samlab_norm(f.fan_in, d + f.woff), nw = samlab_norm(f.fan_in, w + f.woff);
+    samlab_scale(f.fan_in, nw / (nd + SAMLAB_EPS), d + f.woff);
+    d[f.boff] = 0.0;
   }
 }
 
@@ -28,7 +24,7 @@ void samlab_direction_random(const samlab_problem *p, const double *w, gsl_rng *
   for (size_t i = 0; i < p->dim; i++)
     d[i] = gsl_ran_gaussian(rng, 1.0);
   if (filter_norm && samlab_net_is(p))
-    filter_normalise(p->ctx, w, d);
+    filter_normalise(p, w, d);
   else
     samlab_scale(p->dim, 1.0 / samlab_norm(p->dim, d), d);
 }

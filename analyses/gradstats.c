@@ -6,7 +6,14 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include "samlab.h"
+#include <gsl/gsl_rng.h>
+#include "samlab/vec.h"
+#include "samlab/problem.h"
+#include "samlab/rule.h"
+#include "samlab/toy.h"
+#include "samlab/train.h"
+#include "samlab/analyses.h"
+#include "samlab/bounds.h"
 
 /* Anderson-Darling p-value for the normal with estimated mean and variance (D'Agostino & Stephens 1986,
  * Table 4.9), from the modified statistic A*^2 = A^2 (1 + 0.75/n + 2.25/n^2). */

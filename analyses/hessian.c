@@ -1,11 +1,19 @@
 /* Hessian spectra from exact Hessian-vector products: power iteration with deflation, Lanczos with full
  * reorthogonalisation (Ritz values by LAPACKE_dstev), and the dense Hessian built column by column. */
+#include <stdio.h>
 #include <gsl/gsl_randist.h>
 #include <lapacke.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include "samlab.h"
+#include <gsl/gsl_rng.h>
+#include "samlab/vec.h"
+#include "samlab/problem.h"
+#include "samlab/rule.h"
+#include "samlab/toy.h"
+#include "samlab/train.h"
+#include "samlab/analyses.h"
+#include "samlab/bounds.h"
 
 /* The caller's progress report, called after every HVP with the count so far (process-wide, not thread-safe). */
 static void (*progress_fn)(void *ctx, long hvps);

@@ -1,8 +1,16 @@
 /* Uniform-stability twin sets and the distances between twin runs' weights (StableSAM Section 5.2). */
+#include <stdio.h>
 #include <gsl/gsl_rng.h>
 #include <math.h>
 #include <stdlib.h>
-#include "samlab.h"
+#include <gsl/gsl_rng.h>
+#include "samlab/vec.h"
+#include "samlab/problem.h"
+#include "samlab/rule.h"
+#include "samlab/toy.h"
+#include "samlab/train.h"
+#include "samlab/analyses.h"
+#include "samlab/bounds.h"
 
 int samlab_twin_sets(const samlab_dataset *train, unsigned long seed, samlab_dataset **s, samlab_dataset **s2,
                      size_t *removed, size_t *replaced, char *err, size_t errlen)

@@ -1,10 +1,18 @@
 /* What an analysis looks at: a toy at a point, or a network at a checkpoint of samlab train with its training
  * set rebuilt the way samlab train built it (subset seed + 2, label noise seed + 3). */
+#include <stdio.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include "samlab.h"
+#include <gsl/gsl_rng.h>
+#include "samlab/vec.h"
+#include "samlab/problem.h"
+#include "samlab/rule.h"
+#include "samlab/toy.h"
+#include "samlab/train.h"
+#include "samlab/analyses.h"
+#include "samlab/bounds.h"
 
 static int parse_point(const char *text, size_t dim, double *w, char *err, size_t errlen)
 {
@@ -37,8 +45,8 @@ static int open_toy(const samlab_subject_spec *s, samlab_subject *out, char *err
   if (s->at) {
     if (parse_point(s->at, dim, out->w, err, errlen) != 0)
       return -1;
-  } else if (out->p->nminima) {
-    memcpy(out->w, out->p->minima, dim * sizeof *out->w); /* the first global minimum */
+  } else if (samlab_problem_landscape(out->p)->nminima) {
+    memcpy(out->w, samlab_problem_landscape(out->p)->minima, dim * sizeof *out->w); /* the first global minimum */
   } else {
     for (size_t i = 0; i < dim; i++)
       out->w[i] = 1.0;

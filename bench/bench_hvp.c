@@ -39,7 +39,7 @@ int main(int argc, char **argv)
         size_t n = net->dim, *idx = malloc(batches[b] * sizeof *idx);
         for (size_t i = 0; i < batches[b]; i++)
           idx[i] = i;
-        net->set_batch(net->ctx, idx, batches[b]);
+        samlab_problem_set_batch(net, idx, batches[b]);
         double *w = malloc(n * sizeof *w), *g = malloc(n * sizeof *g), *v = malloc(n * sizeof *v);
         gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
         samlab_net_init(net, r, w);

@@ -76,7 +76,7 @@ static double epoch_seconds(const char *model, const char *rule, samlab_dataset 
     fprintf(stderr, "%s\n", err);
     exit(1);
   }
-  long steps = (long)(frac * (double)t->steps_per_epoch);
+  long steps = (long)(frac * (double)samlab_trainer_steps_per_epoch(t));
   if (steps < 5)
     steps = 5;
   double *dt = malloc((size_t)steps * sizeof *dt);
@@ -94,9 +94,9 @@ static double epoch_seconds(const char *model, const char *rule, samlab_dataset 
   qsort(dt, (size_t)steps, sizeof *dt, cmp_double);
   double per_step = total / (double)steps;
   last_sam_fraction = (double)sam / (double)steps;
-  *median_s = dt[steps / 2] * (double)t->steps_per_epoch;
+  *median_s = dt[steps / 2] * (double)samlab_trainer_steps_per_epoch(t);
   *gflops = step_flops(model, 128) * (1.0 + (double)sam / (double)steps) / per_step / 1e9;
-  double epoch = per_step * (double)t->steps_per_epoch;
+  double epoch = per_step * (double)samlab_trainer_steps_per_epoch(t);
   free(dt);
   samlab_trainer_free(t);
   samlab_problem_free(p);

@@ -1,7 +1,8 @@
 /* Base optimizers with PyTorch's conventions (torch.optim.SGD, Adam, AdamW). */
 #include <math.h>
 #include <string.h>
-#include "samlab.h"
+#include "samlab/vec.h"
+#include "samlab/rule.h"
 #include "lanes.h"
 
 /* The steps are memory-bound passes over a network's weights: restrict pointers, hyperparameters read once
@@ -63,8 +64,8 @@ BASE_STEPS(sgdm, SGDM_SETUP, v[j] = gi + wd * w[j]; w[j] -= lr * v[j],
 BASE_STEPS(adam, ADAM_SETUP(0), ADAM_UPDATE, ADAM_UPDATE)
 BASE_STEPS(adamw, ADAM_SETUP(1), ADAM_UPDATE, ADAM_UPDATE)
 
-static const samlab_base_type sgd = {"sgd", 0, sgd_step, sgd_step_f32};
-static const samlab_base_type sgdm = {"sgdm", 1, sgdm_step, sgdm_step_f32};
+static const samlab_base_type sgd = {"sgd", 0, sgd_step, sgd_step_f32, SAMLAB_SWEEP_SGD};
+static const samlab_base_type sgdm = {"sgdm", 1, sgdm_step, sgdm_step_f32, SAMLAB_SWEEP_SGDM};
 static const samlab_base_type adam = {"adam", 2, adam_step, adam_step_f32};
 static const samlab_base_type adamw = {"adamw", 2, adamw_step, adamw_step_f32};
 

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include "samlab.h"
+#include "samlab/vec.h"
 
 void *samlab_big_calloc(size_t n, size_t size)
 {

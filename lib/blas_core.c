@@ -2,7 +2,7 @@
  * choice changes both speed (Haswell's AVX2 sgemm runs at half the rate of SkylakeX's AVX-512 one on this
  * machine's CPU) and the last bits of every float32 result; so results and benchmarks record it. */
 #include <cblas.h>
-#include "samlab.h"
+#include "samlab/train.h"
 
 const char *samlab_blas_core(void)
 {

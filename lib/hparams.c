@@ -1,9 +1,10 @@
 /* The one list of hyperparameters: option names, HDF5 attribute names, parsing and range checks. */
+#include <stdio.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include "samlab.h"
+#include "samlab/rule.h"
 
 #define HP(name, kind, field, help) {name, kind, offsetof(samlab_hparams, field), help}
 const samlab_hparam_desc samlab_hparam_table[] = {

@@ -1,11 +1,14 @@
 /* IDX image/label files (LeCun's MNIST format), gzip-compressed or plain, read with zlib, and the data sets
  * built from them: named sets, seeded subsets and seeded label noise. */
+#include <stdio.h>
+#include <gsl/gsl_rng.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <zlib.h>
-#include "samlab.h"
+#include "samlab/vec.h"
+#include "samlab/train.h"
 
 #define IDX_IMAGES_MAGIC 0x00000803u /* unsigned byte, 3 dimensions */
 #define IDX_LABELS_MAGIC 0x00000801u /* unsigned byte, 1 dimension */

@@ -1,16 +1,16 @@
 # libsamlab core: problems, base optimizers, rules, hyperparameters, HDF5 traces.
-libsamlab_la_SOURCES += lib/samlab.h lib/rule_impl.h lib/lanes.h lib/vec.c lib/hparams.c lib/problem.c \
+libsamlab_la_SOURCES += lib/rule_impl.h lib/lanes.h lib/vec.c lib/hparams.c lib/problem.c \
 	lib/base.c lib/rule.c lib/registry.c lib/trace.c \
 	lib/rules/sam.c lib/rules/asam.c lib/rules/gsam.c lib/rules/wsam.c lib/rules/fsam.c lib/rules/switching.c \
-	lib/rules/ae_test.h lib/rules/lookahead.c lib/rules/presam.c lib/rules/vasso.c lib/rules/infosam.c
+	lib/rules/ae_test.h lib/rules/lookahead.c lib/rules/presam.c lib/rules/vasso.c lib/rules/infosam.c lib/rules/decompose.c
 # sweep (issue 6): the driver and file layout, and the SoA kernel built with its own flags (vectorised loops;
 # -fno-math-errno and -fno-trapping-math let sqrt and the masked steps vectorise (AVX2 too) without changing
 # any result; -ffp-contract=off keeps results bit-identical to the generic step; ISA chosen by target_clones).
-libsamlab_la_SOURCES += lib/sweep.c lib/sweep_io.c lib/sweep_io.h lib/sweep_fast.h
+libsamlab_la_SOURCES += lib/sweep.c lib/sweep_fast.h
 noinst_LTLIBRARIES += libsamlab_sweepfast.la
 libsamlab_sweepfast_la_SOURCES = lib/sweep_fast.c lib/sweep_fast.h
 libsamlab_sweepfast_la_CFLAGS = $(AM_CFLAGS) -O3 -fno-math-errno -fno-trapping-math -ffp-contract=off
 libsamlab_la_LIBADD += libsamlab_sweepfast.la
 # train (issue 7): IDX data, networks as problems (float32 and double instances of net_kernels.h), the trainer.
 libsamlab_la_SOURCES += lib/idx.c lib/net.c lib/net_impl.h lib/net_kernels.h lib/net_f32.c lib/net_f64.c \
-	lib/big_alloc.c lib/blas_core.c lib/train.c lib/train_checkpoint.c lib/train_check.c lib/train_schedule.c lib/train_trace.h lib/train_trace.c
+	lib/big_alloc.c lib/blas_core.c lib/train_impl.h lib/train.c lib/train_checkpoint.c lib/train_check.c lib/train_schedule.c

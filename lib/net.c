@@ -1,5 +1,7 @@
 /* Networks as samlab problems: building fcn and lenet as layer lists, PyTorch-default initialisation, the
  * current batch, and dispatch to the float32 or double arithmetic (net_kernels.h). */
+#include <stdio.h>
+#include <gsl/gsl_rng.h>
 #include <cblas.h>
 #include <errno.h>
 #include <math.h>
@@ -280,15 +282,45 @@ samlab_problem *samlab_net_create(const char *model, const char *hidden, const s
   p->dim = c->dim;
   p->ctx = c;
   p->value_grad = net_value_grad;
-  p->value_grad_gg = net_value_grad_gg;
-  p->value_grad_shifted = net_value_grad_shifted;
-  p->value_grad_f32 = net_grad_f32;
-  p->weights_f32 = net_weights_f32;
   p->hvp = net_hvp;
-  p->set_batch = net_set_batch;
-  p->nexamples = train->n;
   p->free = net_free;
+  static const samlab_fused_eval fused = {net_value_grad_gg, net_value_grad_shifted, net_grad_f32, net_weights_f32};
+  p->fused = &fused;
+  c->batching = (samlab_batching){net_set_batch, train->n};
+  p->batching = &c->batching;
   return p;
+}
+
+double samlab_net_full_value_grad(const samlab_problem *net, const double *w, double *g)
+{
+  net_ctx *c = net->ctx;
+  size_t nbatch = c->nbatch;
+  int whole = c->whole;
+  net_set_batch(c, NULL, 0);
+  double loss = net_value_grad(c, w, g);
+  /* the mini-batch back as it was: its indices are untouched by a whole-set batch */
+  c->whole = whole;
+  c->nbatch = nbatch;
+  return loss;
+}
+
+int samlab_net_get_filter(const samlab_problem *net, size_t k, samlab_net_filter *f)
+{
+  if (!samlab_net_is(net))
+    return -1;
+  const net_ctx *c = net->ctx;
+  for (int l = 0; l < c->nlayers; l++) {
+    const net_layer *L = &c->layer[l];
+    if (L->kind != NET_DENSE && L->kind != NET_CONV)
+      continue;
+    size_t nf = L->kind == NET_CONV ? L->oc : L->out;
+    if (k < nf) {
+      *f = (samlab_net_filter){L->woff + k * L->fan_in, L->fan_in, L->boff + k};
+      return 0;
+    }
+    k -= nf;
+  }
+  return -1;
 }
 
 int samlab_net_is(const samlab_problem *p)

@@ -4,7 +4,10 @@
 #ifndef SAMLAB_NET_IMPL_H
 #define SAMLAB_NET_IMPL_H
 #include <stdint.h>
-#include "samlab.h"
+#include <gsl/gsl_rng.h>
+#include "samlab/vec.h"
+#include "samlab/problem.h"
+#include "samlab/train.h"
 
 #define NET_MAX_LAYERS 16
 #define NET_SLOTS 4 /* the most chunks of a pass that run at once (see net_kernels.h) */
@@ -45,6 +48,7 @@ typedef struct net_ctx {
   size_t nbatch;
   unsigned long batch_serial; /* counts set_batch calls, from 1 */
   int whole;     /* the batch is the whole set, in order */
+  samlab_batching batching; /* the problem's batching capability */
   int precision;
   int serial_blas; /* run OpenBLAS on one thread in this net's passes (see net.c) */
   const double *p32_is; /* b32.p was given out (weights_f32) to hold this w for the next evaluation only */

@@ -1,6 +1,6 @@
 /* The registry: the one place that lists the rules.  Adding a rule is one file plus one line here. */
 #include <string.h>
-#include "samlab.h"
+#include "samlab/rule.h"
 
 #define RULES(X) X(sgd) X(sam) X(stablesam) X(asam) X(gsam) X(looksam) X(periodic_sam) X(random_sam) X(ae_sam) \
   X(ae_looksam) X(fsam) X(infosam) X(vasso) X(fishersam) X(linf_sam) X(l1_sam) X(nsupport_sam) X(wsam) X(coupled_wsam)

@@ -1,4 +1,5 @@
 /* The rule object: allocation with defaults, the generic step, and the shared ascent and base step. */
+#include <stdio.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,12 +90,12 @@ void samlab_rule_free(samlab_rule *r)
   free(r);
 }
 
-/* Whether a base step may take the problem's float32 gradient as it is (see samlab_rule.fuse_f32), and
+/* Whether a base step may take the problem's float32 gradient as it is (see SAMLAB_RULE_FUSE_F32), and
  * whether an ascent's g_s may stay in float32: nothing reads it but the base step (no eps kept, no geometry,
  * no renormalisation). */
 static int can_fuse(const samlab_rule *r, const samlab_problem *p)
 {
-  return r->fuse_f32 && p->value_grad_f32 && r->base->step_f32;
+  return r->fuse_f32 && p->fused && p->fused->value_grad_f32 && r->base->step_f32;
 }
 
 static int can_fuse_ascent(const samlab_rule *r, const samlab_problem *p)
@@ -105,7 +106,7 @@ static int can_fuse_ascent(const samlab_rule *r, const samlab_problem *p)
 /* The base step from the problem's float32 gradient, writing the problem's float32 weights too; g32.g32. */
 static double base_apply_f32(samlab_rule *r, const samlab_problem *p, double *w, const float *g32)
 {
-  float *w32 = p->weights_f32(p->ctx, w);
+  float *w32 = p->fused->weights_f32(p->ctx, w);
   double gg = r->base->step_f32(r->base_state, r->dim, w, g32, w32, &r->hp, r->base_t);
   r->base_t++;
   return gg;
@@ -133,7 +134,7 @@ static int ascent_step_f32(samlab_rule *r, const samlab_problem *p, double *w, d
                            const float *d32, samlab_step_info *info)
 {
   const float *gs32;
-  p->value_grad_f32(p->ctx, w, s, d, d32, &gs32);
+  p->fused->value_grad_f32(p->ctx, w, s, d, d32, &gs32);
   if (!gs32)
     return 0;
   info->sam_used = 1;
@@ -147,7 +148,7 @@ static int ascent_step_f32(samlab_rule *r, const samlab_problem *p, double *w, d
 static int fused_step(samlab_rule *r, const samlab_problem *p, double *w, samlab_step_info *info)
 {
   const float *g32;
-  double loss = p->value_grad_f32(p->ctx, w, 0, NULL, NULL, &g32);
+  double loss = p->fused->value_grad_f32(p->ctx, w, 0, NULL, NULL, &g32);
   if (!g32)
     return 0;
   info->loss = loss;
@@ -304,3 +305,21 @@ void samlab_rule_state_load(samlab_rule *r, const void *buf)
   memcpy(r->base_state, b + rs, bs);
   memcpy(gsl_rng_state(r->rng), b + rs + bs, gsl_rng_size(r->rng));
 }
+
+void samlab_rule_set_flags(samlab_rule *r, unsigned flags)
+{
+  r->keep_eps = (flags & SAMLAB_RULE_KEEP_EPS) != 0;
+  r->geometry = (flags & SAMLAB_RULE_GEOMETRY) != 0;
+  r->fuse_f32 = (flags & SAMLAB_RULE_FUSE_F32) != 0;
+}
+
+const samlab_rule_type *samlab_rule_get_type(const samlab_rule *r) { return r->type; }
+const samlab_base_type *samlab_rule_get_base(const samlab_rule *r) { return r->base; }
+size_t samlab_rule_dim(const samlab_rule *r) { return r->dim; }
+long samlab_rule_steps(const samlab_rule *r) { return r->t; }
+const samlab_hparams *samlab_rule_hparams(const samlab_rule *r) { return &r->hp; }
+void samlab_rule_set_lr(samlab_rule *r, double lr) { r->hp.lr = lr; }
+void samlab_rule_set_rho(samlab_rule *r, double rho) { r->hp.rho = rho; }
+const double *samlab_rule_gradient(const samlab_rule *r) { return r->g; }
+const double *samlab_rule_perturbed_gradient(const samlab_rule *r) { return r->gs; }
+const double *samlab_rule_perturbation(const samlab_rule *r) { return r->eps; }

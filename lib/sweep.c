@@ -2,13 +2,18 @@
  * a sweep's runs over OpenMP threads, with the fast SoA kernel where it applies and the library's generic
  * step (samlab_rule_step) everywhere else.  Every run writes only its own slots, so the result does not
  * depend on the number of threads or on how the runs are split over processes. */
+#include <stdio.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #ifdef _OPENMP
 #include <omp.h>
 #endif
-#include "samlab.h"
+#include <gsl/gsl_rng.h>
+#include "samlab/vec.h"
+#include "samlab/problem.h"
+#include "samlab/rule.h"
+#include "samlab/sweep.h"
 #include "sweep_fast.h"
 
 #define UNIT_RUNS 256 /* runs per work unit: small enough to balance threads, large enough for the SoA kernel */
@@ -36,11 +41,12 @@ int samlab_sweep_outcome(const samlab_problem *p, const double *w, int diverged,
   size_t dim = p->dim;
   if (diverged || out_of_range(dim, w))
     return SAMLAB_OUTCOME_DIVERGED;
-  for (size_t m = 0; m < p->nminima; m++)
-    if (dist2(dim, w, p->minima + m * dim) <= tol * tol)
+  const samlab_landscape *l = samlab_problem_landscape(p);
+  for (size_t m = 0; m < l->nminima; m++)
+    if (dist2(dim, w, l->minima + m * dim) <= tol * tol)
       return SAMLAB_OUTCOME_SUCCESS;
-  for (size_t m = 0; m < p->nsaddles; m++)
-    if (dist2(dim, w, p->saddles + m * dim) <= tol * tol)
+  for (size_t m = 0; m < l->nsaddles; m++)
+    if (dist2(dim, w, l->saddles + m * dim) <= tol * tol)
       return SAMLAB_OUTCOME_SADDLE;
   return SAMLAB_OUTCOME_OTHER;
 }
@@ -82,31 +88,37 @@ static samlab_rule *alloc_rule(const samlab_sweep *s, size_t rule, double rho, d
   return samlab_rule_alloc(s->rules[rule], s->base, &hp, dim, err, errlen);
 }
 
-/* The fast kernel's settings for a rule, or -1 when it does not cover it. */
-static int fast_cfg(const samlab_sweep *s, size_t rule, double rho, double lr, sweep_fast_cfg *c)
+/* The fast kernel's settings for a rule, or -1 when it does not cover it: the landscape, the rule and the base
+ * optimizer each declare what the kernel computes for them. */
+static int fast_cfg(const samlab_sweep *s, const samlab_problem *p, size_t rule, double rho, double lr,
+                    sweep_fast_cfg *c)
 {
-  if (s->generic_only || strcmp(s->function, "quartic") != 0 || (s->toy_opts && *s->toy_opts))
-    return -1;
-  const char *name = s->rules[rule]->name;
-  int sgd = strcmp(name, "sgd") == 0, sam = strcmp(name, "sam") == 0 || strcmp(name, "stablesam") == 0;
-  int momentum = strcmp(s->base->name, "sgdm") == 0;
-  if (!(sgd || sam) || !(momentum || strcmp(s->base->name, "sgd") == 0))
+  const samlab_rule_type *type = s->rules[rule];
+  if (s->generic_only || samlab_problem_landscape(p)->sweep_kernel != SAMLAB_KERNEL_QUARTIC ||
+      type->sweep_step == SAMLAB_SWEEP_NONE || !s->base->sweep_kernel)
     return -1;
   char err[256];
   samlab_rule *r = alloc_rule(s, rule, rho, lr, 2, err, sizeof err);
   if (!r)
     return -1;
-  *c = (sweep_fast_cfg){.ascent = sam, .raw = r->hp.ascent_raw == 1, .stable = r->hp.stable == 1,
-                        .momentum = momentum, .lr = r->hp.lr, .rho = r->hp.rho, .mu = r->hp.momentum,
-                        .wd = r->hp.wd, .steps = s->steps};
+  const samlab_hparams *hp = samlab_rule_hparams(r);
+  *c = (sweep_fast_cfg){.ascent = type->sweep_step == SAMLAB_SWEEP_ASCENT, .raw = hp->ascent_raw == 1,
+                        .stable = hp->stable == 1, .momentum = s->base->sweep_kernel == SAMLAB_SWEEP_SGDM,
+                        .lr = hp->lr, .rho = hp->rho, .mu = hp->momentum, .wd = hp->wd, .steps = s->steps};
   samlab_rule_free(r);
   return 0;
 }
 
 int samlab_sweep_fast_covers(const samlab_sweep *s, size_t rule)
 {
+  char err[256];
+  samlab_problem *p = s->make_problem(s->problem_arg, err, sizeof err);
+  if (!p)
+    return 0;
   sweep_fast_cfg c;
-  return fast_cfg(s, rule, s->nrho ? s->rho[0] : 0.05, s->nlr ? s->lr[0] : 0.01, &c) == 0;
+  int covers = fast_cfg(s, p, rule, s->nrho ? s->rho[0] : 0.05, s->nlr ? s->lr[0] : 0.01, &c) == 0;
+  samlab_problem_free(p);
+  return covers;
 }
 
 typedef struct unit {
@@ -130,12 +142,12 @@ static int run_generic(const samlab_sweep *s, const samlab_problem *p, const uni
     return -1;
   }
   samlab_rule_state_save(r, fresh);
-  /* A toy with gradient noise carries an RNG: a fresh problem per run keeps each run's noise independent of
-   * which thread ran what before it. */
-  int fresh_problem = s->toy_opts && strstr(s->toy_opts, "noise") != NULL, rc = 0;
+  /* A landscape with gradient noise carries an RNG: a fresh problem per run keeps each run's noise independent
+   * of which thread ran what before it. */
+  int fresh_problem = samlab_problem_landscape(p)->stochastic, rc = 0;
   for (size_t i = 0; i < u->n; i++) {
     size_t start = (u->run0 + i) % s->nstarts;
-    samlab_problem *own = fresh_problem ? samlab_toy_create(s->function, s->toy_opts, err, sizeof err) : NULL;
+    samlab_problem *own = fresh_problem ? s->make_problem(s->problem_arg, err, sizeof err) : NULL;
     if (fresh_problem && !own) {
       rc = -1;
       break;
@@ -174,7 +186,7 @@ int samlab_sweep_run(const samlab_sweep *s, size_t begin, size_t end, uint8_t *o
     snprintf(err, errlen, "run range [%zu, %zu) outside the sweep's %zu runs", begin, end, samlab_sweep_nruns(s));
     return -1;
   }
-  samlab_problem *p0 = samlab_toy_create(s->function, s->toy_opts, err, errlen);
+  samlab_problem *p0 = s->make_problem(s->problem_arg, err, errlen);
   if (!p0)
     return -1;
   size_t dim = p0->dim;
@@ -204,7 +216,7 @@ int samlab_sweep_run(const samlab_sweep *s, size_t begin, size_t end, uint8_t *o
   double *ends = endpoints ? endpoints : scratch;
   for (size_t g = begin / ns; g < ngroups && g * ns < end; g++) {
     size_t lr = g % s->nlr, rho = g / s->nlr % s->nrho, rule = g / s->nlr / s->nrho;
-    fast[g] = fast_cfg(s, rule, s->rho[rho], s->lr[lr], &cfgs[g]) == 0;
+    fast[g] = fast_cfg(s, p0, rule, s->rho[rho], s->lr[lr], &cfgs[g]) == 0;
     size_t a = g * ns > begin ? g * ns : begin, b = (g + 1) * ns < end ? (g + 1) * ns : end;
     /* sgd ignores rho: the same runs at rho index 0, when this range holds them, are copied. */
     size_t g0 = (rule * s->nrho) * s->nlr + lr;
@@ -220,7 +232,7 @@ int samlab_sweep_run(const samlab_sweep *s, size_t begin, size_t end, uint8_t *o
 #pragma omp parallel
   {
     char terr[256];
-    samlab_problem *p = samlab_toy_create(s->function, s->toy_opts, terr, sizeof terr);
+    samlab_problem *p = s->make_problem(s->problem_arg, terr, sizeof terr);
 #pragma omp for schedule(dynamic, 1)
     for (size_t k = 0; k < nunits; k++) {
       const unit *u = &units[k];

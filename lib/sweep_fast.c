@@ -9,7 +9,8 @@
  * picks one at run time, so the build runs on any x86-64 CPU. */
 #include <math.h>
 #include <string.h>
-#include "samlab.h"
+#include "samlab/vec.h"
+#include "samlab/sweep.h"
 #include "sweep_fast.h"
 
 #define W 32           /* lanes per block: 4 AVX-512 vectors, enough independent work to hide latencies */

@@ -18,6 +18,4 @@ typedef struct sweep_fast_cfg {
  * out-of-range point) and diverged[i] is 1 for runs that left the finite range |w_i| <= SAMLAB_SWEEP_BLOWUP. */
 void samlab_sweep_fast_quartic(const sweep_fast_cfg *c, size_t n, const double *starts, double *ends,
                                uint8_t *diverged);
-/* Which instruction set the kernel dispatches to on this CPU ("avx512f", "avx2", "default"). */
-const char *samlab_sweep_fast_isa(void);
 #endif

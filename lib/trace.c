@@ -1,11 +1,13 @@
 /* HDF5 output: files written under a temporary name and renamed when complete, datasets, attributes and
  * the provenance (version, command line, rule, hyperparameters) every result carries. */
+#include <stdio.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <hdf5_hl.h>
-#include "samlab.h"
+#include "samlab/vec.h"
+#include "samlab/io.h"
 
 void samlab_h5_quiet(void)
 {

@@ -1,11 +1,15 @@
 /* The training loop as a library: epochs of seeded shuffled mini-batches, any rule over any base optimizer
  * on a network problem, a learning-rate schedule, per-epoch evaluation.  The caller owns the output. */
+#include <stdio.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <gsl/gsl_randist.h>
-#include "samlab.h"
+#include <gsl/gsl_rng.h>
+#include "samlab/vec.h"
+#include "samlab/train.h"
+#include "train_impl.h"
 
 static double now_seconds(void)
 {
@@ -64,10 +68,9 @@ samlab_trainer *samlab_trainer_alloc(samlab_problem *net, const samlab_dataset *
     samlab_trainer_free(t);
     return NULL;
   }
-  t->cfg.hp = t->rule->hp; /* with defaults filled in: hp.lr is the schedule's lr0 */
-  t->rule->keep_eps = 0;   /* nothing here reads r->eps */
-  t->rule->geometry = cfg->geometry;
-  t->rule->fuse_f32 = 1; /* w changes only through samlab_rule_step */
+  t->cfg.hp = *samlab_rule_hparams(t->rule); /* with defaults filled in: hp.lr is the schedule's lr0 */
+  /* nothing here reads the perturbation, and w changes only through samlab_rule_step */
+  samlab_rule_set_flags(t->rule, (cfg->geometry ? SAMLAB_RULE_GEOMETRY : 0) | SAMLAB_RULE_FUSE_F32);
   t->w = samlab_big_calloc(t->dim, sizeof *t->w);
   t->order = malloc(train->n * sizeof *t->order);
   t->rng = gsl_rng_alloc(gsl_rng_mt19937);
@@ -102,10 +105,10 @@ int samlab_trainer_step(samlab_trainer *t, samlab_step_info *info, double *lr)
   }
   size_t start = (size_t)t->pos * batch, m = n - start < batch ? n - start : batch;
   double t0 = now_seconds();
-  t->net->set_batch(t->net->ctx, t->order + start, m);
+  samlab_problem_set_batch(t->net, t->order + start, m);
   double lr_t = samlab_schedule_lr(t->cfg.schedule, t->cfg.hp.lr, t->step,
                                    t->steps_per_epoch * t->cfg.epochs);
-  t->rule->hp.lr = lr_t;
+  samlab_rule_set_lr(t->rule, lr_t);
   samlab_rule_step(t->rule, t->net, t->w, info);
   t->acc_seconds += now_seconds() - t0;
   t->acc_loss += info->loss;
@@ -157,3 +160,17 @@ int samlab_trainer_epoch(samlab_trainer *t, samlab_step_hook hook, void *user, s
   samlab_trainer_end_epoch(t, stats);
   return 0;
 }
+
+double *samlab_trainer_weights(const samlab_trainer *t) { return t->w; }
+size_t samlab_trainer_dim(const samlab_trainer *t) { return t->dim; }
+const samlab_train_config *samlab_trainer_config(const samlab_trainer *t) { return &t->cfg; }
+samlab_rule *samlab_trainer_rule(const samlab_trainer *t) { return t->rule; }
+samlab_problem *samlab_trainer_net(const samlab_trainer *t) { return t->net; }
+const samlab_dataset *samlab_trainer_train_set(const samlab_trainer *t) { return t->train; }
+const samlab_dataset *samlab_trainer_test_set(const samlab_trainer *t) { return t->test; }
+long samlab_trainer_steps_per_epoch(const samlab_trainer *t) { return t->steps_per_epoch; }
+long samlab_trainer_epochs_done(const samlab_trainer *t) { return t->epoch; }
+long samlab_trainer_steps_done(const samlab_trainer *t) { return t->step; }
+long samlab_trainer_epoch_pos(const samlab_trainer *t) { return t->pos; }
+double samlab_trainer_epoch_loss_sum(const samlab_trainer *t) { return t->acc_loss; }
+const size_t *samlab_trainer_order(const samlab_trainer *t) { return t->order; }

@@ -1,7 +1,9 @@
 /* Gradient check by central finite differences, for any problem (networks use it in double precision). */
+#include <gsl/gsl_rng.h>
 #include <math.h>
 #include <stdlib.h>
-#include "samlab.h"
+#include "samlab/vec.h"
+#include "samlab/train.h"
 
 double samlab_check_grad(const samlab_problem *p, const double *w, size_t ncoords, double h, unsigned long seed,
                          double *rel)

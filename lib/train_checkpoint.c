@@ -1,9 +1,13 @@
 /* Trainer checkpoints in HDF5: the weights, the rule's complete state, the batch-order RNG and permutation
  * and the counters, so that a resumed run repeats an uninterrupted one bit for bit. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <hdf5_hl.h>
-#include "samlab.h"
+#include <gsl/gsl_rng.h>
+#include "samlab/vec.h"
+#include "samlab/io.h"
+#include "train_impl.h"
 
 static int make_u8(hid_t file, const char *path, size_t n, const void *data)
 {

@@ -1,7 +1,7 @@
 /* Learning-rate schedules of the trainer, by step over the whole run. */
 #include <math.h>
 #include <string.h>
-#include "samlab.h"
+#include "samlab/train.h"
 
 double samlab_schedule_lr(samlab_schedule s, double lr0, long t, long T)
 {

@@ -1,7 +1,7 @@
 /* Dense vector helpers on double arrays; the rules' only arithmetic kernels.  They are memory-bound on
  * networks (a million weights is 8 MB a vector), so each is one pass, written so the compiler vectorises it. */
 #include <math.h>
-#include "samlab.h"
+#include "samlab/vec.h"
 #include "lanes.h" /* the summation order of every sum here */
 
 double samlab_dot(size_t n, const double *x, const double *y)

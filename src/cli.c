@@ -1,4 +1,5 @@
 /* Command-line parsing: one table per command plus the shared hyperparameter table. */
+#include <stdio.h>
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>

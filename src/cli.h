@@ -2,6 +2,7 @@
  * hyperparameter of lib/hparams.c for commands that run rules. */
 #ifndef SAMLAB_CLI_H
 #define SAMLAB_CLI_H
+#include <stdio.h>
 #include "samlab.h"
 
 typedef enum { CLI_FLAG, CLI_STR, CLI_DOUBLE, CLI_LONG } cli_kind;

@@ -1,4 +1,5 @@
 /* Options and set-up shared by samlab stability and samlab decompose (src/cli_net.h). */
+#include <stdio.h>
 #include <string.h>
 #include "cli_net.h"
 

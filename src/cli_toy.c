@@ -1,4 +1,5 @@
 /* The toy options shared by samlab toy and samlab sweep (src/cli_toy.h). */
+#include <stdio.h>
 #include <string.h>
 #include "cli_toy.h"
 

@@ -2,6 +2,7 @@
  * into one option string for samlab_toy_create, which the commands also store as attribute toy_options. */
 #ifndef SAMLAB_CLI_TOY_H
 #define SAMLAB_CLI_TOY_H
+#include <stdio.h>
 #include "cli.h"
 
 typedef struct cli_toy {

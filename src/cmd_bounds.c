@@ -1,5 +1,6 @@
 /* samlab bounds: numerical checks of the papers' theorems (analyses/bounds_*.c), as a table, an HDF5 file
  * (kind "bounds") and an exit status: 0 when every bound holds as samlab states it, 1 otherwise. */
+#include <stdio.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>

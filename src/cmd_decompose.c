@@ -1,6 +1,7 @@
 /* samlab decompose: F-SAM's gradient decomposition experiment (F-SAM Sec. 4, Figure 1): SGD, SAM, and SAM whose
  * ascent uses only the full-gradient component or only the noise component of the mini-batch gradient, the
  * full gradient computed exactly on the (small) training set at every step.  Per epoch metrics to HDF5. */
+#include <stdio.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,7 +118,7 @@ int cmd_decompose(int argc, char **argv)
       tea[at] = st.test_acc;
       if (rt[v]->step != samlab_rule_find("sgd")->step) {
         long steps;
-        double mean = samlab_decompose_mean_cos(t->rule, &steps), sum = mean * (double)steps;
+        double mean = samlab_decompose_mean_cos(samlab_trainer_rule(t), &steps), sum = mean * (double)steps;
         cosm[at] = steps > prev_steps ? (sum - prev_sum) / (double)(steps - prev_steps) : NAN;
         prev_sum = sum;
         prev_steps = steps;

@@ -3,6 +3,7 @@
  * entries.  samlab figures finds the recipes (SAMLAB_NOTEBOOKS, the source tree beside the program, or the
  * installed $(pkgdatadir)/notebooks), runs each once with sh -x (so the log names every command it ran), times
  * it and appends a manifest line to OUT/manifest.jsonl.  Entries without a recipe are listed as missing. */
+#include <stdio.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>

@@ -1,5 +1,7 @@
 /* samlab gradnorm: squared mini-batch gradient norms at a fixed point (AE-SAM Figures 2, 3, 8, 9) with their
  * normality, and AE-SAM's threshold over a training run (Figure 7), to HDF5. */
+#include <stdio.h>
+#include <gsl/gsl_rng.h>
 #include <gsl/gsl_randist.h>
 #include <hdf5_hl.h>
 #include <math.h>
@@ -43,7 +45,7 @@ static int sample_norms(samlab_subject *sub, const gradnorm_args *a, double *s, 
       gsl_ran_shuffle(rng, order, n, sizeof *order);
       pos = 0;
     }
-    if (p->set_batch(p->ctx, order + pos, B) != 0) {
+    if (samlab_problem_set_batch(p, order + pos, B) != 0) {
       snprintf(err, errlen, "cannot select a batch of %zu examples", B);
       rc = -1;
       break;
@@ -66,7 +68,7 @@ static double full_norm2(samlab_problem *p, const double *w)
   double *g = malloc(p->dim * sizeof *g);
   if (!g)
     return NAN;
-  p->set_batch(p->ctx, NULL, 0);
+  samlab_problem_set_batch(p, NULL, 0);
   samlab_problem_value_grad(p, w, g);
   double s = samlab_dot(p->dim, g, g);
   free(g);
@@ -291,7 +293,7 @@ int cmd_gradnorm(int argc, char **argv)
   memset(&sub, 0, sizeof sub);
   if (point) {
     cli_subject_open(CMD, &a.ss, a.precision, &sub);
-    if (!sub.p->set_batch)
+    if (!sub.p->batching)
       cli_die(CMD, "function %s has no mini-batches: give it gradient noise (e.g. --toy-options 'noise=0.5,0.5' on "
                    "asym-valley)", sub.p->name);
     if (sub.train && (size_t)a.batch > sub.train->n)

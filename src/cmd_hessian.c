@@ -1,5 +1,7 @@
 /* samlab hessian: top-k eigenvalues (Lanczos and/or power iteration), Hutchinson's trace and the spectral density
  * (stochastic Lanczos quadrature) of a toy's or a network checkpoint's Hessian, from exact HVPs, to HDF5. */
+#include <stdio.h>
+#include <gsl/gsl_rng.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -147,7 +149,7 @@ int cmd_hessian(int argc, char **argv)
   cli_subject_open(CMD, &a.ss, a.precision, &sub);
   samlab_problem *p = sub.p;
   size_t dim = p->dim;
-  if (!p->hvp && !p->hessian)
+  if (!p->hvp && !samlab_problem_landscape(p)->hessian)
     cli_die(CMD, "problem %s has no Hessian-vector product", p->name);
   if (a.k < 0)
     a.k = dim < 5 ? (long)dim : 5;
@@ -163,7 +165,7 @@ int cmd_hessian(int argc, char **argv)
       cli_die(CMD, "out of memory");
     for (size_t i = 0; i < nex; i++)
       idx[i] = i;
-    if (p->set_batch(p->ctx, a.examples == 0 ? NULL : idx, nex) != 0)
+    if (samlab_problem_set_batch(p, a.examples == 0 ? NULL : idx, nex) != 0)
       cli_die(CMD, "cannot select %zu examples", nex);
   }
 

@@ -1,5 +1,6 @@
 /* samlab merge: the shards of one sweep (samlab sweep --shard i/n, e.g. a Slurm array) into the file one process
  * would have written: counts summed, success rates recomputed, per-run outcomes and end points put in place. */
+#include <stdio.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>

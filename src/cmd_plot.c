@@ -1,4 +1,5 @@
 /* samlab plot FILE... -o OUT.png: dispatch on the files' "kind" attribute to the drawing function. */
+#include <stdio.h>
 #include <string.h>
 #include "cli.h"
 #include "commands.h"

@@ -1,4 +1,5 @@
 /* samlab rules: the registry as a table, so users and the README see the same list. */
+#include <stdio.h>
 #include "cli.h"
 #include "commands.h"
 

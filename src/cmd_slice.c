@@ -1,5 +1,7 @@
 /* samlab slice: the loss along directions through a point -- the top Hessian eigenvector (StableSAM Figure 2)
  * or random directions, filter-normalised for networks (Li et al. 2018), in 1-D or 2-D -- to HDF5. */
+#include <stdio.h>
+#include <gsl/gsl_rng.h>
 #include <gsl/gsl_multifit.h>
 #include <math.h>
 #include <stdlib.h>
@@ -93,7 +95,7 @@ int cmd_slice(int argc, char **argv)
   cli_subject_open(CMD, &ss, precision, &sub);
   samlab_problem *p = sub.p;
   size_t dim = p->dim, n = (size_t)points, nex = 0;
-  if (m_eigen && !p->hvp && !p->hessian)
+  if (m_eigen && !p->hvp && !samlab_problem_landscape(p)->hessian)
     cli_die(CMD, "problem %s has no Hessian-vector product for --mode eigen", p->name);
   size_t *idx = NULL;
   if (sub.train) {
@@ -101,10 +103,10 @@ int cmd_slice(int argc, char **argv)
     idx = malloc(nex * sizeof *idx);
     for (size_t i = 0; idx && i < nex; i++)
       idx[i] = i;
-    if (!idx || p->set_batch(p->ctx, examples == 0 ? NULL : idx, nex) != 0)
+    if (!idx || samlab_problem_set_batch(p, examples == 0 ? NULL : idx, nex) != 0)
       cli_die(CMD, "cannot select %zu examples", nex);
-  } else if (p->set_batch) {
-    p->set_batch(p->ctx, NULL, 0); /* toys with noise: the noise-free loss */
+  } else if (p->batching) {
+    samlab_problem_set_batch(p, NULL, 0); /* toys with noise: the noise-free loss */
   }
   samlab_out *o = samlab_out_create(out, err, sizeof err);
   if (!o)

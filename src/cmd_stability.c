@@ -2,6 +2,7 @@
  * without one random example; S' is S with one random example replaced by the removed one; each rule trains
  * on both from the same initialisation in the same batch order.  Per epoch: the distance between the twins'
  * weights and the generalisation gaps, to HDF5. */
+#include <stdio.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,8 +30,9 @@ static double *nan_array(size_t n)
 static void record(stab_result *R, size_t r, size_t e, samlab_trainer *t[2], const samlab_epoch_stats st[2])
 {
   size_t C = R->E + 1;
-  R->dist[r * C + e] = samlab_twin_distance(t[0]->dim, t[0]->w, t[1]->w);
-  R->dist_hardt[r * C + e] = samlab_twin_distance_hardt(t[0]->dim, t[0]->w, t[1]->w);
+  R->dist[r * C + e] = samlab_twin_distance(samlab_trainer_dim(t[0]), samlab_trainer_weights(t[0]), samlab_trainer_weights(t[1]));
+  R->dist_hardt[r * C + e] = samlab_twin_distance_hardt(samlab_trainer_dim(t[0]), samlab_trainer_weights(t[0]),
+                                                        samlab_trainer_weights(t[1]));
   for (int k = 0; k < 2; k++) {
     size_t at = (r * 2 + (size_t)k) * C + e;
     R->train_loss[at] = st[k].train_loss;
@@ -44,8 +46,10 @@ static void record(stab_result *R, size_t r, size_t e, samlab_trainer *t[2], con
 static void initial_stats(samlab_trainer *t, samlab_epoch_stats *s)
 {
   memset(s, 0, sizeof *s);
-  samlab_net_evaluate(t->net, t->w, t->train, NULL, 0, &s->train_loss, &s->train_acc);
-  samlab_net_evaluate(t->net, t->w, t->test, NULL, 0, &s->test_loss, &s->test_acc);
+  samlab_problem *net = samlab_trainer_net(t);
+  const double *w = samlab_trainer_weights(t);
+  samlab_net_evaluate(net, w, samlab_trainer_train_set(t), NULL, 0, &s->train_loss, &s->train_acc);
+  samlab_net_evaluate(net, w, samlab_trainer_test_set(t), NULL, 0, &s->test_loss, &s->test_acc);
 }
 
 int cmd_stability(int argc, char **argv)

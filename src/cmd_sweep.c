@@ -1,6 +1,7 @@
 /* samlab sweep: success rates over rule x rho x lr x start on a toy landscape (StableSAM Figure 4), over
  * OpenMP threads, MPI ranks (built --with-mpi, run under mpirun) or batch shards (--shard i/n + samlab merge).
  * Rank 0 writes the file; the result is the same bytes whatever the threads, ranks or shards. */
+#include <stdio.h>
 #include "config.h"
 #include <math.h>
 #include <stdlib.h>
@@ -14,7 +15,6 @@
 #include <hdf5_hl.h>
 #include "cli_toy.h"
 #include "commands.h"
-#include "sweep_fast.h"
 #include "sweep_io.h"
 
 #define MAX_LIST 256
@@ -146,7 +146,7 @@ int cmd_sweep(int argc, char **argv)
   char err[512];
   samlab_problem *p = cli_toy_create("sweep", function, &toy, seed);
   size_t dim = p->dim;
-  if (p->nminima == 0)
+  if (samlab_problem_landscape(p)->nminima == 0)
     cli_die("sweep", "bad value '%s' for --function: it declares no global minimum to measure success against",
             function);
   samlab_problem_free(p);
@@ -180,7 +180,8 @@ int cmd_sweep(int argc, char **argv)
   samlab_sweep_lrs(lr_min, lr_max, (size_t)lr_count, log_scale, lr);
   hp.lr = NAN;
   hp.seed = seed;
-  samlab_sweep sw = {function, toy.opts[0] ? toy.opts : NULL, nrules, rules, base, hp, nrho, (size_t)lr_count,
+  samlab_toy_spec landscape = {function, toy.opts[0] ? toy.opts : NULL};
+  samlab_sweep sw = {samlab_toy_make, &landscape, nrules, rules, base, hp, nrho, (size_t)lr_count,
                      (size_t)nstarts, rho, lr, starts, steps, tol, generic};
   /* Every (rule, rho, lr) must be a valid rule setting: check with the first and last lr. */
   for (size_t r = 0; r < nrules; r++)

@@ -1,4 +1,5 @@
 /* samlab toy: one rule on one toy landscape; the trajectory, losses and SAM-step flags go to HDF5. */
+#include <stdio.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +11,7 @@
 static char *inline_quadratic(const char *function, const char *toyopts, const samlab_problem *p)
 {
   size_t n = p->dim;
-  if (strcmp(function, "quadratic") != 0 || !strstr(toyopts, "file=") || n > 64 || !p->hessian)
+  if (strcmp(function, "quadratic") != 0 || !strstr(toyopts, "file=") || n > 64 || !samlab_problem_landscape(p)->hessian)
     return NULL;
   size_t cap = (n * n + n) * 26 + 16, len = 0;
   char *text = malloc(cap);
@@ -22,7 +23,7 @@ static char *inline_quadratic(const char *function, const char *toyopts, const s
   }
   double *zero = H + n * n, *g = zero + n;
   memset(zero, 0, n * sizeof *zero);
-  p->hessian(p->ctx, zero, H);
+  samlab_problem_landscape(p)->hessian(p->ctx, zero, H);
   samlab_problem_value_grad(p, zero, g); /* grad at 0 is -b */
   len += (size_t)snprintf(text + len, cap - len, "A=");
   for (size_t i = 0; i < n * n; i++)
@@ -97,7 +98,7 @@ int cmd_toy(int argc, char **argv)
       cli_die("toy", "bad value '%s' for --init: %s needs %zu numbers, got %d", init, function, dim, n);
   } else {
     for (size_t i = 0; i < dim; i++)
-      traj[i] = p->nminima ? -1.5 + 2.0 * (i % 2) : 1.0; /* off any minimum */
+      traj[i] = samlab_problem_landscape(p)->nminima ? -1.5 + 2.0 * (i % 2) : 1.0; /* off any minimum */
   }
 
   samlab_out *o = samlab_out_create(out, err, sizeof err);
@@ -112,15 +113,15 @@ int cmd_toy(int argc, char **argv)
     double *w = traj + (size_t)(t + 1) * dim;
     samlab_copy(dim, traj + (size_t)t * dim, w);
     samlab_step_info info;
-    if (p->set_batch && p->nexamples == 0) { /* noisy toys: fresh gradient noise per step, shared by both gradients;
+    if (p->batching && samlab_problem_examples(p) == 0) { /* noisy toys: fresh gradient noise per step, shared by both gradients;
                                                  data problems (lsq, logreg) run full-batch */
       size_t batch = (size_t)t;
-      p->set_batch(p->ctx, &batch, 1);
+      samlab_problem_set_batch(p, &batch, 1);
     }
     samlab_rule_step(r, p, w, &info);
     if (eps) /* the perturbation of this step; NaN on steps without ascent */
       for (size_t i = 0; i < dim; i++)
-        eps[(size_t)t * dim + i] = info.sam_used ? r->eps[i] : NAN;
+        eps[(size_t)t * dim + i] = info.sam_used ? samlab_rule_perturbation(r)[i] : NAN;
     if (fixed) /* AMD statistics: the rule's perturbations over a stream of noisy gradients at one point */
       samlab_copy(dim, traj + (size_t)t * dim, w);
     loss[t] = info.loss;
@@ -146,7 +147,7 @@ int cmd_toy(int argc, char **argv)
     rc |= samlab_out_f64(o, "/eps", 2, de, eps);
   }
   rc |= samlab_attr_i64(o->file, "/", "fixed", fixed);
-  rc |= samlab_attr_provenance(o->file, "/", argc, argv, rt, bt, &r->hp);
+  rc |= samlab_attr_provenance(o->file, "/", argc, argv, rt, bt, samlab_rule_hparams(r));
   rc |= samlab_attr_str(o->file, "/", "kind", "toy");
   rc |= samlab_attr_str(o->file, "/", "function", function);
   char *inlined = inline_quadratic(function, toy.opts, p);

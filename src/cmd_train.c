@@ -1,5 +1,6 @@
 /* samlab train: any rule over any base optimizer on fcn or LeNet-5 over Fashion-MNIST (or any IDX pair),
  * with per-step and per-epoch traces, weight snapshots and a checkpoint that resumes bit for bit. */
+#include <stdio.h>
 #include <math.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -235,17 +236,17 @@ static int write_file(run *r)
   }
   /* The current weights are always written as the last snapshot (in the buffer past r->tr's count). */
   train_trace tr = r->tr;
-  if (t->pos == 0 && (tr.nweights == 0 || tr.weights_epoch[tr.nweights - 1] != t->epoch))
-    train_trace_weights(&tr, t->epoch, t->w);
+  if (samlab_trainer_epoch_pos(t) == 0 && (tr.nweights == 0 || tr.weights_epoch[tr.nweights - 1] != samlab_trainer_epochs_done(t)))
+    train_trace_weights(&tr, samlab_trainer_epochs_done(t), samlab_trainer_weights(t));
   int rc = train_trace_write(&tr, o);
   rc |= samlab_out_strings(o, "/args", (size_t)r->nstored, (const char *const *)r->stored);
   rc |= samlab_trainer_save(t, o->file, "/checkpoint");
   hid_t f = o->file;
-  rc |= samlab_attr_provenance(f, "/", r->argc, r->argv, r->rt, r->bt, &t->rule->hp);
+  rc |= samlab_attr_provenance(f, "/", r->argc, r->argv, r->rt, r->bt, samlab_rule_hparams(samlab_trainer_rule(t)));
   rc |= samlab_attr_str(f, "/", "kind", "train");
   rc |= samlab_attr_str(f, "/", "model", samlab_net_describe(r->net));
   rc |= samlab_attr_str(f, "/", "data", r->a.train_images ? r->a.train_images : r->a.data);
-  rc |= samlab_attr_i64(f, "/", "dim", (int64_t)t->dim);
+  rc |= samlab_attr_i64(f, "/", "dim", (int64_t)samlab_trainer_dim(t));
   rc |= samlab_attr_i64(f, "/", "train_size", (int64_t)r->train->n);
   rc |= samlab_attr_i64(f, "/", "test_size", (int64_t)r->test->n);
   rc |= samlab_attr_f64(f, "/", "label_noise", r->a.label_noise);
@@ -257,10 +258,10 @@ static int write_file(run *r)
                                         "mt19937 seeded with seed");
   rc |= samlab_attr_i64(f, "/", "batch", r->a.batch);
   rc |= samlab_attr_i64(f, "/", "epochs", r->a.epochs);
-  rc |= samlab_attr_i64(f, "/", "epochs_done", t->epoch);
-  rc |= samlab_attr_i64(f, "/", "steps_per_epoch", t->steps_per_epoch);
+  rc |= samlab_attr_i64(f, "/", "epochs_done", samlab_trainer_epochs_done(t));
+  rc |= samlab_attr_i64(f, "/", "steps_per_epoch", samlab_trainer_steps_per_epoch(t));
   rc |= samlab_attr_str(f, "/", "schedule", samlab_schedule_name(r->schedule));
-  rc |= samlab_attr_f64(f, "/", "lr0", t->cfg.hp.lr);
+  rc |= samlab_attr_f64(f, "/", "lr0", samlab_trainer_config(t)->hp.lr);
   rc |= samlab_attr_i64(f, "/", "threads", r->a.threads);
   rc |= samlab_attr_str(f, "/", "blas_core", samlab_blas_core());
   rc |= samlab_attr_i64(f, "/", "diverged", r->diverged);
@@ -283,13 +284,13 @@ static int step_hook(void *user, const samlab_trainer *t, const samlab_step_info
   train_trace_step(&r->tr, info, lr);
   if (r->bar.active) {
     char extra[160], acc[32] = "-";
-    double ex = (double)(t->step * (long)t->cfg.batch) - r->bar_start_examples;
+    double ex = (double)(samlab_trainer_steps_done(t) * (long)samlab_trainer_config(t)->batch) - r->bar_start_examples;
     double el = progress_now() - r->bar_start_time;
     if (!isnan(r->last_test_acc))
       snprintf(acc, sizeof acc, "%.2f%%", 100 * r->last_test_acc);
-    snprintf(extra, sizeof extra, "epoch %ld/%ld loss %.4f test acc %s %.0f ex/s", t->epoch + 1, r->a.epochs,
-             t->acc_loss / (double)t->pos, acc, el > 0 ? ex / el : 0);
-    progress_update(&r->bar, (double)t->step, extra);
+    snprintf(extra, sizeof extra, "epoch %ld/%ld loss %.4f test acc %s %.0f ex/s", samlab_trainer_epochs_done(t) + 1, r->a.epochs,
+             samlab_trainer_epoch_loss_sum(t) / (double)samlab_trainer_epoch_pos(t), acc, el > 0 ? ex / el : 0);
+    progress_update(&r->bar, (double)samlab_trainer_steps_done(t), extra);
   }
   return interrupted;
 }
@@ -298,20 +299,20 @@ static int step_hook(void *user, const samlab_trainer *t, const samlab_step_info
 static double grad_check(run *r)
 {
   samlab_trainer *t = r->t;
-  size_t m = t->cfg.batch;
+  size_t m = samlab_trainer_config(t)->batch;
   size_t *idx = malloc(m * sizeof *idx);
   if (!idx)
     return NAN;
   for (size_t i = 0; i < m; i++)
     idx[i] = i;
   samlab_net_set_precision(r->net, 64);
-  r->net->set_batch(r->net->ctx, idx, m);
-  double worst = samlab_check_grad(r->net, t->w, 8, 1e-6, (unsigned long)(r->a.seed + t->epoch), NULL);
+  samlab_problem_set_batch(r->net, idx, m);
+  double worst = samlab_check_grad(r->net, samlab_trainer_weights(t), 8, 1e-6, (unsigned long)(r->a.seed + samlab_trainer_epochs_done(t)), NULL);
   samlab_net_set_precision(r->net, 32);
   free(idx);
   if (!(worst <= 1e-4))
     fprintf(stderr, "samlab %s: gradient check after epoch %ld: relative error %.3g exceeds 1e-4\n", CMD,
-            t->epoch, worst);
+            samlab_trainer_epochs_done(t), worst);
   return worst;
 }
 
@@ -371,7 +372,7 @@ int cmd_train(int argc, char **argv)
   if (!(r->t = samlab_trainer_alloc(r->net, r->train, r->test, &cfg, err, sizeof err)))
     cli_die(CMD, "%s", err);
   samlab_trainer *t = r->t;
-  if (train_trace_init(&r->tr, t->dim, r->a.trace_geometry, t->steps_per_epoch * r->a.epochs, r->a.epochs,
+  if (train_trace_init(&r->tr, samlab_trainer_dim(t), r->a.trace_geometry, samlab_trainer_steps_per_epoch(t) * r->a.epochs, r->a.epochs,
                        planned_snapshots(&r->a)) != 0)
     cli_die(CMD, "out of memory for the traces of %ld epochs", r->a.epochs);
   if (resume >= 0) {
@@ -379,26 +380,26 @@ int cmd_train(int argc, char **argv)
         train_trace_read(&r->tr, resume, err, sizeof err) != 0)
       cli_die(CMD, "cannot resume from '%s': %s", r->a.resume, err);
     H5Fclose(resume);
-    if (t->epoch >= r->a.epochs) {
-      printf("%s: already %ld of %ld epochs, nothing to do\n", r->a.resume, t->epoch, r->a.epochs);
+    if (samlab_trainer_epochs_done(t) >= r->a.epochs) {
+      printf("%s: already %ld of %ld epochs, nothing to do\n", r->a.resume, samlab_trainer_epochs_done(t), r->a.epochs);
       return 0;
     }
     /* The last snapshot, written as "the current weights", is dropped unless it is due. */
-    if (r->tr.nweights > 1 && r->tr.weights_epoch[r->tr.nweights - 1] == t->epoch &&
-        !snapshot_due(&r->a, t->epoch))
+    if (r->tr.nweights > 1 && r->tr.weights_epoch[r->tr.nweights - 1] == samlab_trainer_epochs_done(t) &&
+        !snapshot_due(&r->a, samlab_trainer_epochs_done(t)))
       r->tr.nweights--;
-    if (t->epoch > 0)
-      r->last_test_acc = r->tr.epoch[t->epoch - 1].test_acc;
+    if (samlab_trainer_epochs_done(t) > 0)
+      r->last_test_acc = r->tr.epoch[samlab_trainer_epochs_done(t) - 1].test_acc;
   } else {
-    train_trace_weights(&r->tr, 0, t->w);
+    train_trace_weights(&r->tr, 0, samlab_trainer_weights(t));
   }
 
   signal(SIGINT, on_sigint);
-  progress_start(&r->bar, "train", (double)(t->steps_per_epoch * r->a.epochs));
-  r->bar_start_examples = (double)(t->step * (long)t->cfg.batch);
+  progress_start(&r->bar, "train", (double)(samlab_trainer_steps_per_epoch(t) * r->a.epochs));
+  r->bar_start_examples = (double)(samlab_trainer_steps_done(t) * (long)samlab_trainer_config(t)->batch);
   r->bar_start_time = progress_now();
   int status = 0;
-  while (t->epoch < r->a.epochs) {
+  while (samlab_trainer_epochs_done(t) < r->a.epochs) {
     samlab_epoch_stats s;
     int rc = samlab_trainer_epoch(t, step_hook, r, &s);
     if (rc == 1) {
@@ -413,14 +414,14 @@ int cmd_train(int argc, char **argv)
     }
     double gc = r->a.check_grad ? grad_check(r) : NAN;
     train_trace_epoch(&r->tr, &s, gc);
-    if (snapshot_due(&r->a, t->epoch))
-      train_trace_weights(&r->tr, t->epoch, t->w);
+    if (snapshot_due(&r->a, samlab_trainer_epochs_done(t)))
+      train_trace_weights(&r->tr, samlab_trainer_epochs_done(t), samlab_trainer_weights(t));
     r->last_test_acc = s.test_acc;
     if (write_file(r) != 0)
       return 1;
     /* One line per epoch; on a terminal it replaces the bar, which redraws below it. */
     fprintf(stderr, "%sepoch %ld/%ld: train loss %.4f acc %.2f%%, test loss %.4f acc %.2f%%, SAM steps %.0f%%, %.2f s\n",
-            r->bar.active ? "\r\033[K" : "", t->epoch, r->a.epochs, s.train_loss, 100 * s.train_acc, s.test_loss,
+            r->bar.active ? "\r\033[K" : "", samlab_trainer_epochs_done(t), r->a.epochs, s.train_loss, 100 * s.train_acc, s.test_loss,
             100 * s.test_acc, 100 * s.sam_fraction, s.seconds);
     if (!isnan(gc))
       fprintf(stderr, "  gradient check: max relative error %.3g\n", gc);
@@ -434,7 +435,7 @@ int cmd_train(int argc, char **argv)
   if (status != 0 && write_file(r) != 0)
     return 1;
   const samlab_epoch_stats *last = r->tr.nepochs ? &r->tr.epoch[r->tr.nepochs - 1] : NULL;
-  printf("%s: %s, %s/%s, %ld epochs%s%s", r->a.out, samlab_net_describe(r->net), r->rt->name, r->bt->name, t->epoch,
+  printf("%s: %s, %s/%s, %ld epochs%s%s", r->a.out, samlab_net_describe(r->net), r->rt->name, r->bt->name, samlab_trainer_epochs_done(t),
          r->diverged ? " (diverged: loss or weights not finite)" : "",
          r->stopped ? " (interrupted; --resume continues)" : "");
   if (last)

@@ -2,6 +2,7 @@
  * which writes a gnuplot script for PNG and SVG from the file alone. */
 #ifndef SAMLAB_PLOT_H
 #define SAMLAB_PLOT_H
+#include <stdio.h>
 #include "samlab.h"
 
 typedef struct plot_request {

@@ -1,5 +1,6 @@
 /* The contour of a toy function for gnuplot, computed in C: grid values and contour lines as datablocks of
  * the script, so a figure needs no temporary files.  Used by the toy trajectory plot (and free for others). */
+#include <stdio.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>

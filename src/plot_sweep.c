@@ -1,6 +1,7 @@
 /* samlab plot of a sweep file: StableSAM Figure 4's layout.  Panel (a) the contour of the function over the
  * start box with its global minima marked '+'; then one panel per rho: success rate against lr (log x), one
  * curve per rule.  Everything comes from the HDF5 file (the function is rebuilt from its name and options). */
+#include <stdio.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,12 +111,12 @@ int plot_sweep(const plot_request *req, char *err, size_t errlen)
   double zlo = 0, zhi = 1;
   int built = 0;
   if (contour) {
-    const double *base = p->dim > 2 && p->nminima ? p->minima : NULL;
+    const double *base = p->dim > 2 && samlab_problem_landscape(p)->nminima ? samlab_problem_landscape(p)->minima : NULL;
     if (plot_contour(s, p, base, box, 201, 20, &zlo, &zhi, err, errlen) != 0)
       built = -1;
     fprintf(s, "$minima << EOD\n");
-    for (size_t m = 0; m < p->nminima; m++)
-      fprintf(s, "%.12g %.12g\n", p->minima[m * p->dim], p->minima[m * p->dim + 1]);
+    for (size_t m = 0; m < samlab_problem_landscape(p)->nminima; m++)
+      fprintf(s, "%.12g %.12g\n", samlab_problem_landscape(p)->minima[m * p->dim], samlab_problem_landscape(p)->minima[m * p->dim + 1]);
     fprintf(s, "EOD\n");
   }
   for (size_t r = 0; r < nrules; r++)

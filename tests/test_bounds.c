@@ -47,15 +47,15 @@ START_TEST(convex_toys_gradients_and_minima)
     samlab_problem *p = samlab_toy_create(names[k], "n=30;d=6;lambda=0.2;r=1.5;seed=3", err, sizeof err);
     ck_assert_msg(p != NULL, "%s", err);
     ck_assert_uint_eq(p->dim, 6);
-    ck_assert_uint_eq(p->nexamples, 30);
+    ck_assert_uint_eq(samlab_problem_examples(p), 30);
     check_gradient(p, w);
     size_t idx[3] = {4, 7, 29};
-    ck_assert_int_eq(p->set_batch(p->ctx, idx, 3), 0);
+    ck_assert_int_eq(samlab_problem_set_batch(p, idx, 3), 0);
     check_gradient(p, w);
-    ck_assert_int_ne(p->set_batch(p->ctx, (size_t[]){30}, 1), 0); /* out of range */
-    p->set_batch(p->ctx, NULL, 0);
+    ck_assert_int_ne(samlab_problem_set_batch(p, (size_t[]){30}, 1), 0); /* out of range */
+    samlab_problem_set_batch(p, NULL, 0);
     if (k == 0) { /* the declared minimum w*_S has a zero full gradient */
-      p->value_grad(p->ctx, p->minima, g);
+      p->value_grad(p->ctx, samlab_problem_landscape(p)->minima, g);
       ck_assert(samlab_norm(6, g) < 1e-10);
     }
     samlab_problem_free(p);
@@ -64,7 +64,7 @@ START_TEST(convex_toys_gradients_and_minima)
   samlab_problem *pop = samlab_toy_create("lsq", "n=30;d=6;lambda=0.2;r=1.5;seed=3;population=1", err, sizeof err);
   ck_assert(pop != NULL);
   check_gradient(pop, w);
-  pop->value_grad(pop->ctx, pop->minima, g);
+  pop->value_grad(pop->ctx, samlab_problem_landscape(pop)->minima, g);
   ck_assert(samlab_norm(6, g) < 1e-12);
   samlab_problem_free(pop);
 }
@@ -78,8 +78,8 @@ START_TEST(replace_changes_one_example_only)
   ck_assert(s && t);
   double w[4] = {0.5, -1, 2, 0.25};
   for (size_t i = 0; i < 20; i++) {
-    s->set_batch(s->ctx, &i, 1);
-    t->set_batch(t->ctx, &i, 1);
+    samlab_problem_set_batch(s, &i, 1);
+    samlab_problem_set_batch(t, &i, 1);
     double a = s->value_grad(s->ctx, w, NULL), b = t->value_grad(t->ctx, w, NULL);
     if (i == 7)
       ck_assert(a != b);

@@ -1,5 +1,6 @@
 /* IDX reading (gzip and plain, every kind of bad file), named data sets, seeded subsets and label noise.
  * The files are written here, byte by byte, into a temporary directory. */
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 #include <zlib.h>

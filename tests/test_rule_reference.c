@@ -2,6 +2,7 @@
  * issue 3's table: its own gradients of quartic and wsam-kl, its own sgd/sgdm/adam/adamw, its own rules.
  * 200 steps from fixed starts, compared at every step to 1e-9 (|a - b| <= 1e-9 max(1, |b|), per coordinate),
  * and the SAM-step flags exactly.  Variants: --stable on every rule, --ascent raw on every rule. */
+#include <stdio.h>
 #include <string.h>
 #include <gsl/gsl_rng.h>
 #include "testutil.h"

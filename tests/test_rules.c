@@ -2,9 +2,12 @@
  * issue 3's table), the invariants between rules, defaults, and checkpointing of rule state.
  * Quartic: f = x^4/4 - x y + y^2/2, grad = (x^3 - y, y - x).  Most first steps start at w = (2, 0) with
  * plain sgd, lr 0.1, rho 0.5: g = (8, -2), ||g|| = sqrt(68). */
+#include <stdio.h>
+#include <gsl/gsl_rng.h>
 #include <string.h>
 #include <gsl/gsl_randist.h>
 #include "testutil.h"
+#include "../lib/rule_impl.h" /* white-box: lean steps leave the perturbation buffer alone */
 
 #define E 1e-12 /* the EPS guard */
 

@@ -1,6 +1,7 @@
 /* samlab sweep: starts, outcomes, counts against a straightforward loop, fast kernel against the generic step,
  * thread / rank / shard independence of the file, and bad input.  The command tests run ./samlab from the
  * build directory (make check runs there); $SAMLAB overrides. */
+#include <gsl/gsl_rng.h>
 #include "config.h"
 #include <stdio.h>
 #include <string.h>
@@ -138,6 +139,7 @@ static int reference_run(int rule, const char *base, double lr, double rho, doub
 enum { NSTARTS = 200, NLR = 4, NRHO = 2, NRULES = 3 };
 static const char *const rule_names[NRULES] = {"sgd", "sam", "stablesam"};
 static const samlab_rule_type *rules[NRULES];
+static samlab_toy_spec quartic = {"quartic", NULL};
 static double starts[NSTARTS * 2], lrs[NLR] = {0.002, 0.03, 0.15, 0.3}, rhos[NRHO] = {0.05, 0.5};
 
 static samlab_sweep tiny_sweep(const char *base, int generic_only, long steps)
@@ -149,7 +151,7 @@ static samlab_sweep tiny_sweep(const char *base, int generic_only, long steps)
   samlab_hparams hp;
   samlab_hparams_unset(&hp);
   hp.momentum = 0.5;
-  return (samlab_sweep){"quartic", NULL, NRULES, rules, samlab_base_find(base), hp, NRHO, NLR, NSTARTS, rhos, lrs,
+  return (samlab_sweep){samlab_toy_make, &quartic, NRULES, rules, samlab_base_find(base), hp, NRHO, NLR, NSTARTS, rhos, lrs,
                         starts, steps, 0.1, generic_only};
 }
 

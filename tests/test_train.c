@@ -1,6 +1,8 @@
 /* The trainer (library) and `samlab train` (the program, run from the build directory on small IDX files
  * written here): schedules, batches, determinism, bit-exact checkpoints, every rule on both models, bad
  * input leaving the output untouched, divergence (exit 3) and Ctrl-C (exit 130, then resume). */
+#include <stdio.h>
+#include <gsl/gsl_rng.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -81,9 +83,9 @@ START_TEST(batches_cover_the_epoch_and_sgd_steps_by_hand)
   samlab_problem *p = net("fcn", "6", d);
   samlab_train_config c = config("sgd", "sgd", 0.1, 16, 2);
   samlab_trainer *t = trainer(p, d, &c);
-  ck_assert_int_eq(t->steps_per_epoch, 4); /* 16 + 16 + 16 + 2 */
+  ck_assert_int_eq(samlab_trainer_steps_per_epoch(t), 4); /* 16 + 16 + 16 + 2 */
   double *w0 = malloc(p->dim * sizeof *w0), *g = malloc(p->dim * sizeof *g);
-  memcpy(w0, t->w, p->dim * sizeof *w0);
+  memcpy(w0, samlab_trainer_weights(t), p->dim * sizeof *w0);
   samlab_step_info info;
   double lr;
   ck_assert_int_eq(samlab_trainer_step(t, &info, &lr), 0);
@@ -91,23 +93,23 @@ START_TEST(batches_cover_the_epoch_and_sgd_steps_by_hand)
   /* The order is a permutation, and the step was plain w - lr g on its first 16 examples. */
   int seen[50] = {0};
   for (size_t i = 0; i < 50; i++)
-    seen[t->order[i]]++;
+    seen[samlab_trainer_order(t)[i]]++;
   for (size_t i = 0; i < 50; i++)
     ck_assert_int_eq(seen[i], 1);
-  p->set_batch(p->ctx, t->order, 16);
+  samlab_problem_set_batch(p, samlab_trainer_order(t), 16);
   double f = samlab_problem_value_grad(p, w0, g);
   ck_assert_close(info.loss, f, 0);
   for (size_t i = 0; i < p->dim; i++)
-    ck_assert_close(t->w[i], w0[i] - 0.1 * g[i], 1e-15);
+    ck_assert_close(samlab_trainer_weights(t)[i], w0[i] - 0.1 * g[i], 1e-15);
   for (int k = 0; k < 3; k++)
     samlab_trainer_step(t, NULL, NULL);
-  ck_assert_int_eq(t->pos, 4);
+  ck_assert_int_eq(samlab_trainer_epoch_pos(t), 4);
   samlab_epoch_stats s;
   ck_assert_int_eq(samlab_trainer_end_epoch(t, &s), 0);
-  ck_assert_int_eq(t->epoch, 1);
+  ck_assert_int_eq(samlab_trainer_epochs_done(t), 1);
   ck_assert(isnan(s.test_acc));
   double loss;
-  samlab_net_evaluate(p, t->w, d, NULL, 0, &loss, NULL);
+  samlab_net_evaluate(p, samlab_trainer_weights(t), d, NULL, 0, &loss, NULL);
   ck_assert_close(s.train_loss, loss, 0);
   free(w0);
   free(g);
@@ -137,12 +139,12 @@ static void resume_matches(const char *model, const char *hidden, const char *ru
   f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
   ck_assert_msg(samlab_trainer_load(b, f, "/checkpoint", err, sizeof err) == 0, "%s", err);
   H5Fclose(f);
-  ck_assert_int_eq(b->step, a->step);
-  while (a->epoch < 3) {
+  ck_assert_int_eq(samlab_trainer_steps_done(b), samlab_trainer_steps_done(a));
+  while (samlab_trainer_epochs_done(a) < 3) {
     ck_assert_int_eq(samlab_trainer_epoch(a, NULL, NULL, NULL), 0);
     ck_assert_int_eq(samlab_trainer_epoch(b, NULL, NULL, NULL), 0);
   }
-  ck_assert_msg(memcmp(a->w, b->w, a->dim * sizeof *a->w) == 0, "%s on %s: resumed weights differ", rule, model);
+  ck_assert_msg(memcmp(samlab_trainer_weights(a), samlab_trainer_weights(b), samlab_trainer_dim(a) * sizeof(double)) == 0, "%s on %s: resumed weights differ", rule, model);
   samlab_trainer_free(a);
   samlab_trainer_free(b);
   samlab_problem_free(p);
@@ -190,7 +192,7 @@ START_TEST(every_rule_trains_both_models)
       samlab_train_config c = config(rt->name, "sgdm", 0.05, 16, 3);
       samlab_trainer *t = trainer(p, d, &c);
       double before;
-      samlab_net_evaluate(p, t->w, d, NULL, 0, &before, NULL);
+      samlab_net_evaluate(p, samlab_trainer_weights(t), d, NULL, 0, &before, NULL);
       samlab_epoch_stats s;
       for (int e = 0; e < 3; e++)
         ck_assert_msg(samlab_trainer_epoch(t, NULL, NULL, &s) == 0, "%s diverged on %s", rt->name,

@@ -4,6 +4,7 @@
  * "dim=1" gives v alone.  The Hessian is exact except on x1 = 0 where v'' jumps (we take the flat side).
  * Toy options: "dim=1|2", "noise=S1[,S2]" (standard deviations of the gradient noise per coordinate; the notes
  * use 0.5 in 1-D and 0.1,2.0 in 2-D; default none), "seed=N". */
+#include <stdio.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,10 +109,12 @@ static samlab_problem *valley_create(const char *opts, char *err, size_t errlen)
     snprintf(err, errlen, "out of memory");
     return NULL;
   }
-  if (v->noise)
-    p->set_batch = valley_batch;
-  p->minima = valley_minima;
-  p->nminima = 1;
+  if (v->noise) {
+    samlab_toy_batching(p, valley_batch, 0);
+    samlab_toy_landscape(p)->stochastic = 1;
+  }
+  samlab_toy_landscape(p)->minima = valley_minima;
+  samlab_toy_landscape(p)->nminima = 1;
   return p;
 }
 

@@ -1,4 +1,6 @@
 /* The shared part of the convex toys: options, the seeded synthetic examples and mini-batch selection. */
+#include <stdio.h>
+#include <gsl/gsl_rng.h>
 #include <errno.h>
 #include <gsl/gsl_randist.h>
 #include <math.h>

@@ -2,7 +2,8 @@
  * regression): the examples, the toy options they share, and the current mini-batch. */
 #ifndef SAMLAB_CONVEX_DATA_H
 #define SAMLAB_CONVEX_DATA_H
-#include "samlab.h"
+#include "samlab/vec.h"
+#include "samlab/problem.h"
 
 typedef struct convex_data {
   size_t n, d;

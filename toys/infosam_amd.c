@@ -4,6 +4,7 @@
  * c = (0.2, -0.02, 0.01): minimum -c, Hessian I.
  * Toy options: "noise=ALPHA" (default 0: exact gradients; the paper tunes alpha to SNR 0.1, which with
  * SNR = |grad f|^2 / E|xi|^2 = 0.0405/(3.2 alpha) is alpha = 0.1265625), "seed=N" for the noise. */
+#include <stdio.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,10 +79,12 @@ static samlab_problem *amd_create(const char *opts, char *err, size_t errlen)
     snprintf(err, errlen, "out of memory");
     return NULL;
   }
-  if (noise)
-    p->set_batch = amd_batch;
-  p->minima = amd_minima;
-  p->nminima = 1;
+  if (noise) {
+    samlab_toy_batching(p, amd_batch, 0);
+    samlab_toy_landscape(p)->stochastic = 1;
+  }
+  samlab_toy_landscape(p)->minima = amd_minima;
+  samlab_toy_landscape(p)->nminima = 1;
   return p;
 }
 

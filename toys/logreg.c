@@ -1,6 +1,7 @@
 /* Regularised logistic regression on synthetic data: f(w, (x, y)) = log(1 + exp(-y x.w)) + lambda/2 ||w||^2,
  * x uniform on the sphere of radius r, y = sign(x.w_nat) flipped with probability flip.  Per example
  * mu = lambda and L = r^2/4 + lambda; the gradient of the log term is at most r. */
+#include <stdio.h>
 #include <math.h>
 #include <string.h>
 #include "convex_data.h"
@@ -54,8 +55,7 @@ static samlab_problem *logreg_create(const char *opts, char *err, size_t errlen)
     snprintf(err, errlen, "out of memory for logreg");
     return NULL;
   }
-  p->set_batch = convex_data_set_batch;
-  p->nexamples = c->n;
+  samlab_toy_batching(p, convex_data_set_batch, c->n);
   return p;
 }
 

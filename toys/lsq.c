@@ -4,6 +4,7 @@
  * the current batch (set_batch; the whole set by default), its declared minimum w*_S solved by LAPACKE.
  * population=1 gives instead the exact population risk F_D(w) = (r^2/d)/2 ||w - w_nat||^2 + noise^2/2
  * + lambda/2 ||w||^2 with minimum w*_D = (r^2/d)/(r^2/d + lambda) w_nat. */
+#include <stdio.h>
 #include <lapacke.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,11 +107,10 @@ static samlab_problem *lsq_create(const char *opts, char *err, size_t errlen)
     return NULL;
   }
   if (!pop) {
-    p->set_batch = convex_data_set_batch;
-    p->nexamples = tmp.n;
+    samlab_toy_batching(p, convex_data_set_batch, tmp.n);
   }
-  p->minima = c->minimum;
-  p->nminima = 1;
+  samlab_toy_landscape(p)->minima = c->minimum;
+  samlab_toy_landscape(p)->nminima = 1;
   return p;
 }
 

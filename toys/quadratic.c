@@ -262,11 +262,11 @@ static samlab_problem *quadratic_create(const char *opts, char *err, size_t errl
   }
   p->hvp = quadratic_hvp;
   if (kind == 1) {
-    p->minima = q->xstar;
-    p->nminima = 1;
+    samlab_toy_landscape(p)->minima = q->xstar;
+    samlab_toy_landscape(p)->nminima = 1;
   } else if (kind == -1) {
-    p->saddles = q->xstar;
-    p->nsaddles = 1;
+    samlab_toy_landscape(p)->saddles = q->xstar;
+    samlab_toy_landscape(p)->nsaddles = 1;
   }
   return p;
 }

@@ -1,4 +1,5 @@
 /* StableSAM's quartic saddle f = x1^4/4 - x1 x2 + x2^2/2: minima (1,1), (-1,-1) at f = -1/4, saddle (0,0). */
+#include <stdio.h>
 #include "toy_impl.h"
 
 static const double quartic_minima[] = {1, 1, -1, -1};
@@ -28,12 +29,10 @@ static samlab_problem *quartic_create(const char *opts, char *err, size_t errlen
   samlab_problem *p = samlab_toy_problem("quartic", 2, NULL, quartic_vg, quartic_hessian, NULL);
   if (!p)
     snprintf(err, errlen, "out of memory");
-  if (p) {
-    p->minima = quartic_minima;
-    p->nminima = 2;
-    p->saddles = quartic_saddles;
-    p->nsaddles = 1;
-  }
+  if (p)
+    *samlab_toy_landscape(p) = (samlab_landscape){.hessian = quartic_hessian, .nminima = 2, .minima = quartic_minima,
+                                                  .nsaddles = 1, .saddles = quartic_saddles,
+                                                  .sweep_kernel = SAMLAB_KERNEL_QUARTIC};
   return p;
 }
 

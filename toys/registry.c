@@ -36,25 +36,52 @@ samlab_problem *samlab_toy_create(const char *name, const char *opts, char *err,
   return t->create(opts, err, errlen);
 }
 
+samlab_problem *samlab_toy_make(void *spec, char *err, size_t errlen)
+{
+  const samlab_toy_spec *s = spec;
+  return samlab_toy_create(s->name, s->opts, err, errlen);
+}
+
 static void free_plain(void *ctx)
 {
   free(ctx);
 }
 
+/* A toy problem and its capability tables in one allocation, freed by samlab_problem_free. */
+typedef struct toy_problem {
+  samlab_problem p; /* first: the problem's address is the allocation's */
+  samlab_landscape landscape;
+  samlab_batching batching;
+} toy_problem;
+
 samlab_problem *samlab_toy_problem(const char *name, size_t dim, void *ctx,
                                    double (*value_grad)(void *, const double *, double *),
                                    void (*hessian)(void *, const double *, double *), void (*free_ctx)(void *))
 {
-  samlab_problem *p = calloc(1, sizeof *p);
-  if (!p)
+  toy_problem *t = calloc(1, sizeof *t);
+  if (!t)
     return NULL;
+  samlab_problem *p = &t->p;
   p->name = name;
   p->dim = dim;
   p->ctx = ctx;
   p->value_grad = value_grad;
-  p->hessian = hessian;
   p->free = free_ctx ? free_ctx : free_plain;
+  t->landscape.hessian = hessian;
+  p->landscape = &t->landscape;
   return p;
+}
+
+samlab_landscape *samlab_toy_landscape(samlab_problem *p)
+{
+  return &((toy_problem *)p)->landscape;
+}
+
+void samlab_toy_batching(samlab_problem *p, int (*set_batch)(void *ctx, const size_t *idx, size_t n), size_t examples)
+{
+  toy_problem *t = (toy_problem *)p;
+  t->batching = (samlab_batching){set_batch, examples};
+  p->batching = &t->batching;
 }
 
 int samlab_toy_opt_next(const char *toy, const char **cursor, char *key, size_t keylen, char *value,

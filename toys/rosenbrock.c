@@ -1,5 +1,6 @@
 /* Rosenbrock's banana f = (a - x)^2 + b (y - x^2)^2 with a = 1, b = 100: one minimum (1, 1) at f = 0 in a
  * long curved valley; no other stationary point. */
+#include <stdio.h>
 #include "toy_impl.h"
 
 #define ROS_A 1.0
@@ -33,8 +34,8 @@ static samlab_problem *rosenbrock_create(const char *opts, char *err, size_t err
     snprintf(err, errlen, "out of memory");
     return NULL;
   }
-  p->minima = rosenbrock_minima;
-  p->nminima = 1;
+  samlab_toy_landscape(p)->minima = rosenbrock_minima;
+  samlab_toy_landscape(p)->nminima = 1;
   return p;
 }
 

@@ -1,12 +1,20 @@
 /* For toy implementations only: building a problem from plain functions. */
 #ifndef SAMLAB_TOY_IMPL_H
 #define SAMLAB_TOY_IMPL_H
-#include "samlab.h"
+#include <gsl/gsl_rng.h>
+#include "samlab/vec.h"
+#include "samlab/problem.h"
+#include "samlab/toy.h"
 
 /* A heap-allocated problem with the given members; ctx is freed with free() unless free_ctx is given. */
 samlab_problem *samlab_toy_problem(const char *name, size_t dim, void *ctx,
                                    double (*value_grad)(void *, const double *, double *),
                                    void (*hessian)(void *, const double *, double *), void (*free_ctx)(void *));
+/* The landscape of a problem made by samlab_toy_problem (its points, the sweep kernel), to fill in. */
+samlab_landscape *samlab_toy_landscape(samlab_problem *p);
+/* Gives a problem made by samlab_toy_problem the batching capability (data toys: examples > 0; noisy toys:
+ * examples 0, set_batch redraws the noise). */
+void samlab_toy_batching(samlab_problem *p, int (*set_batch)(void *ctx, const size_t *idx, size_t n), size_t examples);
 /* Toy options are "key=value" pairs separated by ';' (values may hold commas: "diag=1,10").
  * Iterates: *cursor starts at opts (may be NULL); each call copies the next key and value and returns 1, or 0
  * at the end.  Returns -1 with a message in err on a pair without '=' or one too long. */

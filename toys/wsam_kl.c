@@ -1,6 +1,7 @@
 /* The WSAM paper's surface over (mu, sigma): f = -log sum_i a_i exp(-KL_i/c_i^2), where KL_i is the KL
  * divergence of N(mu, sigma^2) from N(m_i, s_i^2).  Two components, (a, c, m, s) = (0.7, 1.8, 20, 30) and
  * (0.3, 1.2, -20, 10).  Outside sigma > 0 the log is undefined and the value is NaN (a run diverges). */
+#include <stdio.h>
 #include <math.h>
 #include "toy_impl.h"
 
@@ -70,12 +71,12 @@ static samlab_problem *wsam_kl_create(const char *opts, char *err, size_t errlen
     snprintf(err, errlen, "out of memory");
     return NULL;
   }
-  p->minima = wsam_kl_minima;
-  p->nminima = 1;
-  p->local_minima = wsam_kl_local;
-  p->nlocal_minima = 1;
-  p->saddles = wsam_kl_saddles;
-  p->nsaddles = 1;
+  samlab_toy_landscape(p)->minima = wsam_kl_minima;
+  samlab_toy_landscape(p)->nminima = 1;
+  samlab_toy_landscape(p)->local_minima = wsam_kl_local;
+  samlab_toy_landscape(p)->nlocal_minima = 1;
+  samlab_toy_landscape(p)->saddles = wsam_kl_saddles;
+  samlab_toy_landscape(p)->nsaddles = 1;
   return p;
 }
 

@@ -1,7 +1,7 @@
 /* ASAM (Kwon et al. 2021): the ascent in the adaptive geometry T = diag(|w| + eta).
  * eps = rho T^2 g/(||T g|| + EPS); --ascent raw drops the division (eps = rho T^2 g, the same
  * "eps times the dual norm of g" as raw SAM's rho g). */
-#include "rule_impl.h"
+#include "../rule_impl.h"
 
 static void asam_defaults(samlab_hparams *hp)
 {

@@ -1,6 +1,6 @@
 /* F-SAM (Li et al. 2024): ascend along g with its estimated full-gradient component removed,
  * m = lambda m + (1 - lambda) g (m0 = 0, updated before use), d = g - sigma m. */
-#include "rule_impl.h"
+#include "../rule_impl.h"
 
 /* State: the EMA m, dim doubles. */
 static size_t fsam_state_size(size_t dim)

@@ -1,7 +1,7 @@
 /* GSAM (Zhuang et al. 2022): step with g_s minus alpha times the part of g orthogonal to g_s,
  * u = g_s/(||g_s|| + EPS), g_perp = g - (g.u) u, step with g_s - alpha g_perp.  With --stable, g_s is
  * renormalised first (u is unchanged, g_s is not). */
-#include "rule_impl.h"
+#include "../rule_impl.h"
 
 static void gsam_defaults(samlab_hparams *hp)
 {

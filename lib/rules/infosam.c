@@ -2,7 +2,7 @@
  * s the one-sample squared deviation from an EMA (not an EMA of squares):
  *   step 0: m = g, s = 1;  later: m = alpha m + (1 - alpha) g, s = (m - g)^2 (m updated first).
  * floor is our guard (the paper has none), recorded with every result. */
-#include "rule_impl.h"
+#include "../rule_impl.h"
 
 typedef struct infosam_state {
   long started;

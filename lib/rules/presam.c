@@ -7,7 +7,7 @@
  * rho ||g||_2 times g/||g||_2: fishersam rho g/F, linf-sam rho ||g||_1 sign(g), l1-sam rho g_i e_i
  * (nsupport-sam, like sam, takes eps = rho d). */
 #include <gsl/gsl_sort.h>
-#include "rule_impl.h"
+#include "../rule_impl.h"
 
 static void fishersam_defaults(samlab_hparams *hp)
 {

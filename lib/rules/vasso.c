@@ -1,5 +1,5 @@
 /* VaSSO (Li & Giannakis 2023): ascend along an EMA of the gradients, d = (1 - theta) d + theta g, d0 = g. */
-#include "rule_impl.h"
+#include "../rule_impl.h"
 
 typedef struct vasso_state {
   long started; /* d holds an average */

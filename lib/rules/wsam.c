@@ -3,7 +3,7 @@
  *     as a plain gradient step at the current lr: w -= lr c (g_s - g) (no momentum, Adam scaling or decay);
  *   coupled-wsam (Algorithm 4): the base optimizer steps with c g_s + (1 - c) g, where 1 - c = (1-2gamma)/(1-gamma).
  * Both agree on plain sgd; coupled-wsam at gamma 0.5 is sam. */
-#include "rule_impl.h"
+#include "../rule_impl.h"
 
 static void wsam_defaults(samlab_hparams *hp)
 {

@@ -1,9 +1,9 @@
 /* F-SAM's gradient decomposition (F-SAM Sec. 4, Figure 1): SAM whose ascent uses only the full-gradient
  * component of the mini-batch gradient, or only the noise component.  The full gradient is computed exactly on
- * the network's whole training set at every step (no EMA), then the mini-batch is restored. */
+ * the network's whole training set at every step (no EMA).  Not in the registry: samlab decompose runs them. */
 #include <math.h>
-#include "net_impl.h"
-#include "rule_impl.h"
+#include "samlab/train.h"
+#include "../rule_impl.h"
 
 void samlab_decompose_direction(size_t n, const double *gb, const double *g, samlab_decomp mode, int literal,
                                 double *d)
@@ -29,14 +29,8 @@ static int decomp_step(samlab_rule *r, const samlab_problem *p, double *w, samla
 {
   if (!samlab_net_is(p))
     return -1;
-  net_ctx *c = p->ctx;
-  size_t n = r->dim, nbatch = c->nbatch;
-  int whole = c->whole;
-  /* full gradient into work, then the mini-batch back exactly as it was (its indices are untouched) */
-  p->set_batch(p->ctx, NULL, 0);
-  samlab_problem_value_grad(p, w, r->work);
-  c->whole = whole;
-  c->nbatch = nbatch;
+  size_t n = r->dim;
+  samlab_net_full_value_grad(p, w, r->work); /* the full gradient into work; the mini-batch stays */
   decomp_state *s = r->state;
   double cs = samlab_dot(n, r->g, r->work) / (samlab_norm(n, r->g) * samlab_norm(n, r->work) + SAMLAB_EPS);
   s->sum_cos += cs;

@@ -1,5 +1,6 @@
 /* Per-step, per-epoch and weight records of a training run, kept in memory for the whole planned run (no
  * allocation while training) and written whole at every checkpoint. */
+#include <stdio.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>

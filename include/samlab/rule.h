@@ -1,0 +1,161 @@
+/* samlab/rule.h: base optimizers and SAM rules.
+ *   samlab_base_type  a base optimizer (sgd, sgdm, adam, adamw) with PyTorch conventions;
+ *   samlab_rule_type  a SAM variant as a method table (name, state size, init, step or ascends), found by name
+ *                     in one registry, as GSL's gsl_multimin_fminimizer_type;
+ *   samlab_rule       a rule's state over one problem size, opaque: the caller owns the loop and calls
+ *                     samlab_rule_step(), reading what it needs through the accessors below. */
+#ifndef SAMLAB_RULE_H
+#define SAMLAB_RULE_H
+#include <stddef.h>
+#include "samlab/problem.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Every hyperparameter of every base optimizer and rule.  NAN (doubles) / -1 (ints) mean "unset":
+ * samlab_rule_alloc fills unset values with the rule's defaults, then the global ones. */
+typedef struct samlab_hparams {
+  /* base optimizer */
+  double lr, momentum, wd, beta1, beta2, adam_eps;
+  /* rules */
+  double rho, eta, gamma, alpha, p, delta, lambda1, lambda2, lambda, sigma, theta, floor;
+  long k, n;
+  long stable;     /* 1: renormalise g_s to the norm of g (StableSAM), any rule */
+  long ascent_raw; /* 1: eps = rho d (unnormalised ascent), 0: eps = rho d/(||d||+EPS) */
+  long total_steps; /* T, for AE-SAM's schedule c_t */
+  long seed;
+} samlab_hparams;
+
+typedef enum { SAMLAB_HP_DOUBLE, SAMLAB_HP_LONG, SAMLAB_HP_FLAG, SAMLAB_HP_ASCENT } samlab_hp_kind;
+typedef struct samlab_hparam_desc {
+  const char *name;   /* option name without dashes, also the HDF5 attribute name */
+  samlab_hp_kind kind;
+  size_t offset;      /* into samlab_hparams */
+  const char *help;
+} samlab_hparam_desc;
+
+extern const samlab_hparam_desc samlab_hparam_table[];
+extern const size_t samlab_hparam_count;
+
+void samlab_hparams_unset(samlab_hparams *hp);            /* everything unset */
+const samlab_hparam_desc *samlab_hparam_find(const char *name);
+/* Parse text into the hyperparameter; 0 ok, -1 with a one-line message in err. */
+int samlab_hparam_set(samlab_hparams *hp, const samlab_hparam_desc *d, const char *text, char *err, size_t errlen);
+double samlab_hparam_get(const samlab_hparams *hp, const samlab_hparam_desc *d); /* NAN if unset */
+/* Range checks of the filled-in values (rho >= 0, lr > 0, gamma in [0,1), k >= 1 ...). */
+int samlab_hparams_check(const samlab_hparams *hp, char *err, size_t errlen);
+
+/* ------------------------------------------------------------------ base optimizers */
+/* What the fast sweep kernel (samlab/sweep.h) computes exactly, as rule and base types declare it: a plain
+ * step or sam's ascent eps = rho g/(||g|| + EPS) (hp.stable and hp.ascent_raw honoured), over sgd or sgdm. */
+enum { SAMLAB_SWEEP_NONE, SAMLAB_SWEEP_PLAIN, SAMLAB_SWEEP_ASCENT };
+enum { SAMLAB_SWEEP_SGD = 1, SAMLAB_SWEEP_SGDM };
+
+/* PyTorch conventions: SGD momentum v = mu v + g (v0 = g, no dampening, no Nesterov); Adam/AdamW with bias
+ * correction and eps outside the sqrt; weight decay added to g for sgd/sgdm/adam, decoupled (old w) for adamw. */
+typedef struct samlab_base_type {
+  const char *name;
+  size_t state_vectors; /* dim-length double vectors of state */
+  /* t = number of earlier steps of this optimizer (0 on the first). */
+  void (*step)(double *state, size_t dim, double *w, const double *g, const samlab_hparams *hp, long t);
+  /* The same step from a float32 gradient (the same bits as step on g widened), also writing (float)w_i into
+   * w32 after it, and returning g.g as samlab_dot sums it: for problems with value_grad_f32. */
+  double (*step_f32)(double *state, size_t dim, double *w, const float *g32, float *w32, const samlab_hparams *hp,
+                     long t);
+  int sweep_kernel; /* SAMLAB_SWEEP_SGD or SAMLAB_SWEEP_SGDM: the fast sweep kernel has this optimizer (0: not) */
+} samlab_base_type;
+
+extern const samlab_base_type *const samlab_base_types[]; /* NULL-terminated */
+const samlab_base_type *samlab_base_find(const char *name);
+
+/* ------------------------------------------------------------------ rules */
+typedef struct samlab_step_info {
+  double loss;      /* f(w) before the step */
+  double grad_norm; /* ||g|| at w */
+  double gs_norm;   /* ||g_s|| at w + eps before any renormalisation, NAN on steps without ascent */
+  double cos_g_gs;  /* cos(g, g_s), NAN on steps without ascent */
+  int sam_used;     /* 1 if this step computed a perturbed gradient */
+} samlab_step_info;
+
+typedef struct samlab_rule samlab_rule;
+typedef struct samlab_rule_type {
+  const char *name;
+  const char *paper;   /* where the rule comes from */
+  const char *formula; /* one line, for --help and the README table */
+  /* Bytes of rule state for a problem of dimension dim (zeroed before init). */
+  size_t (*state_size)(size_t dim);
+  /* Fill the rule's own unset hyperparameters (NAN / -1) with its defaults.  May be NULL. */
+  void (*defaults)(samlab_hparams *hp);
+  /* Prepare state; may be NULL.  Returns 0 or -1. */
+  int (*init)(samlab_rule *r);
+  /* A rule whose every step is a base step with r->g, or samlab_ascent_step along r->g (ascent, then a base
+   * step with g_s), needs no step function: plain = 1 says it never ascends (sgd); ascends says which one
+   * this step takes, from g.g summed as samlab_dot sums it (sam, stablesam, periodic-sam, random-sam, ae-sam;
+   * called once a step).  samlab_rule_step may then run the step fused (see samlab_rule.fuse_f32). */
+  int plain;
+  int (*ascends)(samlab_rule *r, double gg);
+  /* One step, for every other rule.  On entry r->g holds the gradient at w, info->loss/grad_norm are set. */
+  int (*step)(samlab_rule *r, const samlab_problem *p, double *w, samlab_step_info *info);
+  int sweep_step; /* SAMLAB_SWEEP_PLAIN or SAMLAB_SWEEP_ASCENT: the fast sweep kernel computes its steps */
+} samlab_rule_type;
+
+extern const samlab_rule_type *const samlab_rule_types[]; /* the registry, NULL-terminated */
+const samlab_rule_type *samlab_rule_find(const char *name);
+
+/* F-SAM's decomposition (its Sec. 4) of the mini-batch gradient gb against the full gradient g: the ascent
+ * direction d of SAM-batch (gb), SAM-full (P, the component along g) or SAM-noise (gb - P); P = (gb.g/||g||^2) g
+ * (orthogonal projection) or, literal, cos(g, gb) g as the paper prints it. */
+typedef enum { SAMLAB_DECOMP_BATCH, SAMLAB_DECOMP_FULL, SAMLAB_DECOMP_NOISE } samlab_decomp;
+void samlab_decompose_direction(size_t n, const double *gb, const double *g, samlab_decomp mode, int literal,
+                                double *d);
+/* Rule types that ascend along d of the given mode, the full gradient taken on the network's whole training set
+ * at every step (networks only).  Not in the rule registry: used by samlab decompose. */
+const samlab_rule_type *samlab_decompose_rule(samlab_decomp mode, int literal);
+/* For a rule of samlab_decompose_rule: the mean of cos(gb, g) over its steps so far (steps into *steps). */
+double samlab_decompose_mean_cos(const samlab_rule *r, long *steps);
+
+/* Allocate a rule over a base optimizer; hp's unset values get defaults.  NULL with a message on error. */
+samlab_rule *samlab_rule_alloc(const samlab_rule_type *type, const samlab_base_type *base,
+                               const samlab_hparams *hp, size_t dim, char *err, size_t errlen);
+void samlab_rule_free(samlab_rule *r);
+/* One step of the rule at w (updated in place).  info may be NULL. */
+int samlab_rule_step(samlab_rule *r, const samlab_problem *p, double *w, samlab_step_info *info);
+/* Save / restore the complete mutable state (t, base_t, states, RNG) for checkpoints. */
+size_t samlab_rule_state_bytes(const samlab_rule *r);
+void samlab_rule_state_save(const samlab_rule *r, void *buf);
+void samlab_rule_state_load(samlab_rule *r, const void *buf);
+
+/* What a rule computes beyond the step, by what its caller reads.  After samlab_rule_alloc the flags are
+ * SAMLAB_RULE_KEEP_EPS | SAMLAB_RULE_GEOMETRY.  A caller that reads less clears them and saves a pass over
+ * the weights in each SAM step (the trainer keeps GEOMETRY only with --trace-geometry):
+ *   KEEP_EPS: samlab_rule_perturbation holds the perturbation after an ascent along a direction;
+ *   GEOMETRY: info->gs_norm and info->cos_g_gs are computed (else NAN; StableSAM still uses ||g_s||);
+ *   FUSE_F32: the caller changes w only through samlab_rule_step between steps, so on a problem with
+ *     value_grad_f32 (a network) a base step whose gradient nothing else reads (the sgd rule's, and sam's and
+ *     its kin's on g_s) takes the float32 gradient as it is and writes the float32 weights of the next
+ *     evaluation in the same pass, and sam's ascent reads g in float32.  The same bits; in those steps the
+ *     perturbed gradient, and the gradient for sgd and sam, are not kept.
+ * FUSE_F32 takes effect only when KEEP_EPS and GEOMETRY are clear and hp.stable is 0. */
+enum { SAMLAB_RULE_KEEP_EPS = 1, SAMLAB_RULE_GEOMETRY = 2, SAMLAB_RULE_FUSE_F32 = 4 };
+void samlab_rule_set_flags(samlab_rule *r, unsigned flags);
+
+/* Accessors. */
+const samlab_rule_type *samlab_rule_get_type(const samlab_rule *r);
+const samlab_base_type *samlab_rule_get_base(const samlab_rule *r);
+size_t samlab_rule_dim(const samlab_rule *r);
+long samlab_rule_steps(const samlab_rule *r); /* rule steps taken */
+/* The filled-in hyperparameters; lr and rho may be changed between steps (schedules, decaying radii). */
+const samlab_hparams *samlab_rule_hparams(const samlab_rule *r);
+void samlab_rule_set_lr(samlab_rule *r, double lr);
+void samlab_rule_set_rho(samlab_rule *r, double rho);
+/* Vectors of the last step (dim doubles, valid until the next): the gradient at w, the perturbed gradient
+ * g_s (before the base step; not kept on fused steps) and the perturbation eps (with SAMLAB_RULE_KEEP_EPS). */
+const double *samlab_rule_gradient(const samlab_rule *r);
+const double *samlab_rule_perturbed_gradient(const samlab_rule *r);
+const double *samlab_rule_perturbation(const samlab_rule *r);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,136 @@
+/* samlab/train.h: image classification data, networks as problems, and the training loop.
+ * Functions that take GSL's gsl_rng are declared when <gsl/gsl_rng.h> is included before this header: GSL
+ * defines gsl_rng as an unnamed struct, which C cannot forward-declare. */
+#ifndef SAMLAB_TRAIN_H
+#define SAMLAB_TRAIN_H
+#include <stddef.h>
+#include <stdint.h>
+#include "samlab/problem.h"
+#include "samlab/rule.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Image classification data: n examples of rows x cols pixels scaled to [0, 1], labels 0..nclasses-1. */
+typedef struct samlab_dataset {
+  size_t n, rows, cols, nclasses;
+  float *x;   /* n * rows * cols, row-major images */
+  uint8_t *y; /* n labels */
+} samlab_dataset;
+
+/* One IDX pair (images magic 2051, labels magic 2049), gzip-compressed or plain.  NULL with a one-line
+ * message naming the file when it is missing, truncated or corrupt, or when the pair disagrees. */
+samlab_dataset *samlab_idx_load(const char *images, const char *labels, char *err, size_t errlen);
+/* A data set's train and test sets by name ("fashion-mnist", "mnist"), from dir if not NULL, else
+ * $SAMLAB_DATA, else /usr/share/datasets/<name>: train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz],
+ * t10k-images-idx3-ubyte[.gz], t10k-labels-idx1-ubyte[.gz].  0, or -1 with a message. */
+int samlab_data_load(const char *name, const char *dir, samlab_dataset **train, samlab_dataset **test, char *err,
+                     size_t errlen);
+/* A copy of examples idx[0..n) (idx NULL: the first n). */
+samlab_dataset *samlab_dataset_subset(const samlab_dataset *d, const size_t *idx, size_t n);
+/* A copy of n examples drawn without replacement by a seeded mt19937 (kept in their original order). */
+samlab_dataset *samlab_dataset_sample(const samlab_dataset *d, size_t n, unsigned long seed);
+/* Symmetric label noise: the first round(r n) examples of a seeded shuffle get a label drawn uniformly among
+ * the nclasses - 1 other classes (so every chosen label changes).  Returns how many changed. */
+size_t samlab_dataset_label_noise(samlab_dataset *d, double r, unsigned long seed);
+void samlab_dataset_free(samlab_dataset *d);
+
+/* A classifier network as a problem: dim = number of weights, value_grad = mean softmax cross-entropy over
+ * the current batch of train (set_batch(ctx, idx, n) with indices into train; idx NULL = the whole set, the
+ * initial batch), computed in chunks; hvp = exact Hessian-vector product (R-operator, forward over backward)
+ * on the same batch.  model "fcn" (ReLU layers of sizes hidden, "500,500" when NULL) or "lenet" (LeNet-5:
+ * conv 6@5x5 pad 2, max-pool, conv 16@5x5, max-pool, 120, 84).  The problem points at train (the caller
+ * keeps it alive).  Computes in float32 (OpenBLAS sgemm) unless samlab_net_set_precision(net, 64).
+ * Weight layout per layer: W (out x in, row-major; conv: out x (ky, kx, c)) then b; see docs/hdf5-train.md. */
+samlab_problem *samlab_net_create(const char *model, const char *hidden, const samlab_dataset *train, char *err,
+                                  size_t errlen);
+int samlab_net_is(const samlab_problem *p); /* 1 if p was made by samlab_net_create */
+/* The k-th filter of a network (a row of a dense W, one conv kernel): its weights w[woff .. woff + fan_in) and
+ * its bias w[boff].  0, or -1 when k is past the last filter (or p is no network). */
+typedef struct samlab_net_filter {
+  size_t woff, fan_in, boff;
+} samlab_net_filter;
+int samlab_net_get_filter(const samlab_problem *net, size_t k, samlab_net_filter *f);
+/* Loss and gradient over the network's whole training set, leaving its current batch as it was. */
+double samlab_net_full_value_grad(const samlab_problem *net, const double *w, double *g);
+/* PyTorch's default initialisation (Linear/Conv2d): weights and biases uniform in +-1/sqrt(fan_in). */
+#ifdef __GSL_RNG_H__
+void samlab_net_init(const samlab_problem *net, gsl_rng *rng, double *w);
+#endif
+/* Mean loss and accuracy on examples idx[0..n) of d (idx NULL: all of d), forward only; 0 or -1. */
+int samlab_net_evaluate(const samlab_problem *net, const double *w, const samlab_dataset *d, const size_t *idx,
+                        size_t n, double *loss, double *accuracy);
+void samlab_net_set_precision(samlab_problem *net, int bits); /* 32 (default) or 64 */
+const char *samlab_net_describe(const samlab_problem *net);   /* "fcn 784-500-500-10", "lenet" */
+void samlab_set_threads(int n); /* OpenBLAS and OpenMP threads for this process */
+const char *samlab_blas_core(void); /* OpenBLAS's kernel family, e.g. "SkylakeX" (stored with results) */
+
+/* Central finite differences (step h, in whatever precision the problem computes) on ncoords coordinates
+ * (the largest |g| of 4 ncoords drawn by a seeded mt19937) against value_grad's gradient; returns the
+ * largest relative error
+ * |fd - g| / max(|fd|, |g|, 1e-6).  Errors of each coordinate in rel (ncoords entries) if not NULL. */
+double samlab_check_grad(const samlab_problem *p, const double *w, size_t ncoords, double h, unsigned long seed,
+                         double *rel);
+
+typedef enum { SAMLAB_SCHEDULE_CONSTANT, SAMLAB_SCHEDULE_COSINE, SAMLAB_SCHEDULE_STEP } samlab_schedule;
+/* lr at step t of T: constant lr0; cosine lr0 (1 + cos(pi t/T))/2; step lr0, x0.1 from t >= T/2, x0.01 from
+ * t >= 3T/4. */
+double samlab_schedule_lr(samlab_schedule s, double lr0, long t, long T);
+int samlab_schedule_parse(const char *name, samlab_schedule *s); /* 0 or -1 */
+const char *samlab_schedule_name(samlab_schedule s);
+
+typedef struct samlab_train_config {
+  const samlab_rule_type *rule;
+  const samlab_base_type *base;
+  samlab_hparams hp; /* unset values take defaults; total_steps = epochs x steps per epoch; seed = seed */
+  size_t batch;      /* examples per step; the last batch of an epoch may be smaller */
+  long epochs;
+  samlab_schedule schedule;
+  unsigned long seed; /* initial weights (mt19937 seeded with seed), batch order (seed + 1), rule RNG */
+  int eval_train;     /* 1: epoch train loss/accuracy on the whole training set; 0: mean over the batches */
+  int geometry;       /* 1: steps report gs_norm and cos_g_gs (--trace-geometry); 0: NAN, a pass cheaper */
+} samlab_train_config;
+
+typedef struct samlab_epoch_stats {
+  double train_loss, train_acc, test_loss, test_acc; /* test NAN without a test set */
+  double batch_loss;   /* mean loss over the epoch's batches (before each step) */
+  double sam_fraction; /* fraction of steps that computed a perturbed gradient */
+  double seconds;      /* wall time of the epoch's steps, evaluation excluded */
+} samlab_epoch_stats;
+
+/* The training loop over a network problem (opaque; the accessors below read it). */
+typedef struct samlab_trainer samlab_trainer;
+samlab_trainer *samlab_trainer_alloc(samlab_problem *net, const samlab_dataset *train,
+                                     const samlab_dataset *test, const samlab_train_config *cfg, char *err,
+                                     size_t errlen);
+void samlab_trainer_free(samlab_trainer *t);
+/* One step on the next batch (shuffling at the start of each epoch); info and lr (the lr used) may be NULL.
+ * 0, or 1 if the loss or the gradient is not finite (diverged; non-finite weights show one step later, and
+ * samlab_trainer_epoch checks the weights at the epoch's end). */
+int samlab_trainer_step(samlab_trainer *t, samlab_step_info *info, double *lr);
+/* After an epoch's last step: evaluate, fill stats (may be NULL), count the epoch.  0 or -1. */
+int samlab_trainer_end_epoch(samlab_trainer *t, samlab_epoch_stats *stats);
+/* Called after every step of samlab_trainer_epoch; nonzero stops the epoch there (e.g. on SIGINT). */
+typedef int (*samlab_step_hook)(void *user, const samlab_trainer *t, const samlab_step_info *info, double lr);
+/* The rest of the current epoch, then samlab_trainer_end_epoch.  0 done, 1 diverged, 2 stopped by the hook. */
+int samlab_trainer_epoch(samlab_trainer *t, samlab_step_hook hook, void *user, samlab_epoch_stats *stats);
+/* What a trainer holds, for callers that report or save it. */
+double *samlab_trainer_weights(const samlab_trainer *t); /* the current weights (may be set before the first step) */
+size_t samlab_trainer_dim(const samlab_trainer *t);
+const samlab_train_config *samlab_trainer_config(const samlab_trainer *t);
+samlab_rule *samlab_trainer_rule(const samlab_trainer *t);
+samlab_problem *samlab_trainer_net(const samlab_trainer *t);
+const samlab_dataset *samlab_trainer_train_set(const samlab_trainer *t);
+const samlab_dataset *samlab_trainer_test_set(const samlab_trainer *t); /* NULL without one */
+long samlab_trainer_steps_per_epoch(const samlab_trainer *t); /* ceil(n / batch) */
+long samlab_trainer_epochs_done(const samlab_trainer *t);
+long samlab_trainer_steps_done(const samlab_trainer *t);     /* in all */
+long samlab_trainer_epoch_pos(const samlab_trainer *t);      /* in the current epoch */
+double samlab_trainer_epoch_loss_sum(const samlab_trainer *t); /* the current epoch's batch losses so far */
+const size_t *samlab_trainer_order(const samlab_trainer *t);  /* the current epoch's example order */
+
+#ifdef __cplusplus
+}
+#endif
+#endif
