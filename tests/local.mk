@@ -63,3 +63,6 @@ tests_test_figures_SOURCES = tests/test_figures.c tests/testutil.h
 tests_test_figures_CFLAGS = $(TEST_CFLAGS)
 tests_test_figures_LDADD = $(TEST_LIBS)
 TESTS += tests/test_bounds tests/test_figures
+# the layers lib <- toys <- analyses <- src, checked on every include (issue 12)
+TESTS += tests/layers.sh
+EXTRA_DIST += tests/layers.sh
