@@ -345,7 +345,8 @@ static int excess(int quick, unsigned long seed, samlab_bound_row *rows, int max
           g1 = fmax(g1, info.grad_norm / info.gs_norm);
         }
       }
-      sum += pop->value_grad(pop->ctx, w, NULL) - pop->value_grad(pop->ctx, samlab_problem_landscape(pop)->minima, NULL);
+      sum +=
+          pop->value_grad(pop->ctx, w, NULL) - pop->value_grad(pop->ctx, samlab_problem_landscape(pop)->minima, NULL);
       gsl_rng_free(rng);
       samlab_rule_free(r);
       samlab_problem_free(p);

@@ -62,8 +62,8 @@ int main(int argc, char **argv)
     samlab_hparams hp;
     samlab_hparams_unset(&hp);
     samlab_toy_spec quartic = {"quartic", NULL};
-    samlab_sweep s = {samlab_toy_make, &quartic, 1, &rule, samlab_base_find("sgd"), hp, 3, nlr, nstarts, rho, lr, starts,
-                      1000, 0.1, 0};
+    samlab_sweep s = {samlab_toy_make, &quartic, 1, &rule, samlab_base_find("sgd"), hp, 3, nlr, nstarts, rho, lr,
+                      starts, 1000, 0.1, 0};
     double st, t1, tall, tg, stg;
 #ifdef _OPENMP
     omp_set_num_threads(1);

@@ -30,9 +30,10 @@ static double *nan_array(size_t n)
 static void record(stab_result *R, size_t r, size_t e, samlab_trainer *t[2], const samlab_epoch_stats st[2])
 {
   size_t C = R->E + 1;
-  R->dist[r * C + e] = samlab_twin_distance(samlab_trainer_dim(t[0]), samlab_trainer_weights(t[0]), samlab_trainer_weights(t[1]));
-  R->dist_hardt[r * C + e] = samlab_twin_distance_hardt(samlab_trainer_dim(t[0]), samlab_trainer_weights(t[0]),
-                                                        samlab_trainer_weights(t[1]));
+  R->dist[r * C + e] =
+      samlab_twin_distance(samlab_trainer_dim(t[0]), samlab_trainer_weights(t[0]), samlab_trainer_weights(t[1]));
+  R->dist_hardt[r * C + e] =
+      samlab_twin_distance_hardt(samlab_trainer_dim(t[0]), samlab_trainer_weights(t[0]), samlab_trainer_weights(t[1]));
   for (int k = 0; k < 2; k++) {
     size_t at = (r * 2 + (size_t)k) * C + e;
     R->train_loss[at] = st[k].train_loss;

@@ -181,8 +181,8 @@ int cmd_sweep(int argc, char **argv)
   hp.lr = NAN;
   hp.seed = seed;
   samlab_toy_spec landscape = {function, toy.opts[0] ? toy.opts : NULL};
-  samlab_sweep sw = {samlab_toy_make, &landscape, nrules, rules, base, hp, nrho, (size_t)lr_count,
-                     (size_t)nstarts, rho, lr, starts, steps, tol, generic};
+  samlab_sweep sw = {samlab_toy_make, &landscape, nrules, rules,  base,  hp,  nrho,   (size_t)lr_count,
+                     (size_t)nstarts, rho,        lr,     starts, steps, tol, generic};
   /* Every (rule, rho, lr) must be a valid rule setting: check with the first and last lr. */
   for (size_t r = 0; r < nrules; r++)
     for (size_t k = 0; k < nrho; k++) {

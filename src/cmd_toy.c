@@ -11,7 +11,8 @@
 static char *inline_quadratic(const char *function, const char *toyopts, const samlab_problem *p)
 {
   size_t n = p->dim;
-  if (strcmp(function, "quadratic") != 0 || !strstr(toyopts, "file=") || n > 64 || !samlab_problem_landscape(p)->hessian)
+  if (strcmp(function, "quadratic") != 0 || !strstr(toyopts, "file=") || n > 64 ||
+      !samlab_problem_landscape(p)->hessian)
     return NULL;
   size_t cap = (n * n + n) * 26 + 16, len = 0;
   char *text = malloc(cap);
@@ -113,8 +114,8 @@ int cmd_toy(int argc, char **argv)
     double *w = traj + (size_t)(t + 1) * dim;
     samlab_copy(dim, traj + (size_t)t * dim, w);
     samlab_step_info info;
-    if (p->batching && samlab_problem_examples(p) == 0) { /* noisy toys: fresh gradient noise per step, shared by both gradients;
-                                                 data problems (lsq, logreg) run full-batch */
+    if (p->batching && samlab_problem_examples(p) == 0) { /* noisy toys: fresh gradient noise per step, shared by both
+                                                 gradients; data problems (lsq, logreg) run full-batch */
       size_t batch = (size_t)t;
       samlab_problem_set_batch(p, &batch, 1);
     }

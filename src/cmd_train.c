@@ -236,7 +236,8 @@ static int write_file(run *r)
   }
   /* The current weights are always written as the last snapshot (in the buffer past r->tr's count). */
   train_trace tr = r->tr;
-  if (samlab_trainer_epoch_pos(t) == 0 && (tr.nweights == 0 || tr.weights_epoch[tr.nweights - 1] != samlab_trainer_epochs_done(t)))
+  if (samlab_trainer_epoch_pos(t) == 0 &&
+      (tr.nweights == 0 || tr.weights_epoch[tr.nweights - 1] != samlab_trainer_epochs_done(t)))
     train_trace_weights(&tr, samlab_trainer_epochs_done(t), samlab_trainer_weights(t));
   int rc = train_trace_write(&tr, o);
   rc |= samlab_out_strings(o, "/args", (size_t)r->nstored, (const char *const *)r->stored);
@@ -288,8 +289,9 @@ static int step_hook(void *user, const samlab_trainer *t, const samlab_step_info
     double el = progress_now() - r->bar_start_time;
     if (!isnan(r->last_test_acc))
       snprintf(acc, sizeof acc, "%.2f%%", 100 * r->last_test_acc);
-    snprintf(extra, sizeof extra, "epoch %ld/%ld loss %.4f test acc %s %.0f ex/s", samlab_trainer_epochs_done(t) + 1, r->a.epochs,
-             samlab_trainer_epoch_loss_sum(t) / (double)samlab_trainer_epoch_pos(t), acc, el > 0 ? ex / el : 0);
+    snprintf(extra, sizeof extra, "epoch %ld/%ld loss %.4f test acc %s %.0f ex/s", samlab_trainer_epochs_done(t) + 1,
+             r->a.epochs, samlab_trainer_epoch_loss_sum(t) / (double)samlab_trainer_epoch_pos(t), acc,
+             el > 0 ? ex / el : 0);
     progress_update(&r->bar, (double)samlab_trainer_steps_done(t), extra);
   }
   return interrupted;
@@ -307,7 +309,8 @@ static double grad_check(run *r)
     idx[i] = i;
   samlab_net_set_precision(r->net, 64);
   samlab_problem_set_batch(r->net, idx, m);
-  double worst = samlab_check_grad(r->net, samlab_trainer_weights(t), 8, 1e-6, (unsigned long)(r->a.seed + samlab_trainer_epochs_done(t)), NULL);
+  double worst = samlab_check_grad(r->net, samlab_trainer_weights(t), 8, 1e-6,
+                                   (unsigned long)(r->a.seed + samlab_trainer_epochs_done(t)), NULL);
   samlab_net_set_precision(r->net, 32);
   free(idx);
   if (!(worst <= 1e-4))
@@ -372,8 +375,8 @@ int cmd_train(int argc, char **argv)
   if (!(r->t = samlab_trainer_alloc(r->net, r->train, r->test, &cfg, err, sizeof err)))
     cli_die(CMD, "%s", err);
   samlab_trainer *t = r->t;
-  if (train_trace_init(&r->tr, samlab_trainer_dim(t), r->a.trace_geometry, samlab_trainer_steps_per_epoch(t) * r->a.epochs, r->a.epochs,
-                       planned_snapshots(&r->a)) != 0)
+  if (train_trace_init(&r->tr, samlab_trainer_dim(t), r->a.trace_geometry,
+                       samlab_trainer_steps_per_epoch(t) * r->a.epochs, r->a.epochs, planned_snapshots(&r->a)) != 0)
     cli_die(CMD, "out of memory for the traces of %ld epochs", r->a.epochs);
   if (resume >= 0) {
     if (samlab_trainer_load(t, resume, "/checkpoint", err, sizeof err) != 0 ||
@@ -420,9 +423,10 @@ int cmd_train(int argc, char **argv)
     if (write_file(r) != 0)
       return 1;
     /* One line per epoch; on a terminal it replaces the bar, which redraws below it. */
-    fprintf(stderr, "%sepoch %ld/%ld: train loss %.4f acc %.2f%%, test loss %.4f acc %.2f%%, SAM steps %.0f%%, %.2f s\n",
-            r->bar.active ? "\r\033[K" : "", samlab_trainer_epochs_done(t), r->a.epochs, s.train_loss, 100 * s.train_acc, s.test_loss,
-            100 * s.test_acc, 100 * s.sam_fraction, s.seconds);
+    fprintf(stderr,
+            "%sepoch %ld/%ld: train loss %.4f acc %.2f%%, test loss %.4f acc %.2f%%, SAM steps %.0f%%, %.2f s\n",
+            r->bar.active ? "\r\033[K" : "", samlab_trainer_epochs_done(t), r->a.epochs, s.train_loss,
+            100 * s.train_acc, s.test_loss, 100 * s.test_acc, 100 * s.sam_fraction, s.seconds);
     if (!isnan(gc))
       fprintf(stderr, "  gradient check: max relative error %.3g\n", gc);
     if (interrupted) {
@@ -435,8 +439,8 @@ int cmd_train(int argc, char **argv)
   if (status != 0 && write_file(r) != 0)
     return 1;
   const samlab_epoch_stats *last = r->tr.nepochs ? &r->tr.epoch[r->tr.nepochs - 1] : NULL;
-  printf("%s: %s, %s/%s, %ld epochs%s%s", r->a.out, samlab_net_describe(r->net), r->rt->name, r->bt->name, samlab_trainer_epochs_done(t),
-         r->diverged ? " (diverged: loss or weights not finite)" : "",
+  printf("%s: %s, %s/%s, %ld epochs%s%s", r->a.out, samlab_net_describe(r->net), r->rt->name, r->bt->name,
+         samlab_trainer_epochs_done(t), r->diverged ? " (diverged: loss or weights not finite)" : "",
          r->stopped ? " (interrupted; --resume continues)" : "");
   if (last)
     printf(", test accuracy %.2f%%", 100 * last->test_acc);

@@ -111,12 +111,13 @@ int plot_sweep(const plot_request *req, char *err, size_t errlen)
   double zlo = 0, zhi = 1;
   int built = 0;
   if (contour) {
-    const double *base = p->dim > 2 && samlab_problem_landscape(p)->nminima ? samlab_problem_landscape(p)->minima : NULL;
+    const samlab_landscape *land = samlab_problem_landscape(p);
+    const double *base = p->dim > 2 && land->nminima ? land->minima : NULL;
     if (plot_contour(s, p, base, box, 201, 20, &zlo, &zhi, err, errlen) != 0)
       built = -1;
     fprintf(s, "$minima << EOD\n");
-    for (size_t m = 0; m < samlab_problem_landscape(p)->nminima; m++)
-      fprintf(s, "%.12g %.12g\n", samlab_problem_landscape(p)->minima[m * p->dim], samlab_problem_landscape(p)->minima[m * p->dim + 1]);
+    for (size_t m = 0; m < land->nminima; m++)
+      fprintf(s, "%.12g %.12g\n", land->minima[m * p->dim], land->minima[m * p->dim + 1]);
     fprintf(s, "EOD\n");
   }
   for (size_t r = 0; r < nrules; r++)

@@ -108,10 +108,11 @@ static void grow(double *lo, double *hi, double v)
 /* The box: starts and declared points, then trajectory points unless they fly far out (diverging runs). */
 static plot_box choose_box(const toy_run *runs, int nruns, const samlab_problem *p, int coords)
 {
+  const samlab_landscape *land = samlab_problem_landscape(p);
   double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
   size_t d = p->dim;
-  const double *sets[3] = {samlab_problem_landscape(p)->minima, samlab_problem_landscape(p)->local_minima, samlab_problem_landscape(p)->saddles};
-  size_t counts[3] = {samlab_problem_landscape(p)->nminima, samlab_problem_landscape(p)->nlocal_minima, samlab_problem_landscape(p)->nsaddles};
+  const double *sets[3] = {land->minima, land->local_minima, land->saddles};
+  size_t counts[3] = {land->nminima, land->nlocal_minima, land->nsaddles};
   for (int s = 0; s < 3; s++)
     for (size_t k = 0; k < counts[s]; k++) {
       grow(&x0, &x1, sets[s][k * d]);
@@ -164,6 +165,7 @@ static void write_points(FILE *s, const char *block, const samlab_problem *p, co
 static int build_script(FILE *s, const plot_request *req, toy_run *runs, int n, const samlab_problem *p, char *err,
                         size_t errlen)
 {
+  const samlab_landscape *land = samlab_problem_landscape(p);
   int coords = p->dim >= 2 ? 2 : 1;
   plot_box box = choose_box(runs, n, p, coords);
   clip_domain(runs[0].function, &box);
@@ -178,7 +180,7 @@ static int build_script(FILE *s, const plot_request *req, toy_run *runs, int n, 
   for (int i = 0; i < 8; i++)
     fprintf(s, "set linetype %d lc rgb '%s'\n", i + 1, colours[i]);
   /* the key below in 3 columns; the bottom margin leaves room for it and the x label */
-  int items = n + (samlab_problem_landscape(p)->nminima > 0) + (samlab_problem_landscape(p)->nlocal_minima > 0) + (samlab_problem_landscape(p)->nsaddles > 0) + 1;
+  int items = n + (land->nminima > 0) + (land->nlocal_minima > 0) + (land->nsaddles > 0) + 1;
   fprintf(s, "set linetype cycle 8\nset encoding utf8\nset key outside below center horizontal maxcols 3 box opaque\n"
              "set bmargin %d\nset border lw 1\n", (items + 2) / 3 + 5);
   fprintf(s, "set xrange [%.12g:%.12g]\n", box.x0, box.x1);
@@ -186,7 +188,7 @@ static int build_script(FILE *s, const plot_request *req, toy_run *runs, int n, 
   double zlo = 0, zhi = 1;
   if (coords == 2) {
     /* higher dimensions: the plane of w1, w2 through the first global minimum (else the first start) */
-    const double *base = p->dim > 2 ? (samlab_problem_landscape(p)->nminima ? samlab_problem_landscape(p)->minima : runs[0].traj) : NULL;
+    const double *base = p->dim > 2 ? (land->nminima ? land->minima : runs[0].traj) : NULL;
     if (plot_contour(s, p, base, box, 201, 20, &zlo, &zhi, err, errlen) != 0)
       return -1;
     fprintf(s, "set yrange [%.12g:%.12g]\nset ylabel '%s'\n", box.y0, box.y1, wsam ? "σ" : "w2");
@@ -226,9 +228,9 @@ static int build_script(FILE *s, const plot_request *req, toy_run *runs, int n, 
     }
     fprintf(s, "EOD\n");
   }
-  write_points(s, "$minima", p, samlab_problem_landscape(p)->minima, samlab_problem_landscape(p)->nminima, coords);
-  write_points(s, "$local", p, samlab_problem_landscape(p)->local_minima, samlab_problem_landscape(p)->nlocal_minima, coords);
-  write_points(s, "$saddles", p, samlab_problem_landscape(p)->saddles, samlab_problem_landscape(p)->nsaddles, coords);
+  write_points(s, "$minima", p, land->minima, land->nminima, coords);
+  write_points(s, "$local", p, land->local_minima, land->nlocal_minima, coords);
+  write_points(s, "$saddles", p, land->saddles, land->nsaddles, coords);
   /* the 1-D function as data too, so the plot needs no gnuplot formula */
   if (coords == 1) {
     fprintf(s, "$curve << EOD\n");
@@ -253,11 +255,11 @@ static int build_script(FILE *s, const plot_request *req, toy_run *runs, int n, 
     plot_quote(s, label);
     fprintf(s, ", $t%d every ::0::0 using 1:2 with points lt %d pt 6 ps 2 lw 2 notitle", i, i + 1);
   }
-  if (samlab_problem_landscape(p)->nminima)
+  if (land->nminima)
     fprintf(s, ", $minima using 1:2 with points lc rgb 'black' pt 7 ps 1.8 title 'global minimum'");
-  if (samlab_problem_landscape(p)->nlocal_minima)
+  if (land->nlocal_minima)
     fprintf(s, ", $local using 1:2 with points lc rgb 'black' pt 3 ps 2.5 lw 2 title 'local minimum'");
-  if (samlab_problem_landscape(p)->nsaddles)
+  if (land->nsaddles)
     fprintf(s, ", $saddles using 1:2 with points lc rgb 'black' pt 2 ps 1.8 lw 2 title 'saddle'");
   fprintf(s, ", NaN with points lc rgb 'black' pt 6 ps 2 title 'start'\n");
   return 0;

@@ -475,7 +475,8 @@ START_TEST(test_identical_twins_stay_identical)
   for (int e = 0; e < 2; e++) {
     ck_assert_int_eq(samlab_trainer_epoch(t1, NULL, NULL, NULL), 0);
     ck_assert_int_eq(samlab_trainer_epoch(t2, NULL, NULL, NULL), 0);
-    ck_assert_close(samlab_twin_distance(samlab_trainer_dim(t1), samlab_trainer_weights(t1), samlab_trainer_weights(t2)), 0.0, 0);
+    ck_assert_close(
+        samlab_twin_distance(samlab_trainer_dim(t1), samlab_trainer_weights(t1), samlab_trainer_weights(t2)), 0.0, 0);
   }
   samlab_trainer_free(t1);
   samlab_trainer_free(t2);

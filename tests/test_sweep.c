@@ -151,8 +151,8 @@ static samlab_sweep tiny_sweep(const char *base, int generic_only, long steps)
   samlab_hparams hp;
   samlab_hparams_unset(&hp);
   hp.momentum = 0.5;
-  return (samlab_sweep){samlab_toy_make, &quartic, NRULES, rules, samlab_base_find(base), hp, NRHO, NLR, NSTARTS, rhos, lrs,
-                        starts, steps, 0.1, generic_only};
+  return (samlab_sweep){samlab_toy_make, &quartic, NRULES, rules, samlab_base_find(base), hp, NRHO, NLR, NSTARTS,
+                        rhos, lrs, starts, steps, 0.1, generic_only};
 }
 
 static void check_against_reference(const char *base, int generic_only)

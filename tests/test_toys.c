@@ -31,7 +31,7 @@ static void check_derivatives(const samlab_problem *p, const double *w0, double 
   ck_assert(n <= 8);
   memcpy(w, w0, n * sizeof *w);
   samlab_problem_value_grad(p, w, g);
-  samlab_problem_landscape(p)->hessian(p->ctx, w, H);
+  p->landscape->hessian(p->ctx, w, H);
   double gmax = 1e-300, hmax = 1e-300;
   for (size_t i = 0; i < n; i++) {
     w[i] = w0[i] + h;
@@ -67,8 +67,8 @@ static void check_stationary(const samlab_problem *p, double gscale)
 {
   size_t n = p->dim;
   double g[8], H[64];
-  const double *sets[3] = {samlab_problem_landscape(p)->minima, samlab_problem_landscape(p)->local_minima, samlab_problem_landscape(p)->saddles};
-  size_t counts[3] = {samlab_problem_landscape(p)->nminima, samlab_problem_landscape(p)->nlocal_minima, samlab_problem_landscape(p)->nsaddles};
+  const double *sets[3] = {p->landscape->minima, p->landscape->local_minima, p->landscape->saddles};
+  size_t counts[3] = {p->landscape->nminima, p->landscape->nlocal_minima, p->landscape->nsaddles};
   for (int s = 0; s < 3; s++)
     for (size_t k = 0; k < counts[s]; k++) {
       const double *w = sets[s] + k * n;
@@ -76,7 +76,7 @@ static void check_stationary(const samlab_problem *p, double gscale)
       ck_assert_msg(samlab_norm(n, g) <= 1e-12 * gscale, "%s: |grad| = %g at declared point %zu", p->name,
                     samlab_norm(n, g), k);
       if (n == 2) {
-        samlab_problem_landscape(p)->hessian(p->ctx, w, H);
+        p->landscape->hessian(p->ctx, w, H);
         double det = H[0] * H[3] - H[1] * H[2];
         if (s < 2)
           ck_assert_msg(det > 0 && H[0] > 0, "%s: minimum %zu is not a minimum", p->name, k);
@@ -94,8 +94,8 @@ START_TEST(test_quartic)
   double pts[3][2] = {{-1.5, 0.5}, {0.3, -2}, {2, 1}};
   for (int i = 0; i < 3; i++)
     check_derivatives(p, pts[i], 1e-5);
-  ck_assert_int_eq(samlab_problem_landscape(p)->nminima, 2);
-  ck_assert_int_eq(samlab_problem_landscape(p)->nsaddles, 1);
+  ck_assert_int_eq(p->landscape->nminima, 2);
+  ck_assert_int_eq(p->landscape->nsaddles, 1);
   check_stationary(p, 1);
   samlab_problem_free(p);
   toy_fails("quartic", "diag=1", "takes no toy options");
@@ -125,17 +125,18 @@ START_TEST(test_wsam_kl)
   double g[2];
   samlab_problem_value_grad(p, pts[0], g);
   ck_assert(fabs(g[0] - 0.015463) < 1e-6 && fabs(g[1] + 0.021133) < 1e-6);
-  ck_assert_int_eq(samlab_problem_landscape(p)->nminima, 1);
-  ck_assert_int_eq(samlab_problem_landscape(p)->nlocal_minima, 1);
-  ck_assert_int_eq(samlab_problem_landscape(p)->nsaddles, 1);
+  ck_assert_int_eq(p->landscape->nminima, 1);
+  ck_assert_int_eq(p->landscape->nlocal_minima, 1);
+  ck_assert_int_eq(p->landscape->nsaddles, 1);
   check_stationary(p, 1e-2);
   /* the paper's landmarks: global (sharp) 0.28 near (-16.8, 12.8), flat 0.36 near (19.8, 29.9) */
-  ck_assert(fabs(samlab_problem_landscape(p)->minima[0] + 16.8) < 0.05 && fabs(samlab_problem_landscape(p)->minima[1] - 12.8) < 0.05);
-  ck_assert(fabs(samlab_problem_landscape(p)->local_minima[0] - 19.8) < 0.05 && fabs(samlab_problem_landscape(p)->local_minima[1] - 29.9) < 0.05);
-  ck_assert(fabs(samlab_problem_value_grad(p, samlab_problem_landscape(p)->minima, NULL) - 0.28) < 0.005);
-  ck_assert(fabs(samlab_problem_value_grad(p, samlab_problem_landscape(p)->local_minima, NULL) - 0.36) < 0.005);
+  ck_assert(fabs(p->landscape->minima[0] + 16.8) < 0.05 && fabs(p->landscape->minima[1] - 12.8) < 0.05);
+  ck_assert(fabs(p->landscape->local_minima[0] - 19.8) < 0.05 && fabs(p->landscape->local_minima[1] - 29.9) < 0.05);
+  ck_assert(fabs(samlab_problem_value_grad(p, p->landscape->minima, NULL) - 0.28) < 0.005);
+  ck_assert(fabs(samlab_problem_value_grad(p, p->landscape->local_minima, NULL) - 0.36) < 0.005);
   /* the global minimum is lower than the local one and than points around it */
-  ck_assert(samlab_problem_value_grad(p, samlab_problem_landscape(p)->minima, NULL) < samlab_problem_value_grad(p, samlab_problem_landscape(p)->local_minima, NULL));
+  ck_assert(samlab_problem_value_grad(p, p->landscape->minima, NULL) <
+            samlab_problem_value_grad(p, p->landscape->local_minima, NULL));
   samlab_problem_free(p);
 }
 END_TEST
@@ -147,17 +148,17 @@ START_TEST(test_quadratic_default_and_diag)
   ck_assert_int_eq(p->dim, 2);
   ck_assert_close(samlab_problem_value_grad(p, w, NULL), 0.5 * (4 + 10), 1e-15);
   check_derivatives(p, w, 1e-4);
-  ck_assert_int_eq(samlab_problem_landscape(p)->nminima, 1);
-  ck_assert_close(samlab_problem_landscape(p)->minima[0], 0, 1e-15);
-  ck_assert_close(samlab_problem_landscape(p)->minima[1], 0, 1e-15);
+  ck_assert_int_eq(p->landscape->nminima, 1);
+  ck_assert_close(p->landscape->minima[0], 0, 1e-15);
+  ck_assert_close(p->landscape->minima[1], 0, 1e-15);
   samlab_problem_free(p);
 
   p = toy("quadratic", "diag=2,4,8;b=2,-4,1"); /* minimum b_i / a_i */
   ck_assert_int_eq(p->dim, 3);
-  ck_assert_int_eq(samlab_problem_landscape(p)->nminima, 1);
-  ck_assert_close(samlab_problem_landscape(p)->minima[0], 1, 1e-14);
-  ck_assert_close(samlab_problem_landscape(p)->minima[1], -1, 1e-14);
-  ck_assert_close(samlab_problem_landscape(p)->minima[2], 0.125, 1e-14);
+  ck_assert_int_eq(p->landscape->nminima, 1);
+  ck_assert_close(p->landscape->minima[0], 1, 1e-14);
+  ck_assert_close(p->landscape->minima[1], -1, 1e-14);
+  ck_assert_close(p->landscape->minima[2], 0.125, 1e-14);
   double w3[3] = {1, 1, 1};
   ck_assert_close(samlab_problem_value_grad(p, w3, NULL), 0.5 * 14 - (2 - 4 + 1), 1e-14);
   check_derivatives(p, w3, 1e-4);
@@ -165,15 +166,15 @@ START_TEST(test_quadratic_default_and_diag)
   samlab_problem_free(p);
 
   p = toy("quadratic", "diag=1,-2;b=1,1"); /* indefinite: (1, -0.5) is a saddle, no minimum */
-  ck_assert_int_eq(samlab_problem_landscape(p)->nminima, 0);
-  ck_assert_int_eq(samlab_problem_landscape(p)->nsaddles, 1);
-  ck_assert_close(samlab_problem_landscape(p)->saddles[0], 1, 1e-14);
-  ck_assert_close(samlab_problem_landscape(p)->saddles[1], -0.5, 1e-14);
+  ck_assert_int_eq(p->landscape->nminima, 0);
+  ck_assert_int_eq(p->landscape->nsaddles, 1);
+  ck_assert_close(p->landscape->saddles[0], 1, 1e-14);
+  ck_assert_close(p->landscape->saddles[1], -0.5, 1e-14);
   check_stationary(p, 1);
   samlab_problem_free(p);
 
   p = toy("quadratic", "diag=1,0"); /* singular: nothing declared */
-  ck_assert_int_eq(samlab_problem_landscape(p)->nminima + samlab_problem_landscape(p)->nsaddles, 0);
+  ck_assert_int_eq(p->landscape->nminima + p->landscape->nsaddles, 0);
   samlab_problem_free(p);
 }
 END_TEST
@@ -196,17 +197,17 @@ START_TEST(test_quadratic_file)
   /* A = [[2,1],[1,3]], b = (1,2): A^{-1} = [[3,-1],[-1,2]]/5, minimum (0.2, 0.6), f there = -b.x/2 = -0.7 */
   write_file(path, "2\n2 1\n1 3\n1 2\n");
   samlab_problem *p = toy("quadratic", opts);
-  ck_assert_int_eq(samlab_problem_landscape(p)->nminima, 1);
-  ck_assert_close(samlab_problem_landscape(p)->minima[0], 0.2, 1e-14);
-  ck_assert_close(samlab_problem_landscape(p)->minima[1], 0.6, 1e-14);
-  ck_assert_close(samlab_problem_value_grad(p, samlab_problem_landscape(p)->minima, NULL), -0.7, 1e-14);
+  ck_assert_int_eq(p->landscape->nminima, 1);
+  ck_assert_close(p->landscape->minima[0], 0.2, 1e-14);
+  ck_assert_close(p->landscape->minima[1], 0.6, 1e-14);
+  ck_assert_close(samlab_problem_value_grad(p, p->landscape->minima, NULL), -0.7, 1e-14);
   double w[2] = {-1, 0.5};
   check_derivatives(p, w, 1e-4);
   samlab_problem_free(p);
   /* without b: minimum at 0 */
   write_file(path, "2  2 1 1 3");
   p = toy("quadratic", opts);
-  ck_assert_close(samlab_problem_landscape(p)->minima[0], 0, 1e-15);
+  ck_assert_close(p->landscape->minima[0], 0, 1e-15);
   samlab_problem_free(p);
   write_file(path, "2\n2 1\n0 3\n");
   toy_fails("quadratic", opts, "not symmetric");
@@ -225,8 +226,8 @@ START_TEST(test_quadratic_file)
   toy_fails("quadratic", "A=1,2,3,4", "not symmetric");
   toy_fails("quadratic", "A=1,0,0,1;diag=1,1", "one of");
   p = toy("quadratic", "A=2,1,1,3;b=1,2"); /* as the file above */
-  ck_assert_close(samlab_problem_landscape(p)->minima[0], 0.2, 1e-14);
-  ck_assert_close(samlab_problem_landscape(p)->minima[1], 0.6, 1e-14);
+  ck_assert_close(p->landscape->minima[0], 0.2, 1e-14);
+  ck_assert_close(p->landscape->minima[1], 0.6, 1e-14);
   samlab_problem_free(p);
   toy_fails("quadratic", "diag", "expected key=value");
 }
@@ -244,8 +245,8 @@ START_TEST(test_rosenbrock)
   double pts[3][2] = {{-1.2, 1}, {0.5, 0.2}, {1.5, 2.5}};
   for (int i = 0; i < 3; i++)
     check_derivatives(p, pts[i], 1e-6);
-  ck_assert_int_eq(samlab_problem_landscape(p)->nminima, 1);
-  ck_assert_close(samlab_problem_value_grad(p, samlab_problem_landscape(p)->minima, NULL), 0, 1e-15);
+  ck_assert_int_eq(p->landscape->nminima, 1);
+  ck_assert_close(samlab_problem_value_grad(p, p->landscape->minima, NULL), 0, 1e-15);
   check_stationary(p, 1);
   samlab_problem_free(p);
 }
@@ -366,7 +367,8 @@ static void fig2_run(const char *rule, double gamma, double end[2])
 START_TEST(test_wsam_fig2_forms)
 {
   samlab_problem *p = toy("wsam-kl", NULL);
-  double sharp[2] = {samlab_problem_landscape(p)->minima[0], samlab_problem_landscape(p)->minima[1]}, flat[2] = {samlab_problem_landscape(p)->local_minima[0], samlab_problem_landscape(p)->local_minima[1]}, e[2];
+  double sharp[2] = {p->landscape->minima[0], p->landscape->minima[1]},
+         flat[2] = {p->landscape->local_minima[0], p->landscape->local_minima[1]}, e[2];
   samlab_problem_free(p);
   fig2_run("coupled-wsam", 0.95, e);
   ck_assert_msg(hypot(e[0] - flat[0], e[1] - flat[1]) < 0.5, "coupled 0.95 ends at (%g, %g)", e[0], e[1]);
@@ -390,7 +392,7 @@ START_TEST(test_registry)
     ck_assert_msg(t != NULL, "%s not registered", names[i]);
     samlab_problem *p = toy(names[i], NULL);
     ck_assert_int_eq(p->dim, t->default_dim);
-    ck_assert(samlab_problem_landscape(p)->hessian != NULL);
+    ck_assert(p->landscape->hessian != NULL);
     samlab_problem_free(p);
   }
 }

@@ -144,7 +144,9 @@ static void resume_matches(const char *model, const char *hidden, const char *ru
     ck_assert_int_eq(samlab_trainer_epoch(a, NULL, NULL, NULL), 0);
     ck_assert_int_eq(samlab_trainer_epoch(b, NULL, NULL, NULL), 0);
   }
-  ck_assert_msg(memcmp(samlab_trainer_weights(a), samlab_trainer_weights(b), samlab_trainer_dim(a) * sizeof(double)) == 0, "%s on %s: resumed weights differ", rule, model);
+  ck_assert_msg(memcmp(samlab_trainer_weights(a), samlab_trainer_weights(b), samlab_trainer_dim(a) * sizeof(double)) ==
+                    0,
+                "%s on %s: resumed weights differ", rule, model);
   samlab_trainer_free(a);
   samlab_trainer_free(b);
   samlab_problem_free(p);

@@ -30,8 +30,11 @@ static samlab_problem *quartic_create(const char *opts, char *err, size_t errlen
   if (!p)
     snprintf(err, errlen, "out of memory");
   if (p)
-    *samlab_toy_landscape(p) = (samlab_landscape){.hessian = quartic_hessian, .nminima = 2, .minima = quartic_minima,
-                                                  .nsaddles = 1, .saddles = quartic_saddles,
+    *samlab_toy_landscape(p) = (samlab_landscape){.hessian = quartic_hessian,
+                                                  .nminima = 2,
+                                                  .minima = quartic_minima,
+                                                  .nsaddles = 1,
+                                                  .saddles = quartic_saddles,
                                                   .sweep_kernel = SAMLAB_KERNEL_QUARTIC};
   return p;
 }
