@@ -27,8 +27,8 @@ static void toy_fails(const char *name, const char *opts, const char *want)
 static void check_derivatives(const samlab_problem *p, const double *w0, double h)
 {
   size_t n = p->dim;
-  double w[8], g[8], gp[8], gm[8], H[64], Hfd[64];
-  ck_assert(n <= 8);
+  double w[16], g[16], gp[16], gm[16], H[256], Hfd[256];
+  ck_assert(n <= 16);
   memcpy(w, w0, n * sizeof *w);
   samlab_problem_value_grad(p, w, g);
   p->landscape->hessian(p->ctx, w, H);
@@ -52,7 +52,7 @@ static void check_derivatives(const samlab_problem *p, const double *w0, double 
     ck_assert_msg(fabs(Hfd[k] - H[k]) <= 1e-6 * hmax, "%s: H[%zu] = %.12g, finite difference %.12g", p->name, k,
                   H[k], Hfd[k]);
   /* the Hessian-vector product (exact one or from H) agrees with H */
-  double v[8], hv[8];
+  double v[16], hv[16];
   for (size_t i = 0; i < n; i++)
     v[i] = 1.0 + 0.5 * (double)i;
   ck_assert_int_eq(samlab_problem_hvp(p, w, v, hv), 0);
@@ -66,7 +66,8 @@ static void check_derivatives(const samlab_problem *p, const double *w0, double 
 static void check_stationary(const samlab_problem *p, double gscale)
 {
   size_t n = p->dim;
-  double g[8], H[64];
+  double g[16], H[256];
+  ck_assert(n <= 16);
   const double *sets[3] = {p->landscape->minima, p->landscape->local_minima, p->landscape->saddles};
   size_t counts[3] = {p->landscape->nminima, p->landscape->nlocal_minima, p->landscape->nsaddles};
   for (int s = 0; s < 3; s++)
@@ -386,13 +387,23 @@ START_TEST(test_registry)
   char err[256];
   ck_assert(samlab_toy_create("nonesuch", NULL, err, sizeof err) == NULL);
   ck_assert(strstr(err, "unknown function 'nonesuch'") && strstr(err, "rosenbrock"));
-  const char *names[] = {"quartic", "wsam-kl", "quadratic", "rosenbrock", "infosam-amd", "asym-valley"};
-  for (int i = 0; i < 6; i++) {
-    const samlab_toy_type *t = samlab_toy_find(names[i]);
-    ck_assert_msg(t != NULL, "%s not registered", names[i]);
-    samlab_problem *p = toy(names[i], NULL);
+  /* Every registered toy, with its default options: its dimension, its exact Hessian against finite
+   * differences at two points near its first minimum (or the origin), and its declared stationary points. */
+  for (size_t i = 0; samlab_toy_types[i]; i++) {
+    const samlab_toy_type *t = samlab_toy_types[i];
+    ck_assert_ptr_eq(samlab_toy_find(t->name), t);
+    samlab_problem *p = toy(t->name, NULL);
     ck_assert_int_eq(p->dim, t->default_dim);
-    ck_assert(p->landscape->hessian != NULL);
+    ck_assert_msg(p->landscape && p->landscape->hessian, "toy %s declares no Hessian", t->name);
+    double w[16];
+    for (int k = 0; k < 2; k++) {
+      for (size_t j = 0; j < p->dim && j < 16; j++)
+        w[j] = (p->landscape->nminima ? p->landscape->minima[j] : 0) + (k ? -0.3 : 0.4) + 0.1 * (double)j;
+      check_derivatives(p, w, 1e-5);
+    }
+    double g[16];
+    samlab_problem_value_grad(p, w, g);
+    check_stationary(p, 1 + samlab_norm(p->dim, g));
     samlab_problem_free(p);
   }
 }
