@@ -39,7 +39,6 @@ typedef struct samlab_excess_terms {
 void samlab_stablesam_table1(double mu, double L, double G, double rho, double C, double n, double gamma0,
                              double gamma1, double eta, samlab_excess_terms out[3]);
 
-
 #ifdef __cplusplus
 }
 #endif

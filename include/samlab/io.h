@@ -42,12 +42,10 @@ int samlab_in_attr_f64(hid_t file, const char *obj, const char *name, double *va
 /* HDF5 prints error stacks by default; samlab reports its own one-line errors instead. */
 void samlab_h5_quiet(void);
 
-
 /* Everything needed to continue bit for bit (w, rule state, batch-order RNG and order, counters) under the
  * group path (created by save) of an open HDF5 file.  0, or -1 (load: with a message if it does not fit). */
 int samlab_trainer_save(const samlab_trainer *t, hid_t file, const char *group);
 int samlab_trainer_load(samlab_trainer *t, hid_t file, const char *group, char *err, size_t errlen);
-
 
 #ifdef __cplusplus
 }

@@ -53,7 +53,6 @@ int samlab_sweep_fast_covers(const samlab_sweep *s, size_t rule);
 int samlab_sweep_run(const samlab_sweep *s, size_t begin, size_t end, uint8_t *outcome, double *endpoints,
                      void (*progress)(void *ctx, size_t done), void *ctx, char *err, size_t errlen);
 
-
 #ifdef __cplusplus
 }
 #endif

@@ -25,7 +25,6 @@ typedef struct samlab_toy_spec {
 } samlab_toy_spec;
 samlab_problem *samlab_toy_make(void *spec, char *err, size_t errlen);
 
-
 #ifdef __cplusplus
 }
 #endif
