@@ -63,3 +63,7 @@ tests_test_figures_SOURCES = tests/test_figures.c tests/testutil.h
 tests_test_figures_CFLAGS = $(TEST_CFLAGS)
 tests_test_figures_LDADD = $(TEST_LIBS)
 TESTS += tests/test_bounds tests/test_figures
+# install (issue 12): make install into a temporary DESTDIR, then build and run tests/external/sam_step.c with
+# pkg-config alone (a script; it runs from the top of the build tree)
+TESTS += tests/install.sh
+EXTRA_DIST += tests/install.sh tests/external/sam_step.c
