@@ -17,3 +17,5 @@ EXTRA_DIST += bench/torch_train.py bench/bench_train.sh
 noinst_PROGRAMS += bench/bench_hvp
 bench_bench_hvp_SOURCES = bench/bench_hvp.c
 bench_bench_hvp_LDADD = libsamlab.la $(SAMLAB_DEPLIBS)
+# issue 12: bench/same_results.sh record/compare, run by hand around a change that must not change results
+EXTRA_DIST += bench/same_results.sh

@@ -66,8 +66,8 @@ BASE_STEPS(adamw, ADAM_SETUP(1), ADAM_UPDATE, ADAM_UPDATE)
 
 static const samlab_base_type sgd = {"sgd", 0, sgd_step, sgd_step_f32, SAMLAB_SWEEP_SGD};
 static const samlab_base_type sgdm = {"sgdm", 1, sgdm_step, sgdm_step_f32, SAMLAB_SWEEP_SGDM};
-static const samlab_base_type adam = {"adam", 2, adam_step, adam_step_f32};
-static const samlab_base_type adamw = {"adamw", 2, adamw_step, adamw_step_f32};
+static const samlab_base_type adam = {"adam", 2, adam_step, adam_step_f32, 0};
+static const samlab_base_type adamw = {"adamw", 2, adamw_step, adamw_step_f32, 0};
 
 const samlab_base_type *const samlab_base_types[] = {&sgd, &sgdm, &adam, &adamw, NULL};
 

@@ -66,3 +66,7 @@ TESTS += tests/test_bounds tests/test_figures
 # the layers lib <- toys <- analyses <- src, checked on every include (issue 12)
 TESTS += tests/layers.sh
 EXTRA_DIST += tests/layers.sh
+# install (issue 12): make install into a temporary DESTDIR, then build and run tests/external/sam_step.c with
+# pkg-config alone (a script; it runs from the top of the build tree)
+TESTS += tests/install.sh
+EXTRA_DIST += tests/install.sh tests/external/sam_step.c
