@@ -109,9 +109,9 @@ static void put(samlab_hparams *hp, const samlab_hparam_desc *d, double v)
 
 void samlab_hparam_value_text(const samlab_hparam_desc *d, double v, char *buf, size_t len)
 {
-  if (d->kind == SAMLAB_HP_FLAG)
+  if (d->kind == SAMLAB_HP_FLAG && (v == 0 || v == 1))
     snprintf(buf, len, "%s", v == 1 ? "on" : "off");
-  else if (d->kind == SAMLAB_HP_ASCENT)
+  else if (d->kind == SAMLAB_HP_ASCENT && (v == 0 || v == 1))
     snprintf(buf, len, "%s", v == 1 ? "raw" : "normalized");
   else if (is_double(d))
     snprintf(buf, len, "%g", v);
@@ -128,7 +128,7 @@ void samlab_hparam_range_text(const samlab_hparam_desc *d, char *buf, size_t len
     samlab_hparam_value_text(d, d->max, hi, sizeof hi);
   int open_lo = (d->open & SAMLAB_HP_OPEN_MIN) != 0, open_hi = (d->open & SAMLAB_HP_OPEN_MAX) != 0;
   if (d->kind == SAMLAB_HP_FLAG || d->kind == SAMLAB_HP_ASCENT)
-    snprintf(buf, len, "%s", "");
+    snprintf(buf, len, "%s or %s", lo, hi);
   else if (isinf(d->min) && isinf(d->max))
     snprintf(buf, len, "any number");
   else if (isinf(d->max))

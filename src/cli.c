@@ -114,18 +114,26 @@ size_t cli_hparam_options(const samlab_hparam_desc **out)
   return k;
 }
 
+void cli_hparam_option(const samlab_hparam_desc *d, char *buf, size_t len)
+{
+  snprintf(buf, len, "--%s%s", d->name,
+           d->kind == SAMLAB_HP_FLAG ? "" : d->kind == SAMLAB_HP_ASCENT ? " normalized|raw"
+                                        : d->kind == SAMLAB_HP_LONG     ? " N"
+                                                                        : " X");
+}
+
 void cli_hparam_line(const samlab_hparam_desc *d, char *option, size_t optlen, char *text, size_t textlen)
 {
   char takers[512], defaults[256], range[64], was[64] = "";
   cli_hparam_takers(d, takers, sizeof takers);
   cli_hparam_defaults(d, defaults, sizeof defaults);
-  samlab_hparam_range_text(d, range, sizeof range);
+  if (d->kind != SAMLAB_HP_FLAG && d->kind != SAMLAB_HP_ASCENT) /* the option says its values */
+    samlab_hparam_range_text(d, range, sizeof range);
+  else
+    range[0] = 0;
   if (d->alias)
     snprintf(was, sizeof was, " (was --%s)", d->alias);
-  snprintf(option, optlen, "--%s%s", d->name,
-           d->kind == SAMLAB_HP_FLAG ? "" : d->kind == SAMLAB_HP_ASCENT ? " normalized|raw"
-                                        : d->kind == SAMLAB_HP_LONG     ? " N"
-                                                                        : " X");
+  cli_hparam_option(d, option, optlen);
   snprintf(text, textlen, "%s: %s%s; %s%sdefault %s", takers, d->help, was, range, range[0] ? ", " : "", defaults);
 }
 

@@ -63,3 +63,6 @@ tests_test_figures_SOURCES = tests/test_figures.c tests/testutil.h
 tests_test_figures_CFLAGS = $(TEST_CFLAGS)
 tests_test_figures_LDADD = $(TEST_LIBS)
 TESTS += tests/test_bounds tests/test_figures
+# docs (owner: rules): docs/rules.md and README.md hold `samlab rules --markdown`
+dist_noinst_SCRIPTS += tests/docs_tables.sh
+TESTS += tests/docs_tables.sh

@@ -86,8 +86,8 @@ void samlab_hparams_unset(samlab_hparams *hp); /* everything unset */
 /* Parse text into the hyperparameter and check its range; 0 ok, -1 with a one-line message in err. */
 int samlab_hparam_set(samlab_hparams *hp, const samlab_hparam_desc *d, const char *text, char *err, size_t errlen);
 double samlab_hparam_get(const samlab_hparams *hp, const samlab_hparam_desc *d); /* NAN if unset */
-/* The range as text ("> 0", "in [0, 1)"; "" for FLAG and ASCENT), and a value as the option spells it ("0.05",
- * "on", "raw"). */
+/* The range as text ("> 0", "in [0, 1)", "off or on", "normalized or raw"), and a value as the option spells it
+ * ("0.05", "on", "raw"). */
 void samlab_hparam_range_text(const samlab_hparam_desc *d, char *buf, size_t len);
 void samlab_hparam_value_text(const samlab_hparam_desc *d, double v, char *buf, size_t len);
 /* Every set value within its parameter's range, whatever the rule; 0, or -1 with "bad value V for --NAME: must be
