@@ -56,8 +56,10 @@ static void markdown(void)
 static void plain(void)
 {
   printf("rules:\n");
-  for (size_t i = 0; samlab_rule_types[i]; i++)
-    printf("  %-14s %-30s %s\n", samlab_rule_types[i]->name, samlab_rule_types[i]->paper, samlab_rule_types[i]->formula);
+  for (size_t i = 0; samlab_rule_types[i]; i++) {
+    const samlab_rule_type *t = samlab_rule_types[i];
+    printf("  %-14s %-30s %s\n", t->name, t->paper, t->formula);
+  }
   printf("base optimizers:\n");
   for (size_t i = 0; samlab_base_types[i]; i++) {
     printf("  %-6s", samlab_base_types[i]->name);
@@ -85,8 +87,8 @@ int cmd_rules(int argc, char **argv)
       {"markdown", 0, CLI_FLAG, &md, NULL, "the rule and hyperparameter tables of docs/rules.md and README.md"},
       {NULL, 0, 0, NULL, NULL, NULL}};
   const cli_spec spec = {"rules", "samlab rules [--markdown]",
-                         "Lists every rule, base optimizer, toy landscape and hyperparameter (from the registry and the\n"
-                         "parameter tables), or prints the tables of docs/rules.md and README.md.",
+                         "Lists every rule, base optimizer, toy landscape and hyperparameter (from the registry and\n"
+                         "the parameter tables), or prints the tables of docs/rules.md and README.md.",
                          opts, NULL, 0};
   cli_parse(&spec, argc, argv, NULL);
   if (md)

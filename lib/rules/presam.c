@@ -105,7 +105,8 @@ const samlab_rule_type samlab_rule_linf_sam = {
     .name = "linf-sam", .paper = "preSAM (Zhang, Li, Giannakis)", .formula = "eps = rho sign(g)",
     .step = linf_step};
 const samlab_rule_type samlab_rule_l1_sam = {
-    .name = "l1-sam", .paper = "preSAM (Zhang, Li, Giannakis)", .formula = "eps = rho sign(g_i) e_i, i = argmax |g_i| (lowest index on ties)",
+    .name = "l1-sam", .paper = "preSAM (Zhang, Li, Giannakis)",
+    .formula = "eps = rho sign(g_i) e_i, i = argmax |g_i| (lowest index on ties)",
     .step = l1_step};
 const samlab_rule_type samlab_rule_nsupport_sam = {
     .name = "nsupport-sam", .paper = "preSAM (Zhang, Li, Giannakis)",
