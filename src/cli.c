@@ -122,7 +122,8 @@ void cli_hparam_option(const samlab_hparam_desc *d, char *buf, size_t len)
                                                                         : " X");
 }
 
-void cli_hparam_line(const samlab_hparam_desc *d, char *option, size_t optlen, char *text, size_t textlen)
+/* A parameter's --help line: its option and the text (takers: help (was --old); range, default ...). */
+static void hparam_line(const samlab_hparam_desc *d, char *option, size_t optlen, char *text, size_t textlen)
 {
   char takers[512], defaults[256], range[64], was[64] = "";
   cli_hparam_takers(d, takers, sizeof takers);
@@ -150,15 +151,20 @@ static void print_help(const cli_spec *s)
   }
   if (s->hp) {
     printf("\nhyperparameters (who takes each, what it is, its range and default; unset ones take the default):\n");
-    const samlab_hparam_desc *opts[SAMLAB_HPARAMS_MAX];
-    size_t n = cli_hparam_options(opts);
-    for (size_t i = 0; i < n; i++) {
-      char option[64], text[1024];
-      cli_hparam_line(opts[i], option, sizeof option, text, sizeof text);
-      printf("  %-28s %s\n", option, text);
-    }
+    cli_hparams_print();
   }
   printf("  %-28s %s\n", "-h, --help", "show this help");
+}
+
+void cli_hparams_print(void)
+{
+  const samlab_hparam_desc *opts[SAMLAB_HPARAMS_MAX];
+  size_t n = cli_hparam_options(opts);
+  for (size_t i = 0; i < n; i++) {
+    char option[64], text[1024];
+    hparam_line(opts[i], option, sizeof option, text, sizeof text);
+    printf("  %-28s %s\n", option, text);
+  }
 }
 
 static void set_opt(const cli_spec *s, const cli_opt *o, const char *val)

@@ -39,12 +39,12 @@ const samlab_rule_type *cli_rule(const char *cmd, const char *name, const samlab
  * most). */
 size_t cli_hparam_options(const samlab_hparam_desc **out);
 /* Who takes a parameter ("every base optimizer", "adam, adamw", "every rule but sgd", "looksam, periodic-sam"), its
- * defaults ("0.05"; "off, on for stablesam"; "5 for looksam, 2 for periodic-sam"), its option ("--k N"), and its
- * --help line: the option and the text (takers: help (was --old); range, default ...). */
+ * defaults ("0.05"; "off, on for stablesam"; "5 for looksam, 2 for periodic-sam") and its option ("--k N"). */
 void cli_hparam_takers(const samlab_hparam_desc *d, char *buf, size_t len);
 void cli_hparam_defaults(const samlab_hparam_desc *d, char *buf, size_t len);
 void cli_hparam_option(const samlab_hparam_desc *d, char *buf, size_t len);
-void cli_hparam_line(const samlab_hparam_desc *d, char *option, size_t optlen, char *text, size_t textlen);
+/* The hyperparameter lines of --help, one per option: "--k N   takers: help (was --old); range, default ...". */
+void cli_hparams_print(void);
 const samlab_base_type *cli_base(const char *cmd, const char *name);
 
 /* The options naming what an analysis looks at (samlab hessian, gradnorm, slice), rows of an option table that

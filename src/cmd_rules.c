@@ -71,13 +71,7 @@ static void plain(void)
   for (size_t i = 0; samlab_toy_types[i]; i++)
     printf("  %-14s %s\n", samlab_toy_types[i]->name, samlab_toy_types[i]->formula);
   printf("hyperparameters (who takes each, what it is, its range and default):\n");
-  const samlab_hparam_desc *opts[SAMLAB_HPARAMS_MAX];
-  size_t n = cli_hparam_options(opts);
-  for (size_t i = 0; i < n; i++) {
-    char option[64], text[1024];
-    cli_hparam_line(opts[i], option, sizeof option, text, sizeof text);
-    printf("  %-24s %s\n", option, text);
-  }
+  cli_hparams_print();
 }
 
 int cmd_rules(int argc, char **argv)

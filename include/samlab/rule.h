@@ -1,7 +1,7 @@
 /* samlab/rule.h: base optimizers and SAM rules.
  *   samlab_base_type  a base optimizer (sgd, sgdm, adam, adamw) with PyTorch conventions;
- *   samlab_rule_type  a SAM variant as a method table (name, state size, init, step or ascends), found by name
- *                     in one registry, as GSL's gsl_multimin_fminimizer_type;
+ *   samlab_rule_type  a SAM variant as a method table (name, state size, init, step or ascends) with its
+ *                     parameter table, found by name in one registry, as GSL's gsl_multimin_fminimizer_type;
  *   samlab_rule       a rule's state over one problem size, opaque: the caller owns the loop and calls
  *                     samlab_rule_step(), reading what it needs through the accessors below. */
 #ifndef SAMLAB_RULE_H
@@ -23,7 +23,7 @@ typedef struct samlab_hparams {
   double rho, eta, fishersam_eta, gamma, alpha, looksam_alpha, infosam_alpha, p, delta, lambda1, lambda2, lambda,
       sigma, theta, floor;
   long k, n;
-  long stable;      /* 1: renormalise g_s to the norm of g (StableSAM), any rule */
+  long stable;      /* 1: renormalise g_s to the norm of g (StableSAM), any rule with an ascent */
   long ascent_raw;  /* 1: eps = rho d (unnormalised ascent), 0: eps = rho d/(||d||+EPS) */
   long total_steps; /* T, for AE-SAM's schedule c_t */
   long seed;
