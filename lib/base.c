@@ -64,10 +64,26 @@ BASE_STEPS(sgdm, SGDM_SETUP, v[j] = gi + wd * w[j]; w[j] -= lr * v[j],
 BASE_STEPS(adam, ADAM_SETUP(0), ADAM_UPDATE, ADAM_UPDATE)
 BASE_STEPS(adamw, ADAM_SETUP(1), ADAM_UPDATE, ADAM_UPDATE)
 
-static const samlab_base_type sgd = {"sgd", 0, sgd_step, sgd_step_f32, SAMLAB_SWEEP_SGD};
-static const samlab_base_type sgdm = {"sgdm", 1, sgdm_step, sgdm_step_f32, SAMLAB_SWEEP_SGDM};
-static const samlab_base_type adam = {"adam", 2, adam_step, adam_step_f32, 0};
-static const samlab_base_type adamw = {"adamw", 2, adamw_step, adamw_step_f32, 0};
+/* Their hyperparameters: lr and wd for every one, momentum for sgdm, beta1, beta2 and adam-eps for adam and adamw. */
+#define LR_WD                                                                                                      \
+  SAMLAB_HPARAM("lr", SAMLAB_HP_DOUBLE, lr, 0.05, SAMLAB_RANGE_GT(0), "learning rate"),                            \
+      SAMLAB_HPARAM("wd", SAMLAB_HP_DOUBLE, wd, 0, SAMLAB_RANGE_GE(0),                                             \
+                    "weight decay: added to g (sgd, sgdm, adam), decoupled (adamw)")
+#define ADAM_PARAMS                                                                                                \
+  SAMLAB_HPARAM("beta1", SAMLAB_HP_DOUBLE, beta1, 0.9, SAMLAB_RANGE_CLOSED_OPEN(0, 1), "Adam's beta1"),            \
+      SAMLAB_HPARAM("beta2", SAMLAB_HP_DOUBLE, beta2, 0.999, SAMLAB_RANGE_CLOSED_OPEN(0, 1), "Adam's beta2"),      \
+      SAMLAB_HPARAM("adam-eps", SAMLAB_HP_DOUBLE, adam_eps, 1e-8, SAMLAB_RANGE_GT(0),                              \
+                    "Adam's epsilon, outside the sqrt")
+static const samlab_hparam_desc sgd_params[] = {LR_WD, {0}};
+static const samlab_hparam_desc sgdm_params[] = {
+    LR_WD, SAMLAB_HPARAM("momentum", SAMLAB_HP_DOUBLE, momentum, 0.9, SAMLAB_RANGE_CLOSED_OPEN(0, 1), "momentum mu"),
+    {0}};
+static const samlab_hparam_desc adam_params[] = {LR_WD, ADAM_PARAMS, {0}};
+
+static const samlab_base_type sgd = {"sgd", 0, sgd_step, sgd_step_f32, SAMLAB_SWEEP_SGD, sgd_params};
+static const samlab_base_type sgdm = {"sgdm", 1, sgdm_step, sgdm_step_f32, SAMLAB_SWEEP_SGDM, sgdm_params};
+static const samlab_base_type adam = {"adam", 2, adam_step, adam_step_f32, 0, adam_params};
+static const samlab_base_type adamw = {"adamw", 2, adamw_step, adamw_step_f32, 0, adam_params};
 
 const samlab_base_type *const samlab_base_types[] = {&sgd, &sgdm, &adam, &adamw, NULL};
 

@@ -1,4 +1,5 @@
-/* The one list of hyperparameters: option names, HDF5 attribute names, parsing and range checks. */
+/* Hyperparameters: the shared tables, and what every table serves (lookup, parsing, range checks, defaults, old
+ * spellings).  Each rule's own table is in its file in lib/rules/, each base optimizer's in lib/base.c. */
 #include <stdio.h>
 #include <errno.h>
 #include <math.h>
@@ -6,147 +7,230 @@
 #include <string.h>
 #include "samlab/rule.h"
 
-#define HP(name, kind, field, help) {name, kind, offsetof(samlab_hparams, field), help}
-const samlab_hparam_desc samlab_hparam_table[] = {
-    HP("lr", SAMLAB_HP_DOUBLE, lr, "learning rate (> 0)"),
-    HP("momentum", SAMLAB_HP_DOUBLE, momentum, "SGD momentum mu for sgdm (default 0.9)"),
-    HP("wd", SAMLAB_HP_DOUBLE, wd, "weight decay (default 0)"),
-    HP("beta1", SAMLAB_HP_DOUBLE, beta1, "Adam beta1 (default 0.9)"),
-    HP("beta2", SAMLAB_HP_DOUBLE, beta2, "Adam beta2 (default 0.999)"),
-    HP("adam-eps", SAMLAB_HP_DOUBLE, adam_eps, "Adam epsilon, outside the sqrt (default 1e-8)"),
-    HP("rho", SAMLAB_HP_DOUBLE, rho, "perturbation radius (>= 0, default 0.05)"),
-    HP("eta", SAMLAB_HP_DOUBLE, eta, "asam: T = |w| + eta (0.01); fishersam: F = 1 + eta g^2 (1)"),
-    HP("gamma", SAMLAB_HP_DOUBLE, gamma, "wsam weight in [0, 1) (default 0.9)"),
-    HP("alpha", SAMLAB_HP_DOUBLE, alpha, "in [0, 1]: gsam (0.1), looksam/ae-looksam (0.7), infosam EMA (0.05)"),
-    HP("p", SAMLAB_HP_DOUBLE, p, "random-sam: probability of a SAM step (default 0.5)"),
-    HP("delta", SAMLAB_HP_DOUBLE, delta, "ae-sam EMA factor (default 0.9)"),
-    HP("lambda1", SAMLAB_HP_DOUBLE, lambda1, "ae-sam c_t at the end of training (default -1)"),
-    HP("lambda2", SAMLAB_HP_DOUBLE, lambda2, "ae-sam c_t at the start of training (default 1)"),
-    HP("lambda", SAMLAB_HP_DOUBLE, lambda, "fsam EMA factor (default 0.9)"),
-    HP("sigma", SAMLAB_HP_DOUBLE, sigma, "fsam: d = g - sigma m, in [0, 1] (default 1)"),
-    HP("theta", SAMLAB_HP_DOUBLE, theta, "vasso EMA factor (default 0.9)"),
-    HP("floor", SAMLAB_HP_DOUBLE, floor, "infosam variance floor (default 1e-8)"),
-    HP("k", SAMLAB_HP_LONG, k, "looksam / periodic-sam period (>= 1)"),
-    HP("n", SAMLAB_HP_LONG, n, "nsupport-sam: coordinates kept (default 1)"),
-    HP("stable", SAMLAB_HP_FLAG, stable, "renormalise g_s to the norm of g (StableSAM) for any rule"),
-    HP("ascent", SAMLAB_HP_ASCENT, ascent_raw, "normalized (eps = rho d/||d||, default) or raw (eps = rho d)"),
-};
-const size_t samlab_hparam_count = sizeof samlab_hparam_table / sizeof samlab_hparam_table[0];
+const samlab_hparam_desc samlab_ascent_hparams[] = {
+    SAMLAB_HPARAM("rho", SAMLAB_HP_DOUBLE, rho, 0.05, SAMLAB_RANGE_GE(0), "perturbation radius rho"),
+    SAMLAB_HPARAM("stable", SAMLAB_HP_FLAG, stable, 0, SAMLAB_RANGE_CLOSED(0, 1),
+                  "renormalise g_s to the norm of g (StableSAM)"),
+    SAMLAB_HPARAM("ascent", SAMLAB_HP_ASCENT, ascent_raw, 0, SAMLAB_RANGE_CLOSED(0, 1),
+                  "normalized: eps = rho d/||d||; raw: eps = rho d"),
+    {0}};
+
+const samlab_hparam_desc samlab_run_hparams[] = {
+    SAMLAB_HPARAM("seed", SAMLAB_HP_RUN, seed, 1, SAMLAB_RANGE_GE(0), "seed of the rule's random numbers"),
+    SAMLAB_HPARAM("total_steps", SAMLAB_HP_RUN, total_steps, 0, SAMLAB_RANGE_GE(0),
+                  "T, the steps of the whole run (0: unknown)"),
+    {0}};
+
+/* Appends the entries of table whose names are not in out yet. */
+static size_t add_table(const samlab_hparam_desc *table, const samlab_hparam_desc **out, size_t n, size_t max)
+{
+  for (const samlab_hparam_desc *d = table; d && d->name; d++) {
+    size_t i = 0;
+    while (i < n && strcmp(out[i]->name, d->name) != 0)
+      i++;
+    if (i == n && n < max)
+      out[n++] = d;
+  }
+  return n;
+}
+
+size_t samlab_hparams_of(const samlab_rule_type *rule, const samlab_base_type *base, const samlab_hparam_desc **out,
+                         size_t max)
+{
+  size_t n = 0;
+  if (max > SAMLAB_HPARAMS_MAX)
+    max = SAMLAB_HPARAMS_MAX;
+  if (rule) { /* the rule's own first: its entries override the shared ones */
+    n = add_table(rule->params, out, n, max);
+    if (!rule->plain)
+      n = add_table(samlab_ascent_hparams, out, n, max);
+    n = add_table(samlab_run_hparams, out, n, max);
+  }
+  if (base)
+    n = add_table(base->params, out, n, max);
+  for (size_t i = 0; !base && samlab_base_types[i]; i++)
+    n = add_table(samlab_base_types[i]->params, out, n, max);
+  if (!rule) {
+    n = add_table(samlab_ascent_hparams, out, n, max);
+    n = add_table(samlab_run_hparams, out, n, max);
+    for (size_t i = 0; samlab_rule_types[i]; i++)
+      n = add_table(samlab_rule_types[i]->params, out, n, max);
+  }
+  return n;
+}
+
+const samlab_hparam_desc *samlab_hparam_find(const samlab_rule_type *rule, const samlab_base_type *base,
+                                             const char *name)
+{
+  const samlab_hparam_desc *all[SAMLAB_HPARAMS_MAX];
+  size_t n = samlab_hparams_of(rule, base, all, SAMLAB_HPARAMS_MAX);
+  for (size_t i = 0; i < n; i++)
+    if (strcmp(all[i]->name, name) == 0)
+      return all[i];
+  return NULL;
+}
+
+static int is_double(const samlab_hparam_desc *d)
+{
+  return d->kind == SAMLAB_HP_DOUBLE;
+}
 
 void samlab_hparams_unset(samlab_hparams *hp)
 {
-  for (size_t i = 0; i < samlab_hparam_count; i++) {
-    char *field = (char *)hp + samlab_hparam_table[i].offset;
-    if (samlab_hparam_table[i].kind == SAMLAB_HP_DOUBLE)
+  const samlab_hparam_desc *all[SAMLAB_HPARAMS_MAX];
+  size_t n = samlab_hparams_of(NULL, NULL, all, SAMLAB_HPARAMS_MAX);
+  memset(hp, 0, sizeof *hp);
+  for (size_t i = 0; i < n; i++) {
+    char *field = (char *)hp + all[i]->offset;
+    if (is_double(all[i]))
       *(double *)field = NAN;
     else
       *(long *)field = -1;
   }
-  hp->total_steps = -1;
-  hp->seed = -1;
-}
-
-const samlab_hparam_desc *samlab_hparam_find(const char *name)
-{
-  for (size_t i = 0; i < samlab_hparam_count; i++)
-    if (strcmp(samlab_hparam_table[i].name, name) == 0)
-      return &samlab_hparam_table[i];
-  return NULL;
-}
-
-int samlab_hparam_set(samlab_hparams *hp, const samlab_hparam_desc *d, const char *text, char *err, size_t errlen)
-{
-  char *field = (char *)hp + d->offset, *end;
-  errno = 0;
-  switch (d->kind) {
-  case SAMLAB_HP_DOUBLE: {
-    double v = strtod(text, &end);
-    if (end == text || *end || errno || !isfinite(v))
-      goto bad;
-    *(double *)field = v;
-    return 0;
-  }
-  case SAMLAB_HP_LONG: {
-    long v = strtol(text, &end, 10);
-    if (end == text || *end || errno)
-      goto bad;
-    *(long *)field = v;
-    return 0;
-  }
-  case SAMLAB_HP_FLAG:
-    *(long *)field = 1;
-    return 0;
-  case SAMLAB_HP_ASCENT:
-    if (strcmp(text, "raw") == 0)
-      *(long *)field = 1;
-    else if (strcmp(text, "normalized") == 0)
-      *(long *)field = 0;
-    else
-      goto bad;
-    return 0;
-  }
-bad:
-  snprintf(err, errlen, "bad value '%s' for --%s: %s", text, d->name,
-           d->kind == SAMLAB_HP_ASCENT ? "expected 'normalized' or 'raw'"
-           : d->kind == SAMLAB_HP_LONG ? "not an integer"
-                                       : "not a finite number");
-  return -1;
 }
 
 double samlab_hparam_get(const samlab_hparams *hp, const samlab_hparam_desc *d)
 {
   const char *field = (const char *)hp + d->offset;
-  if (d->kind == SAMLAB_HP_DOUBLE)
+  if (is_double(d))
     return *(const double *)field;
   long v = *(const long *)field;
   return v < 0 ? NAN : (double)v;
 }
 
+static void put(samlab_hparams *hp, const samlab_hparam_desc *d, double v)
+{
+  char *field = (char *)hp + d->offset;
+  if (is_double(d))
+    *(double *)field = v;
+  else
+    *(long *)field = (long)v;
+}
+
+void samlab_hparam_value_text(const samlab_hparam_desc *d, double v, char *buf, size_t len)
+{
+  if (d->kind == SAMLAB_HP_FLAG && (v == 0 || v == 1))
+    snprintf(buf, len, "%s", v == 1 ? "on" : "off");
+  else if (d->kind == SAMLAB_HP_ASCENT && (v == 0 || v == 1))
+    snprintf(buf, len, "%s", v == 1 ? "raw" : "normalized");
+  else if (is_double(d))
+    snprintf(buf, len, "%g", v);
+  else
+    snprintf(buf, len, "%ld", (long)v);
+}
+
+void samlab_hparam_range_text(const samlab_hparam_desc *d, char *buf, size_t len)
+{
+  char lo[32] = "", hi[32] = "";
+  if (isfinite(d->min))
+    samlab_hparam_value_text(d, d->min, lo, sizeof lo);
+  if (isfinite(d->max))
+    samlab_hparam_value_text(d, d->max, hi, sizeof hi);
+  int open_lo = (d->open & SAMLAB_HP_OPEN_MIN) != 0, open_hi = (d->open & SAMLAB_HP_OPEN_MAX) != 0;
+  if (d->kind == SAMLAB_HP_FLAG || d->kind == SAMLAB_HP_ASCENT)
+    snprintf(buf, len, "%s or %s", lo, hi);
+  else if (isinf(d->min) && isinf(d->max))
+    snprintf(buf, len, "any number");
+  else if (isinf(d->max))
+    snprintf(buf, len, "%s %s", open_lo ? ">" : ">=", lo);
+  else if (isinf(d->min))
+    snprintf(buf, len, "%s %s", open_hi ? "<" : "<=", hi);
+  else
+    snprintf(buf, len, "in %c%s, %s%c", open_lo ? '(' : '[', lo, hi, open_hi ? ')' : ']');
+}
+
+/* 0 if v is in d's range, else -1 with the message naming the option and the range. */
+static int check_value(const samlab_hparam_desc *d, double v, char *err, size_t errlen)
+{
+  int above = d->open & SAMLAB_HP_OPEN_MIN ? v > d->min : v >= d->min;
+  int below = d->open & SAMLAB_HP_OPEN_MAX ? v < d->max : v <= d->max;
+  if (above && below)
+    return 0;
+  char value[32], range[64];
+  samlab_hparam_value_text(d, v, value, sizeof value);
+  samlab_hparam_range_text(d, range, sizeof range);
+  snprintf(err, errlen, "bad value %s for --%s: must be %s", value, d->name, range);
+  return -1;
+}
+
+int samlab_hparam_set(samlab_hparams *hp, const samlab_hparam_desc *d, const char *text, char *err, size_t errlen)
+{
+  char *end;
+  double v;
+  errno = 0;
+  switch (d->kind) {
+  case SAMLAB_HP_DOUBLE:
+    v = strtod(text, &end);
+    if (end == text || *end || errno || !isfinite(v))
+      goto bad;
+    break;
+  case SAMLAB_HP_LONG:
+  case SAMLAB_HP_RUN:
+    v = (double)strtol(text, &end, 10);
+    if (end == text || *end || errno)
+      goto bad;
+    break;
+  case SAMLAB_HP_FLAG:
+    v = 1;
+    break;
+  case SAMLAB_HP_ASCENT:
+    if (strcmp(text, "raw") != 0 && strcmp(text, "normalized") != 0)
+      goto bad;
+    v = strcmp(text, "raw") == 0;
+    break;
+  default:
+    goto bad;
+  }
+  if (check_value(d, v, err, errlen) != 0)
+    return -1;
+  put(hp, d, v);
+  return 0;
+bad:
+  snprintf(err, errlen, "bad value '%s' for --%s: %s", text, d->name,
+           d->kind == SAMLAB_HP_ASCENT ? "expected 'normalized' or 'raw'"
+           : is_double(d)              ? "not a finite number"
+                                       : "not an integer");
+  return -1;
+}
+
 int samlab_hparams_check(const samlab_hparams *hp, char *err, size_t errlen)
 {
-#define FAIL(...) return snprintf(err, errlen, __VA_ARGS__), -1
-  if (!(hp->lr > 0))
-    FAIL("bad value %g for --lr: must be > 0", hp->lr);
-  if (!(hp->rho >= 0))
-    FAIL("bad value %g for --rho: must be >= 0", hp->rho);
-  if (!(hp->gamma >= 0 && hp->gamma < 1))
-    FAIL("bad value %g for --gamma: must be in [0, 1)", hp->gamma);
-  if (hp->k < 1)
-    FAIL("bad value %ld for --k: must be >= 1", hp->k);
-  if (hp->n < 1)
-    FAIL("bad value %ld for --n: must be >= 1", hp->n);
-  if (!(hp->p >= 0 && hp->p <= 1))
-    FAIL("bad value %g for --p: must be in [0, 1]", hp->p);
-  if (!(hp->wd >= 0))
-    FAIL("bad value %g for --wd: must be >= 0", hp->wd);
-  if (!(hp->momentum >= 0 && hp->momentum < 1))
-    FAIL("bad value %g for --momentum: must be in [0, 1)", hp->momentum);
-  if (!(hp->beta1 >= 0 && hp->beta1 < 1))
-    FAIL("bad value %g for --beta1: must be in [0, 1)", hp->beta1);
-  if (!(hp->beta2 >= 0 && hp->beta2 < 1))
-    FAIL("bad value %g for --beta2: must be in [0, 1)", hp->beta2);
-  if (!(hp->adam_eps > 0))
-    FAIL("bad value %g for --adam-eps: must be > 0", hp->adam_eps);
-  if (!(hp->delta >= 0 && hp->delta < 1))
-    FAIL("bad value %g for --delta: must be in [0, 1)", hp->delta);
-  if (!(hp->lambda >= 0 && hp->lambda < 1))
-    FAIL("bad value %g for --lambda: must be in [0, 1)", hp->lambda);
-  if (!(hp->theta >= 0 && hp->theta <= 1))
-    FAIL("bad value %g for --theta: must be in [0, 1]", hp->theta);
-  if (!(hp->eta >= 0))
-    FAIL("bad value %g for --eta: must be >= 0", hp->eta);
-  if (!(hp->floor > 0))
-    FAIL("bad value %g for --floor: must be > 0", hp->floor);
-  /* alpha is a fraction for every rule that reads it: gsam's weight of the orthogonal part (its papers search
-   * 0.01-0.3), looksam/ae-looksam's reuse weight (0.1-0.9, default 0.7) and infosam's EMA factor (0 < alpha < 1
-   * in the paper; 0 and 1 are its degenerate ends, m = g and m frozen at g_0). */
-  if (!(hp->alpha >= 0 && hp->alpha <= 1))
-    FAIL("bad value %g for --alpha: must be in [0, 1]", hp->alpha);
-  /* sigma is F-SAM's projection constant in d = g - sigma m, the fixed stand-in for cos(m, g_B) (F-SAM eqs. 9-12;
-   * the paper uses 1): 0 is sam, 1 removes the whole estimated full-gradient component, more would ascend
-   * against it and less than 0 would add it. */
-  if (!(hp->sigma >= 0 && hp->sigma <= 1))
-    FAIL("bad value %g for --sigma: must be in [0, 1]", hp->sigma);
+  const samlab_hparam_desc *all[SAMLAB_HPARAMS_MAX];
+  size_t n = samlab_hparams_of(NULL, NULL, all, SAMLAB_HPARAMS_MAX);
+  for (size_t i = 0; i < n; i++) {
+    double v = samlab_hparam_get(hp, all[i]);
+    if (!isnan(v) && check_value(all[i], v, err, errlen) != 0)
+      return -1;
+  }
   return 0;
-#undef FAIL
+}
+
+size_t samlab_hparams_resolve_aliases(const samlab_rule_type *rule, const samlab_base_type *base, samlab_hparams *hp,
+                                      const samlab_hparam_desc **moved, size_t max)
+{
+  const samlab_hparam_desc *own[SAMLAB_HPARAMS_MAX];
+  size_t n = samlab_hparams_of(rule, base, own, SAMLAB_HPARAMS_MAX), count = 0;
+  for (size_t i = 0; i < n; i++) {
+    const samlab_hparam_desc *d = own[i], *old;
+    if (!d->alias || samlab_hparam_find(rule, base, d->alias) || !(old = samlab_hparam_find(NULL, NULL, d->alias)))
+      continue;
+    double v = samlab_hparam_get(hp, old);
+    if (isnan(v) || !isnan(samlab_hparam_get(hp, d)))
+      continue;
+    put(hp, d, v);
+    if (moved && count < max)
+      moved[count] = d;
+    count++;
+  }
+  return count;
+}
+
+void samlab_hparams_fill(const samlab_rule_type *rule, const samlab_base_type *base, samlab_hparams *hp)
+{
+  samlab_hparams_resolve_aliases(rule, base, hp, NULL, 0);
+  const samlab_hparam_desc *own[SAMLAB_HPARAMS_MAX];
+  size_t n = samlab_hparams_of(rule, base, own, SAMLAB_HPARAMS_MAX);
+  for (size_t i = 0; i < n; i++)
+    if (isnan(samlab_hparam_get(hp, own[i])))
+      put(hp, own[i], own[i]->def);
 }

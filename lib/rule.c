@@ -1,38 +1,10 @@
-/* The rule object: allocation with defaults, the generic step, and the shared ascent and base step. */
+/* The rule object: allocation (defaults from the parameter tables), the generic step, and the shared ascent and base
+ * step. */
 #include <stdio.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "rule_impl.h"
-
-/* Defaults shared by all rules, after each rule's own (rule_type->defaults). */
-static void global_defaults(samlab_hparams *hp)
-{
-  SAMLAB_DEFAULT(hp->lr, 0.05);
-  SAMLAB_DEFAULT(hp->momentum, 0.9);
-  SAMLAB_DEFAULT(hp->wd, 0.0);
-  SAMLAB_DEFAULT(hp->beta1, 0.9);
-  SAMLAB_DEFAULT(hp->beta2, 0.999);
-  SAMLAB_DEFAULT(hp->adam_eps, 1e-8);
-  SAMLAB_DEFAULT(hp->rho, 0.05);
-  SAMLAB_DEFAULT(hp->eta, 0.01);
-  SAMLAB_DEFAULT(hp->gamma, 0.9);
-  SAMLAB_DEFAULT(hp->alpha, 0.7);
-  SAMLAB_DEFAULT(hp->p, 0.5);
-  SAMLAB_DEFAULT(hp->delta, 0.9);
-  SAMLAB_DEFAULT(hp->lambda1, -1.0);
-  SAMLAB_DEFAULT(hp->lambda2, 1.0);
-  SAMLAB_DEFAULT(hp->lambda, 0.9);
-  SAMLAB_DEFAULT(hp->sigma, 1.0);
-  SAMLAB_DEFAULT(hp->theta, 0.9);
-  SAMLAB_DEFAULT(hp->floor, 1e-8);
-  SAMLAB_DEFAULT(hp->k, 5);
-  SAMLAB_DEFAULT(hp->n, 1);
-  SAMLAB_DEFAULT(hp->stable, 0);
-  SAMLAB_DEFAULT(hp->ascent_raw, 0);
-  SAMLAB_DEFAULT(hp->total_steps, 0);
-  SAMLAB_DEFAULT(hp->seed, 1);
-}
 
 samlab_rule *samlab_rule_alloc(const samlab_rule_type *type, const samlab_base_type *base,
                                const samlab_hparams *hp, size_t dim, char *err, size_t errlen)
@@ -46,9 +18,7 @@ samlab_rule *samlab_rule_alloc(const samlab_rule_type *type, const samlab_base_t
   r->base = base;
   r->dim = dim;
   r->hp = *hp;
-  if (type->defaults)
-    type->defaults(&r->hp);
-  global_defaults(&r->hp);
+  samlab_hparams_fill(type, base, &r->hp);
   if (samlab_hparams_check(&r->hp, err, errlen) != 0) {
     free(r);
     return NULL;

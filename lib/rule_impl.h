@@ -38,14 +38,6 @@ struct samlab_rule {
   int eps_zero;       /* the last ascent's perturbation was exactly zero */
 };
 
-
-/* Fill *field with value if it is unset (NAN / -1). */
-#define SAMLAB_DEFAULT(field, value)                                                                               \
-  do {                                                                                                             \
-    if (_Generic((field), double: isnan((double)(field)), default: (field) < 0))                                   \
-      (field) = (value);                                                                                           \
-  } while (0)
-
 /* r->eps holds the perturbation: g_s = grad(w + eps) into r->gs (renormalised to ||g|| if hp.stable),
  * with gs_norm, cos_g_gs and sam_used recorded in info. */
 void samlab_ascent_eps(samlab_rule *r, const samlab_problem *p, const double *w, samlab_step_info *info);

@@ -7,7 +7,7 @@
 # 1-D (noise s.d. 0.5): every positive diagonal preconditioner gives eps = rho sign(g), so infoSAM = SAM there;
 # the 2-D extension (a flat second coordinate carrying the noise, s.d. 0.1 and 2.0) is where infoSAM differs.
 # The notes' own simulation (300 seeds): 1-D row 1: SGD noisy 41.8, SAM noisy 22.7; row 2: 257.8, 247.0.
-# 2-D row 1: SGD 55.9, SAM 35.4, infoSAM (EMA, alpha 0.05) 20.7; row 2: 274.8, 267.2, 241.0.
+# 2-D row 1: SGD 55.9, SAM 35.4, infoSAM (EMA, infosam-alpha 0.05) 20.7; row 2: 274.8, 267.2, 241.0.
 # infosam-fig3.tsv holds our means (runs that never cross within the steps count as the step limit and are
 # counted in the "never" column).  The paper's claim: SAM-type rules leave the sharp side faster than SGD, and
 # infoSAM (noise-aware) faster than SAM.

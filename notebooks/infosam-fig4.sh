@@ -6,7 +6,7 @@
 # it.  Each rule is stepped at the fixed point (samlab toy --fixed: the rule's state evolves, the point does not)
 # with rho 1 and every eps recorded (--record-eps); samlab plot draws the (eps1, eps2) scatter.
 # infosam-fig4.tsv: per rule, the mean eps, P(|eps1| < 0.5) and P(eps1 > 0.9).  The notes' Monte Carlo:
-# SAM 0.667 / 0.040, mean (0.362, -0.021, 0.018); infoSAM (EMA, alpha 0.05) 0.359 / 0.449, mean (0.576, ...).
+# SAM 0.667 / 0.040, mean (0.362, -0.021, 0.018); infoSAM (EMA, infosam-alpha 0.05) 0.359 / 0.449, mean (0.576, ...).
 # What SCALE=quick gives (20000 steps, seed 1): SAM 0.667 / 0.038, mean (0.361, -0.025, 0.021); infoSAM 0.362 /
 # 0.448, mean (0.569, -0.012, 0.015): the paper's picture (infoSAM's eps concentrated near +e1, SAM's spread over
 # the half-sphere), matching the notes' Monte Carlo.  infoSAM with the true noise variances (the notes' 0.595)

@@ -4,7 +4,7 @@
 # selected on the test set) after replacing a fraction of the training labels by a different class (samlab
 # train --label-noise: chosen once, seeded; the test set stays clean).  The papers use CIFAR-10 with ResNets /
 # WRN for 200 epochs; here fcn on Fashion-MNIST (named in the tables), one common recipe for every rule: SGD
-# momentum 0.9, lr 0.05 cosine, wd 5e-4, batch 128, rho 0.05, rule defaults otherwise (looksam k 5 alpha 0.7,
+# momentum 0.9, lr 0.05 cosine, wd 5e-4, batch 128, rho 0.05, rule defaults otherwise (looksam k 5 looksam-alpha 0.7,
 # ae-sam (-1, 1), random-sam p 0.5, fsam lambda 0.9 sigma 1).
 # The papers' claims: accuracy falls with the noise rate; StableSAM >= SAM in every cell; AE-LookSAM about as
 # robust as SAM while ERM and SS-SAM lose most at high noise; F-SAM above SAM at every level.

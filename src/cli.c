@@ -19,6 +19,125 @@ void cli_die(const char *cmd, const char *fmt, ...)
   exit(2);
 }
 
+/* Names joined with ", " into buf (at the end of what it holds). */
+static void join(char *buf, size_t len, const char *name)
+{
+  size_t used = strlen(buf);
+  snprintf(buf + used, len - used, "%s%s", used ? ", " : "", name);
+}
+
+/* The entry called name in table, or NULL. */
+static const samlab_hparam_desc *entry(const samlab_hparam_desc *table, const char *name)
+{
+  for (const samlab_hparam_desc *d = table; d && d->name; d++)
+    if (strcmp(d->name, name) == 0)
+      return d;
+  return NULL;
+}
+
+void cli_hparam_takers(const samlab_hparam_desc *d, char *buf, size_t len)
+{
+  char bases[128] = "", rules[512] = "", plain[128] = "";
+  size_t nbases = 0, nwith = 0;
+  for (; samlab_base_types[nbases]; nbases++)
+    if (entry(samlab_base_types[nbases]->params, d->name))
+      join(bases, sizeof bases, samlab_base_types[nbases]->name), nwith++;
+  for (size_t i = 0; samlab_rule_types[i]; i++) {
+    if (samlab_rule_types[i]->plain)
+      join(plain, sizeof plain, samlab_rule_types[i]->name);
+    if (entry(samlab_rule_types[i]->params, d->name))
+      join(rules, sizeof rules, samlab_rule_types[i]->name);
+  }
+  buf[0] = 0;
+  if (nwith)
+    join(buf, len, nwith == nbases ? "every base optimizer" : bases);
+  if (entry(samlab_run_hparams, d->name))
+    join(buf, len, "every rule");
+  else if (entry(samlab_ascent_hparams, d->name) && plain[0])
+    snprintf(buf + strlen(buf), len - strlen(buf), "%severy rule but %s", buf[0] ? ", " : "", plain);
+  else if (entry(samlab_ascent_hparams, d->name))
+    join(buf, len, "every rule");
+  else if (rules[0])
+    join(buf, len, rules);
+}
+
+/* Appends e's default, followed by " for TAKERS" unless takers is NULL. */
+static void add_default(const samlab_hparam_desc *e, const char *takers, char *buf, size_t len)
+{
+  char v[32];
+  samlab_hparam_value_text(e, e->def, v, sizeof v);
+  size_t used = strlen(buf);
+  snprintf(buf + used, len - used, "%s%s%s%s", used ? ", " : "", v, takers ? " for " : "", takers ? takers : "");
+}
+
+void cli_hparam_defaults(const samlab_hparam_desc *d, char *buf, size_t len)
+{
+  /* The default of the base optimizers or the shared tables, then the rules' own ones that differ, grouped by value
+   * in registry order; one value alone when every rule that takes the parameter agrees. */
+  const samlab_hparam_desc *general = entry(samlab_ascent_hparams, d->name), *last = NULL;
+  if (!general)
+    general = entry(samlab_run_hparams, d->name);
+  for (size_t i = 0; samlab_base_types[i] && !general; i++)
+    general = entry(samlab_base_types[i]->params, d->name);
+  buf[0] = 0;
+  if (general)
+    add_default(general, NULL, buf, len);
+  size_t groups = 0;
+  for (size_t i = 0; samlab_rule_types[i]; i++) {
+    const samlab_hparam_desc *e = entry(samlab_rule_types[i]->params, d->name), *f;
+    int seen = general && e && e->def == general->def;
+    for (size_t j = 0; e && j < i && !seen; j++)
+      seen = (f = entry(samlab_rule_types[j]->params, d->name)) && f->def == e->def;
+    if (!e || seen)
+      continue;
+    char takers[512] = "";
+    for (size_t j = i; samlab_rule_types[j]; j++)
+      if ((f = entry(samlab_rule_types[j]->params, d->name)) && f->def == e->def)
+        join(takers, sizeof takers, samlab_rule_types[j]->name);
+    add_default(e, takers, buf, len);
+    last = e;
+    groups++;
+  }
+  if (!general && groups == 1) {
+    buf[0] = 0;
+    add_default(last, NULL, buf, len);
+  }
+}
+
+size_t cli_hparam_options(const samlab_hparam_desc **out)
+{
+  const samlab_hparam_desc *all[SAMLAB_HPARAMS_MAX];
+  size_t n = samlab_hparams_of(NULL, NULL, all, SAMLAB_HPARAMS_MAX), k = 0;
+  for (size_t i = 0; i < n; i++)
+    if (all[i]->kind != SAMLAB_HP_RUN)
+      out[k++] = all[i];
+  return k;
+}
+
+void cli_hparam_option(const samlab_hparam_desc *d, char *buf, size_t len)
+{
+  snprintf(buf, len, "--%s%s", d->name,
+           d->kind == SAMLAB_HP_FLAG ? "" : d->kind == SAMLAB_HP_ASCENT ? " normalized|raw"
+                                        : d->kind == SAMLAB_HP_LONG     ? " N"
+                                                                        : " X");
+}
+
+/* A parameter's --help line: its option and the text (takers: help (was --old); range, default ...). */
+static void hparam_line(const samlab_hparam_desc *d, char *option, size_t optlen, char *text, size_t textlen)
+{
+  char takers[512], defaults[256], range[64], was[64] = "";
+  cli_hparam_takers(d, takers, sizeof takers);
+  cli_hparam_defaults(d, defaults, sizeof defaults);
+  if (d->kind != SAMLAB_HP_FLAG && d->kind != SAMLAB_HP_ASCENT) /* the option says its values */
+    samlab_hparam_range_text(d, range, sizeof range);
+  else
+    range[0] = 0;
+  if (d->alias)
+    snprintf(was, sizeof was, " (was --%s)", d->alias);
+  cli_hparam_option(d, option, optlen);
+  snprintf(text, textlen, "%s: %s%s; %s%sdefault %s", takers, d->help, was, range, range[0] ? ", " : "", defaults);
+}
+
 static void print_help(const cli_spec *s)
 {
   printf("usage: %s\n\n%s\n\noptions:\n", s->usage, s->description);
@@ -31,16 +150,21 @@ static void print_help(const cli_spec *s)
     printf("  %-28s %s\n", left, o->help);
   }
   if (s->hp) {
-    printf("\nhyperparameters (unset ones take the rule's defaults):\n");
-    for (size_t i = 0; i < samlab_hparam_count; i++) {
-      const samlab_hparam_desc *d = &samlab_hparam_table[i];
-      char left[64];
-      snprintf(left, sizeof left, "--%s %s", d->name,
-               d->kind == SAMLAB_HP_FLAG ? "" : d->kind == SAMLAB_HP_ASCENT ? "MODE" : "X");
-      printf("  %-28s %s\n", left, d->help);
-    }
+    printf("\nhyperparameters (who takes each, what it is, its range and default; unset ones take the default):\n");
+    cli_hparams_print();
   }
   printf("  %-28s %s\n", "-h, --help", "show this help");
+}
+
+void cli_hparams_print(void)
+{
+  const samlab_hparam_desc *opts[SAMLAB_HPARAMS_MAX];
+  size_t n = cli_hparam_options(opts);
+  for (size_t i = 0; i < n; i++) {
+    char option[64], text[1024];
+    hparam_line(opts[i], option, sizeof option, text, sizeof text);
+    printf("  %-28s %s\n", option, text);
+  }
 }
 
 static void set_opt(const cli_spec *s, const cli_opt *o, const char *val)
@@ -109,7 +233,9 @@ int cli_parse(const cli_spec *s, int argc, char **argv, char **pos)
     for (const cli_opt *o = s->opts; o && o->name; o++)
       if (strcmp(o->name, name) == 0)
         opt = o;
-    const samlab_hparam_desc *hd = s->hp ? samlab_hparam_find(name) : NULL;
+    const samlab_hparam_desc *hd = s->hp ? samlab_hparam_find(NULL, NULL, name) : NULL;
+    if (hd && hd->kind == SAMLAB_HP_RUN) /* set by the command, not an option */
+      hd = NULL;
     if (!opt && !hd)
       cli_die(s->command, "unknown option '--%s' (see --help)", name);
     int is_flag = opt ? opt->kind == CLI_FLAG : hd->kind == SAMLAB_HP_FLAG;
@@ -150,7 +276,7 @@ int cli_doubles(const char *cmd, const char *opt, const char *text, double *out,
   }
 }
 
-const samlab_rule_type *cli_rule(const char *cmd, const char *name)
+const samlab_rule_type *cli_rule(const char *cmd, const char *name, const samlab_hparams *hp)
 {
   const samlab_rule_type *t = samlab_rule_find(name);
   if (!t) {
@@ -162,6 +288,12 @@ const samlab_rule_type *cli_rule(const char *cmd, const char *name)
     }
     cli_die(cmd, "unknown rule '%s' (rules: %s)", name, list);
   }
+  /* Options given under a parameter's old name: the rule takes them (samlab_rule_alloc), the user learns the new. */
+  const samlab_hparam_desc *moved[SAMLAB_HPARAMS_MAX];
+  samlab_hparams copy = *hp;
+  size_t n = samlab_hparams_resolve_aliases(t, NULL, &copy, moved, SAMLAB_HPARAMS_MAX);
+  for (size_t i = 0; i < n && i < SAMLAB_HPARAMS_MAX; i++)
+    fprintf(stderr, "samlab: --%s for %s is now --%s\n", moved[i]->alias, t->name, moved[i]->name);
   return t;
 }
 

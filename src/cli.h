@@ -1,5 +1,5 @@
 /* Command-line parsing shared by every samlab command: --name value, --name=value, --help, and every
- * hyperparameter of lib/hparams.c for commands that run rules. */
+ * hyperparameter of the parameter tables (samlab/rule.h) for commands that run rules. */
 #ifndef SAMLAB_CLI_H
 #define SAMLAB_CLI_H
 #include <stdio.h>
@@ -31,7 +31,20 @@ int cli_parse(const cli_spec *spec, int argc, char **argv, char **pos);
 void cli_die(const char *cmd, const char *fmt, ...) __attribute__((noreturn, format(printf, 2, 3)));
 /* Comma-separated numbers; returns the count (or dies naming the option on bad text or too many). */
 int cli_doubles(const char *cmd, const char *opt, const char *text, double *out, int max);
-const samlab_rule_type *cli_rule(const char *cmd, const char *name);
+/* The rule called name, or dies listing the rules.  Prints a one-line notice on stderr for each option of hp given
+ * under the old name of one of the rule's parameters. */
+const samlab_rule_type *cli_rule(const char *cmd, const char *name, const samlab_hparams *hp);
+/* The hyperparameter options (every parameter table's, but seed and total_steps, which commands set), each once, in
+ * the order of --help: the base optimizers', the shared ones, the rules'.  Returns the count (SAMLAB_HPARAMS_MAX at
+ * most). */
+size_t cli_hparam_options(const samlab_hparam_desc **out);
+/* Who takes a parameter ("every base optimizer", "adam, adamw", "every rule but sgd", "looksam, periodic-sam"), its
+ * defaults ("0.05"; "off, on for stablesam"; "5 for looksam, 2 for periodic-sam") and its option ("--k N"). */
+void cli_hparam_takers(const samlab_hparam_desc *d, char *buf, size_t len);
+void cli_hparam_defaults(const samlab_hparam_desc *d, char *buf, size_t len);
+void cli_hparam_option(const samlab_hparam_desc *d, char *buf, size_t len);
+/* The hyperparameter lines of --help, one per option: "--k N   takers: help (was --old); range, default ...". */
+void cli_hparams_print(void);
 const samlab_base_type *cli_base(const char *cmd, const char *name);
 
 /* The options naming what an analysis looks at (samlab hessian, gradnorm, slice), rows of an option table that

@@ -234,19 +234,30 @@ static int over_training(samlab_out *o, samlab_subject *sub, const gradnorm_args
   return rc;
 }
 
+/* AE-SAM's default of a parameter, from ae-sam's table. */
+static double ae_default(const char *name)
+{
+  return samlab_hparam_find(samlab_rule_find("ae-sam"), NULL, name)->def;
+}
+
 int cmd_gradnorm(int argc, char **argv)
 {
   gradnorm_args a = {.ss = {.epoch = -1}, .out = "gradnorm.h5", .batches = 400, .batch = 128, .bins = 30, .seed = 1,
-                     .precision = 32, .lambda1 = -1, .lambda2 = 1, .delta = 0.9};
+                     .precision = 32, .lambda1 = ae_default("lambda1"), .lambda2 = ae_default("lambda2"),
+                     .delta = ae_default("delta")};
+  char l1_help[96], l2_help[96], delta_help[96];
+  snprintf(l1_help, sizeof l1_help, "AE-SAM's c_t end value for the predicted SAM fraction (default %g)", a.lambda1);
+  snprintf(l2_help, sizeof l2_help, "AE-SAM's c_t start value (default %g)", a.lambda2);
+  snprintf(delta_help, sizeof delta_help, "AE-SAM's EMA factor for the replay (default %g)", a.delta);
   const cli_opt opts[] = {
       CLI_SUBJECT_OPTS(a.ss, "a toy with gradient noise (toy option noise=...)",
                        "the toy's own options, e.g. 'noise=0.5'"),
       {"batches", 'm', CLI_LONG, &a.batches, "M", "mini-batches sampled at the point (default 400; >= 8)"},
       {"batch", 'b', CLI_LONG, &a.batch, "B", "networks: examples per batch (default 128)"},
       {"bins", 0, CLI_LONG, &a.bins, "N", "histogram bins (default 30)"},
-      {"lambda1", 0, CLI_DOUBLE, &a.lambda1, "L1", "AE-SAM's c_t end value for the predicted SAM fraction (default -1)"},
-      {"lambda2", 0, CLI_DOUBLE, &a.lambda2, "L2", "AE-SAM's c_t start value (default 1)"},
-      {"delta", 0, CLI_DOUBLE, &a.delta, "D", "AE-SAM's EMA factor for the replay (default 0.9)"},
+      {"lambda1", 0, CLI_DOUBLE, &a.lambda1, "L1", l1_help},
+      {"lambda2", 0, CLI_DOUBLE, &a.lambda2, "L2", l2_help},
+      {"delta", 0, CLI_DOUBLE, &a.delta, "D", delta_help},
       {"trace", 't', CLI_STR, &a.trace, "FILE", "a samlab train file: per-step ||g||^2 with AE-SAM's threshold"},
       {"over-training", 0, CLI_FLAG, &a.over_training, NULL,
        "checkpoints: also mean ||g_B||^2, full ||g||^2 and the variance at every stored epoch (AE-SAM Figs. 1, 2)"},

@@ -89,7 +89,7 @@ int cmd_stability(int argc, char **argv)
   for (char *save = NULL, *tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
     if (nrule == MAX_RULES)
       cli_die(CMD, "bad value '%s' for --rules: at most %d rules", rules, MAX_RULES);
-    rt[nrule++] = cli_rule(CMD, tok);
+    rt[nrule++] = cli_rule(CMD, tok, &hp);
   }
   if (!nrule)
     cli_die(CMD, "bad value '%s' for --rules: name at least one rule", rules);

@@ -25,7 +25,8 @@ static void on_progress(void *ctx, size_t done)
 }
 
 /* Comma-separated rule names into rules[]; dies naming an unknown one. */
-static size_t parse_rules(const char *text, const samlab_rule_type **rules, const char **names)
+static size_t parse_rules(const char *text, const samlab_hparams *hp, const samlab_rule_type **rules,
+                          const char **names)
 {
   static char buf[4096];
   snprintf(buf, sizeof buf, "%s", text);
@@ -33,7 +34,7 @@ static size_t parse_rules(const char *text, const samlab_rule_type **rules, cons
   for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
     if (n >= MAX_LIST)
       cli_die("sweep", "bad value '%s' for --rules: more than %d rules", text, MAX_LIST);
-    rules[n] = cli_rule("sweep", tok);
+    rules[n] = cli_rule("sweep", tok, hp);
     names[n] = rules[n]->name;
     n++;
   }
@@ -98,7 +99,7 @@ int cmd_sweep(int argc, char **argv)
   /* ---- settings, all checked before anything is computed or created */
   static const samlab_rule_type *rules[MAX_LIST];
   static const char *rule_names[MAX_LIST];
-  size_t nrules = parse_rules(rule_one ? rule_one : rules_text, rules, rule_names);
+  size_t nrules = parse_rules(rule_one ? rule_one : rules_text, &hp, rules, rule_names);
   const samlab_base_type *base = cli_base("sweep", base_name);
   static double rho[MAX_LIST];
   size_t nrho = (size_t)cli_doubles("sweep", "rho", rho_text, rho, MAX_LIST);

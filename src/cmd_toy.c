@@ -71,7 +71,7 @@ int cmd_toy(int argc, char **argv)
                          opts, &hp, 0};
   cli_parse(&spec, argc, argv, NULL);
 
-  const samlab_rule_type *rt = cli_rule("toy", rule_name);
+  const samlab_rule_type *rt = cli_rule("toy", rule_name, &hp);
   const samlab_base_type *bt = cli_base("toy", base_name);
   if (steps < 1)
     cli_die("toy", "bad value %ld for --steps: must be >= 1", steps);

@@ -193,7 +193,7 @@ static void load_data(run *r)
 static void check_options(run *r)
 {
   train_args *a = &r->a;
-  r->rt = cli_rule(CMD, a->rule);
+  r->rt = cli_rule(CMD, a->rule, &a->hp);
   r->bt = cli_base(CMD, a->base);
   if (samlab_schedule_parse(a->schedule, &r->schedule) != 0)
     cli_die(CMD, "bad value '%s' for --schedule: expected constant, cosine or step", a->schedule);

@@ -70,3 +70,6 @@ EXTRA_DIST += tests/layers.sh
 # pkg-config alone (a script; it runs from the top of the build tree)
 TESTS += tests/install.sh
 EXTRA_DIST += tests/install.sh tests/external/sam_step.c
+# docs (owner: rules): docs/rules.md and README.md hold `samlab rules --markdown`
+dist_noinst_SCRIPTS += tests/docs_tables.sh
+TESTS += tests/docs_tables.sh

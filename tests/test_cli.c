@@ -120,14 +120,15 @@ START_TEST(test_unwritable_out)
 }
 END_TEST
 
-/* alpha (gsam and looksam weights, infosam's EMA factor) and sigma (fsam's projection constant) are fractions in
- * [0, 1]: any other value is refused (exit 2, one line naming it, no file) by every command that takes
+/* The alphas (gsam's and looksam's weights, infosam's EMA factor) and sigma (fsam's projection constant) are
+ * fractions in [0, 1]: any other value is refused (exit 2, one line naming it, no file) by every command that takes
  * hyperparameters; both ends are accepted. */
 START_TEST(test_alpha_sigma_ranges)
 {
   bad(TOY "--rule gsam --alpha 1.5", "1.5");
-  bad(TOY "--rule infosam --alpha -0.05", "-0.05");
-  bad(TOY "--rule looksam --alpha nan", "alpha");
+  bad(TOY "--rule infosam --infosam-alpha -0.05", "-0.05");
+  bad(TOY "--rule looksam --looksam-alpha nan", "looksam-alpha");
+  bad(TOY "--rule looksam --alpha 2", "--alpha"); /* the old spelling, checked before any notice */
   bad(TOY "--rule fsam --sigma -1", "-1");
   bad(TOY "--rule fsam --sigma 2", "sigma");
   bad(TOY "--rule sam --alpha 7", "alpha"); /* checked whatever the rule */
@@ -135,15 +136,49 @@ START_TEST(test_alpha_sigma_ranges)
       "alpha");
   if (access("/usr/share/datasets/fashion-mnist", R_OK) == 0 || getenv("SAMLAB_DATA")) {
     bad("train --train-size 100 --batch 50 --epochs 1 --rule fsam --sigma 1.01 --out OUT/t.h5", "1.01");
-    bad("stability --train-size 100 --batch 50 --epochs 1 --rules sgd,looksam --alpha 3 --out OUT/st.h5", "alpha");
+    bad("stability --train-size 100 --batch 50 --epochs 1 --rules sgd,looksam --looksam-alpha 3 --out OUT/st.h5",
+        "looksam-alpha");
     bad("decompose --train-size 100 --batch 50 --epochs 1 --sigma -0.5 --out OUT/d.h5", "sigma");
   }
-  const char *ends[] = {"--rule infosam --alpha 0", "--rule gsam --alpha 1", "--rule fsam --sigma 0",
-                        "--rule fsam --sigma 1"};
+  const char *ends[] = {"--rule infosam --infosam-alpha 0", "--rule gsam --alpha 1", "--rule fsam --sigma 0",
+                        "--rule fsam --sigma 1", "--rule looksam --looksam-alpha 1"};
   for (size_t i = 0; i < sizeof ends / sizeof ends[0]; i++) {
     char args[256];
     snprintf(args, sizeof args, TOY "%s", ends[i]);
     ck_assert_msg(run(args) == 0, "'%s' refused: %s", args, errtext);
+  }
+}
+END_TEST
+
+static hid_t open_h5(const char *name);
+static double attr_f64(hid_t f, const char *name);
+
+/* The old spellings (--alpha for looksam, ae-looksam, infosam; --eta for fishersam) set the renamed parameter, with
+ * one line on stderr; the file records the new name.  gsam's alpha and asam's eta take no notice. */
+START_TEST(test_old_spellings)
+{
+  const struct {
+    const char *args, *notice, *attr;
+    double value;
+  } cases[] = {
+      {"--rule looksam --alpha 0.3", "samlab: --alpha for looksam is now --looksam-alpha\n", "looksam-alpha", 0.3},
+      {"--rule ae-looksam --alpha 0.3", "samlab: --alpha for ae-looksam is now --looksam-alpha\n", "looksam-alpha",
+       0.3},
+      {"--rule infosam --alpha 0.2", "samlab: --alpha for infosam is now --infosam-alpha\n", "infosam-alpha", 0.2},
+      {"--rule fishersam --eta 2", "samlab: --eta for fishersam is now --fishersam-eta\n", "fishersam-eta", 2},
+      {"--rule gsam --alpha 0.3", "", "alpha", 0.3},
+      {"--rule asam --eta 0.5", "", "eta", 0.5},
+      {"--rule looksam --looksam-alpha 0.4 --alpha 0.3", "", "looksam-alpha", 0.4}};
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    char args[256];
+    snprintf(args, sizeof args, TOY "%s", cases[i].args);
+    ck_assert_msg(run(args) == 0, "'%s': %s", args, errtext);
+    ck_assert_msg(strcmp(errtext, cases[i].notice) == 0, "'%s': stderr '%s'", args, errtext);
+    hid_t f = open_h5("run.h5");
+    ck_assert_close(attr_f64(f, cases[i].attr), cases[i].value, 0);
+    if (cases[i].notice[0]) /* the old name is not the rule's: not recorded */
+      ck_assert(H5Aexists_by_name(f, "/", strstr(cases[i].args, "--eta") ? "eta" : "alpha", H5P_DEFAULT) == 0);
+    H5Fclose(f);
   }
 }
 END_TEST
@@ -202,6 +237,12 @@ START_TEST(test_good_run_layout)
   ck_assert_close(attr_f64(f, "rho"), 0.05, 0);
   ck_assert_close(attr_f64(f, "lr"), 0.05, 0);
   ck_assert_close(attr_f64(f, "diverged"), 0, 0);
+  /* the rule's parameters, the shared ones and the base optimizer's, filled in; no other rule's */
+  attr_is(f, "ascent", "normalized");
+  ck_assert_close(attr_f64(f, "stable"), 0, 0);
+  ck_assert_close(attr_f64(f, "wd"), 0, 0);
+  ck_assert(H5Aexists_by_name(f, "/", "momentum", H5P_DEFAULT) == 0);
+  ck_assert(H5Aexists_by_name(f, "/", "gamma", H5P_DEFAULT) == 0);
 
   /* the first SAM step by hand: g = (x^3 - y, y - x); eps = rho g/|g|; w1 = w0 - lr grad(w0 + eps) */
   double *traj;
@@ -369,6 +410,7 @@ int main(void)
   tcase_add_test(tc, test_bad_numbers);
   tcase_add_test(tc, test_unwritable_out);
   tcase_add_test(tc, test_alpha_sigma_ranges);
+  tcase_add_test(tc, test_old_spellings);
   tcase_add_test(tc, test_good_run_layout);
   tcase_add_test(tc, test_diverging_run);
   tcase_add_test(tc, test_deterministic_seed);

@@ -373,10 +373,9 @@ END_TEST
 START_TEST(lean_rule_steps_on_a_network)
 {
   samlab_dataset *d = random_set(40, 12, 12, 6);
-  const char *rules[] = {"sgd", "sam", "stablesam", "looksam", "gsam", "fsam", "random-sam", "vasso", "infosam",
-                         "fishersam", "ae-sam", "asam", "periodic-sam"};
   const char *bases[] = {"sgdm", "sgd", "adam", "adamw"};
-  for (size_t k = 0; k < sizeof rules / sizeof *rules; k++) {
+  for (size_t k = 0; samlab_rule_types[k]; k++) { /* every registered rule */
+    const char *name = samlab_rule_types[k]->name;
     samlab_problem *p = make("fcn", "23,7", d), *own = make("fcn", "23,7", d);
     if (k % 5 == 4) {
       samlab_net_set_precision(p, 64);
@@ -391,7 +390,7 @@ START_TEST(lean_rule_steps_on_a_network)
     samlab_rule *rule[4];
     double *w[4];
     for (int j = 0; j < 4; j++) {
-      rule[j] = samlab_rule_alloc(samlab_rule_find(rules[k]), samlab_base_find(bases[k % 4]), &hp, p->dim, err,
+      rule[j] = samlab_rule_alloc(samlab_rule_types[k], samlab_base_find(bases[k % 4]), &hp, p->dim, err,
                                   sizeof err);
       ck_assert_msg(rule[j] != NULL, "%s", err);
       samlab_rule_set_flags(rule[j], (j == 0 ? SAMLAB_RULE_KEEP_EPS | SAMLAB_RULE_GEOMETRY : 0) |
@@ -410,10 +409,10 @@ START_TEST(lean_rule_steps_on_a_network)
       for (int j = 1; j < 4; j++) {
         ck_assert_msg(info[j].loss == info[0].loss && info[j].grad_norm == info[0].grad_norm &&
                           info[j].sam_used == info[0].sam_used,
-                      "%s/%s step %d, variant %d: loss %.17g vs %.17g, norm %.17g vs %.17g", rules[k],
+                      "%s/%s step %d, variant %d: loss %.17g vs %.17g, norm %.17g vs %.17g", name,
                       bases[k % 4], t, j, info[j].loss, info[0].loss, info[j].grad_norm, info[0].grad_norm);
         for (size_t i = 0; i < p->dim; i++)
-          ck_assert_msg(w[j][i] == w[0][i], "%s/%s step %d, variant %d, weight %zu: %.17g vs %.17g", rules[k],
+          ck_assert_msg(w[j][i] == w[0][i], "%s/%s step %d, variant %d, weight %zu: %.17g vs %.17g", name,
                         bases[k % 4], t, j, i, w[j][i], w[0][i]);
       }
     }

@@ -1,11 +1,12 @@
 /* samlab/rule.h: base optimizers and SAM rules.
  *   samlab_base_type  a base optimizer (sgd, sgdm, adam, adamw) with PyTorch conventions;
- *   samlab_rule_type  a SAM variant as a method table (name, state size, init, step or ascends), found by name
- *                     in one registry, as GSL's gsl_multimin_fminimizer_type;
+ *   samlab_rule_type  a SAM variant as a method table (name, state size, init, step or ascends) with its
+ *                     parameter table, found by name in one registry, as GSL's gsl_multimin_fminimizer_type;
  *   samlab_rule       a rule's state over one problem size, opaque: the caller owns the loop and calls
  *                     samlab_rule_step(), reading what it needs through the accessors below. */
 #ifndef SAMLAB_RULE_H
 #define SAMLAB_RULE_H
+#include <math.h>
 #include <stddef.h>
 #include "samlab/problem.h"
 
@@ -13,38 +14,92 @@
 extern "C" {
 #endif
 
-/* Every hyperparameter of every base optimizer and rule.  NAN (doubles) / -1 (ints) mean "unset":
- * samlab_rule_alloc fills unset values with the rule's defaults, then the global ones. */
+/* Every hyperparameter of every base optimizer and rule, one field per meaning.  NAN (doubles) / -1 (ints) mean
+ * "unset": samlab_rule_alloc fills unset values from the parameter tables (samlab_hparam_desc below). */
 typedef struct samlab_hparams {
-  /* base optimizer */
+  /* base optimizers (lib/base.c) */
   double lr, momentum, wd, beta1, beta2, adam_eps;
-  /* rules */
-  double rho, eta, gamma, alpha, p, delta, lambda1, lambda2, lambda, sigma, theta, floor;
+  /* rules (lib/rules/): the paper's letter where one rule owns it, the rule's name in front where others share it */
+  double rho, eta, fishersam_eta, gamma, alpha, looksam_alpha, infosam_alpha, p, delta, lambda1, lambda2, lambda,
+      sigma, theta, floor;
   long k, n;
-  long stable;     /* 1: renormalise g_s to the norm of g (StableSAM), any rule */
-  long ascent_raw; /* 1: eps = rho d (unnormalised ascent), 0: eps = rho d/(||d||+EPS) */
+  long stable;      /* 1: renormalise g_s to the norm of g (StableSAM), any rule with an ascent */
+  long ascent_raw;  /* 1: eps = rho d (unnormalised ascent), 0: eps = rho d/(||d||+EPS) */
   long total_steps; /* T, for AE-SAM's schedule c_t */
   long seed;
 } samlab_hparams;
 
-typedef enum { SAMLAB_HP_DOUBLE, SAMLAB_HP_LONG, SAMLAB_HP_FLAG, SAMLAB_HP_ASCENT } samlab_hp_kind;
+/* DOUBLE and LONG are options with a value, FLAG an option without one (stored 1), ASCENT the option
+ * --ascent normalized|raw (stored 0|1); RUN an integer the program sets (seed, total steps), not an option. */
+typedef enum { SAMLAB_HP_DOUBLE, SAMLAB_HP_LONG, SAMLAB_HP_FLAG, SAMLAB_HP_ASCENT, SAMLAB_HP_RUN } samlab_hp_kind;
+enum { SAMLAB_HP_OPEN_MIN = 1, SAMLAB_HP_OPEN_MAX = 2 };
+
+/* One hyperparameter as a rule type, a base optimizer or the shared tables declare it: the one place of its name,
+ * default, range and help, from which come the command-line options, --help, the range checks, the HDF5
+ * attributes, `samlab rules` and the docs' tables.  A table is an array ending in {0}.  Two tables may list the
+ * same name (periodic-sam's and looksam's k) with their own defaults; then the field, kind and range agree. */
 typedef struct samlab_hparam_desc {
-  const char *name;   /* option name without dashes, also the HDF5 attribute name */
+  const char *name;   /* option name without dashes, also the HDF5 attribute name; NULL ends a table */
   samlab_hp_kind kind;
-  size_t offset;      /* into samlab_hparams */
-  const char *help;
+  size_t offset;      /* where the value lives in samlab_hparams */
+  double def;         /* the default (an integer for LONG, FLAG, ASCENT and RUN) */
+  double min, max;    /* the allowed range (-INFINITY, INFINITY: unbounded); integers have min >= 0 */
+  unsigned open;      /* SAMLAB_HP_OPEN_MIN, SAMLAB_HP_OPEN_MAX: that end is excluded */
+  const char *help;   /* what it is, in one line, with the paper's symbol */
+  const char *alias;  /* the parameter's older spelling (another parameter's name), still accepted for the rules that
+                       * have no parameter of that name, with a notice; NULL if none */
 } samlab_hparam_desc;
 
-extern const samlab_hparam_desc samlab_hparam_table[];
-extern const size_t samlab_hparam_count;
+/* Table entries: SAMLAB_HPARAM(name, kind, field, default, range, help), range one of the SAMLAB_RANGE_* below;
+ * SAMLAB_HPARAM_RENAMED(old name, ...) for a parameter renamed from old name. */
+#define SAMLAB_HPARAM(...) SAMLAB_HPARAM_ENTRY_(NULL, __VA_ARGS__)
+#define SAMLAB_HPARAM_RENAMED(old, ...) SAMLAB_HPARAM_ENTRY_(old, __VA_ARGS__)
+#define SAMLAB_HPARAM_ENTRY_(old, name_, kind_, field_, def_, min_, max_, open_, help_)                               \
+  {.name = name_, .kind = kind_, .offset = offsetof(samlab_hparams, field_), .def = def_, .min = min_, .max = max_,  \
+   .open = open_, .help = help_, .alias = old}
+#define SAMLAB_RANGE_ANY -INFINITY, INFINITY, 0
+#define SAMLAB_RANGE_GE(a) a, INFINITY, 0                     /* [a, inf) */
+#define SAMLAB_RANGE_GT(a) a, INFINITY, SAMLAB_HP_OPEN_MIN    /* (a, inf) */
+#define SAMLAB_RANGE_CLOSED(a, b) a, b, 0                     /* [a, b] */
+#define SAMLAB_RANGE_CLOSED_OPEN(a, b) a, b, SAMLAB_HP_OPEN_MAX /* [a, b) */
 
-void samlab_hparams_unset(samlab_hparams *hp);            /* everything unset */
-const samlab_hparam_desc *samlab_hparam_find(const char *name);
-/* Parse text into the hyperparameter; 0 ok, -1 with a one-line message in err. */
+/* The shared tables (lib/hparams.c): rho, stable and ascent for every rule with an ascent (every rule that is not
+ * plain); seed and total_steps for every rule. */
+extern const samlab_hparam_desc samlab_ascent_hparams[];
+extern const samlab_hparam_desc samlab_run_hparams[];
+
+struct samlab_rule_type;
+struct samlab_base_type;
+/* The parameters of a rule over a base optimizer, each name once: the rule's own table (its entry overrides a shared
+ * one of the same name, as stablesam's stable), samlab_ascent_hparams unless the rule is plain, samlab_run_hparams,
+ * then the base optimizer's table.  base NULL: every base optimizer's; rule NULL: the base optimizers' first, then
+ * the shared tables and every registered rule's.  At most max into out; returns the count (at most
+ * SAMLAB_HPARAMS_MAX). */
+#define SAMLAB_HPARAMS_MAX 64
+size_t samlab_hparams_of(const struct samlab_rule_type *rule, const struct samlab_base_type *base,
+                         const samlab_hparam_desc **out, size_t max);
+/* The parameter called name among samlab_hparams_of(rule, base); NULL if none. */
+const samlab_hparam_desc *samlab_hparam_find(const struct samlab_rule_type *rule, const struct samlab_base_type *base,
+                                             const char *name);
+
+void samlab_hparams_unset(samlab_hparams *hp); /* everything unset */
+/* Parse text into the hyperparameter and check its range; 0 ok, -1 with a one-line message in err. */
 int samlab_hparam_set(samlab_hparams *hp, const samlab_hparam_desc *d, const char *text, char *err, size_t errlen);
 double samlab_hparam_get(const samlab_hparams *hp, const samlab_hparam_desc *d); /* NAN if unset */
-/* Range checks of the filled-in values (rho >= 0, lr > 0, gamma in [0,1), k >= 1 ...). */
+/* The range as text ("> 0", "in [0, 1)", "off or on", "normalized or raw"), and a value as the option spells it
+ * ("0.05", "on", "raw"). */
+void samlab_hparam_range_text(const samlab_hparam_desc *d, char *buf, size_t len);
+void samlab_hparam_value_text(const samlab_hparam_desc *d, double v, char *buf, size_t len);
+/* Every set value within its parameter's range, whatever the rule; 0, or -1 with "bad value V for --NAME: must be
+ * RANGE" in err. */
 int samlab_hparams_check(const samlab_hparams *hp, char *err, size_t errlen);
+/* Values given under an old spelling: each parameter of the rule whose alias is not itself a parameter of the rule
+ * takes, when unset, the value set under the alias.  Returns how many did, the first max of them into moved (may be
+ * NULL). */
+size_t samlab_hparams_resolve_aliases(const struct samlab_rule_type *rule, const struct samlab_base_type *base,
+                                      samlab_hparams *hp, const samlab_hparam_desc **moved, size_t max);
+/* samlab_hparams_resolve_aliases, then every unset parameter of the rule over the base takes its default. */
+void samlab_hparams_fill(const struct samlab_rule_type *rule, const struct samlab_base_type *base, samlab_hparams *hp);
 
 /* ------------------------------------------------------------------ base optimizers */
 /* What the fast sweep kernel (samlab/sweep.h) computes exactly, as rule and base types declare it: a plain
@@ -64,6 +119,7 @@ typedef struct samlab_base_type {
   double (*step_f32)(double *state, size_t dim, double *w, const float *g32, float *w32, const samlab_hparams *hp,
                      long t);
   int sweep_kernel; /* SAMLAB_SWEEP_SGD or SAMLAB_SWEEP_SGDM: the fast sweep kernel has this optimizer (0: not) */
+  const samlab_hparam_desc *params; /* its hyperparameters */
 } samlab_base_type;
 
 extern const samlab_base_type *const samlab_base_types[]; /* NULL-terminated */
@@ -85,8 +141,9 @@ typedef struct samlab_rule_type {
   const char *formula; /* one line, for --help and the README table */
   /* Bytes of rule state for a problem of dimension dim (zeroed before init). */
   size_t (*state_size)(size_t dim);
-  /* Fill the rule's own unset hyperparameters (NAN / -1) with its defaults.  May be NULL. */
-  void (*defaults)(samlab_hparams *hp);
+  /* Its own hyperparameters with their defaults and ranges (rho, stable, ascent, seed and the base optimizer's come
+   * from the shared tables).  May be NULL. */
+  const samlab_hparam_desc *params;
   /* Prepare state; may be NULL.  Returns 0 or -1. */
   int (*init)(samlab_rule *r);
   /* A rule whose every step is a base step with r->g, or samlab_ascent_step along r->g (ascent, then a base
@@ -115,7 +172,8 @@ const samlab_rule_type *samlab_decompose_rule(samlab_decomp mode, int literal);
 /* For a rule of samlab_decompose_rule: the mean of cos(gb, g) over its steps so far (steps into *steps). */
 double samlab_decompose_mean_cos(const samlab_rule *r, long *steps);
 
-/* Allocate a rule over a base optimizer; hp's unset values get defaults.  NULL with a message on error. */
+/* Allocate a rule over a base optimizer; hp's unset values get their defaults (samlab_hparams_fill), then every set
+ * value is range-checked (samlab_hparams_check).  NULL with a message on error. */
 samlab_rule *samlab_rule_alloc(const samlab_rule_type *type, const samlab_base_type *base,
                                const samlab_hparams *hp, size_t dim, char *err, size_t errlen);
 void samlab_rule_free(samlab_rule *r);

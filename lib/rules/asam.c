@@ -3,10 +3,9 @@
  * "eps times the dual norm of g" as raw SAM's rho g). */
 #include "../rule_impl.h"
 
-static void asam_defaults(samlab_hparams *hp)
-{
-  SAMLAB_DEFAULT(hp->eta, 0.01);
-}
+static const samlab_hparam_desc asam_params[] = {
+    SAMLAB_HPARAM("eta", SAMLAB_HP_DOUBLE, eta, 0.01, SAMLAB_RANGE_GE(0), "ASAM's eta: the offset in T = |w| + eta"),
+    {0}};
 
 static int asam_step(samlab_rule *r, const samlab_problem *p, double *w, samlab_step_info *info)
 {
@@ -26,5 +25,5 @@ static int asam_step(samlab_rule *r, const samlab_problem *p, double *w, samlab_
 
 const samlab_rule_type samlab_rule_asam = {
     .name = "asam", .paper = "ASAM (Kwon et al. 2021)",
-    .formula = "T = |w| + eta; eps = rho T^2 g/||T g||; step with g_s", .defaults = asam_defaults,
+    .formula = "T = |w| + eta; eps = rho T^2 g/||T g||; step with g_s", .params = asam_params,
     .step = asam_step};

@@ -3,10 +3,11 @@
  * renormalised first (u is unchanged, g_s is not). */
 #include "../rule_impl.h"
 
-static void gsam_defaults(samlab_hparams *hp)
-{
-  SAMLAB_DEFAULT(hp->alpha, 0.1);
-}
+/* alpha is a fraction: GSAM and WSAM search 0.01-0.3. */
+static const samlab_hparam_desc gsam_params[] = {
+    SAMLAB_HPARAM("alpha", SAMLAB_HP_DOUBLE, alpha, 0.1, SAMLAB_RANGE_CLOSED(0, 1),
+                  "GSAM's alpha: the weight of g_perp in the step"),
+    {0}};
 
 static int gsam_step(samlab_rule *r, const samlab_problem *p, double *w, samlab_step_info *info)
 {
@@ -24,5 +25,5 @@ static int gsam_step(samlab_rule *r, const samlab_problem *p, double *w, samlab_
 
 const samlab_rule_type samlab_rule_gsam = {
     .name = "gsam", .paper = "GSAM (Zhuang et al. 2022)",
-    .formula = "u = g_s/||g_s||, g_perp = g - (g.u)u; step with g_s - alpha g_perp", .defaults = gsam_defaults,
+    .formula = "u = g_s/||g_s||, g_perp = g - (g.u)u; step with g_s - alpha g_perp", .params = gsam_params,
     .step = gsam_step};

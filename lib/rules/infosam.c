@@ -11,16 +11,18 @@ typedef struct infosam_state {
 
 SAMLAB_STATE_SIZE(infosam_state_size, infosam_state, 1)
 
-static void infosam_defaults(samlab_hparams *hp)
-{
-  SAMLAB_DEFAULT(hp->alpha, 0.05);
-  SAMLAB_DEFAULT(hp->floor, 1e-8);
-}
+/* The paper states 0 < alpha < 1; 0 and 1 are allowed as its degenerate ends (m = g, m frozen at g_0). */
+static const samlab_hparam_desc infosam_params[] = {
+    SAMLAB_HPARAM_RENAMED("alpha", "infosam-alpha", SAMLAB_HP_DOUBLE, infosam_alpha, 0.05, SAMLAB_RANGE_CLOSED(0, 1),
+                          "infoSAM's alpha: EMA factor of m"),
+    SAMLAB_HPARAM("floor", SAMLAB_HP_DOUBLE, floor, 1e-8, SAMLAB_RANGE_GT(0),
+                  "added to s in d = g/(s + floor), our guard (the paper has none)"),
+    {0}};
 
 static int infosam_step(samlab_rule *r, const samlab_problem *p, double *w, samlab_step_info *info)
 {
   infosam_state *st = r->state;
-  double a = r->hp.alpha;
+  double a = r->hp.infosam_alpha;
   for (size_t i = 0; i < r->dim; i++) {
     double s = 1;
     if (st->started) {
@@ -39,4 +41,4 @@ static int infosam_step(samlab_rule *r, const samlab_problem *p, double *w, saml
 const samlab_rule_type samlab_rule_infosam = {
     .name = "infosam", .paper = "infoSAM (Zhang, Li, Giannakis)",
     .formula = "m = alpha m + (1-alpha) g, s = (m - g)^2 (step 0: m = g, s = 1); d = g/(s + floor)",
-    .state_size = infosam_state_size, .defaults = infosam_defaults, .step = infosam_step};
+    .state_size = infosam_state_size, .params = infosam_params, .step = infosam_step};

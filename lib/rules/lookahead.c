@@ -34,17 +34,21 @@ static void reuse_gv(samlab_rule *r, double *w, const samlab_step_info *info)
     samlab_base_apply(r, w, r->g);
     return;
   }
-  double a = r->hp.alpha * info->grad_norm / (samlab_norm(n, s->gv) + SAMLAB_EPS);
+  double a = r->hp.looksam_alpha * info->grad_norm / (samlab_norm(n, s->gv) + SAMLAB_EPS);
   for (size_t i = 0; i < n; i++)
     r->work[i] = r->g[i] + a * s->gv[i];
   samlab_base_apply(r, w, r->work);
 }
 
-static void looksam_defaults(samlab_hparams *hp)
-{
-  SAMLAB_DEFAULT(hp->k, 5);
-  SAMLAB_DEFAULT(hp->alpha, 0.7);
-}
+/* LookSAM's alpha, in both rules' tables: a fraction (AE-SAM searches 0.1-0.9). */
+#define LOOKSAM_ALPHA                                                                                              \
+  SAMLAB_HPARAM_RENAMED("alpha", "looksam-alpha", SAMLAB_HP_DOUBLE, looksam_alpha, 0.7, SAMLAB_RANGE_CLOSED(0, 1),  \
+                        "LookSAM's alpha: weight of the reused g_v")
+
+static const samlab_hparam_desc looksam_params[] = {
+    SAMLAB_HPARAM("k", SAMLAB_HP_LONG, k, 5, SAMLAB_RANGE_GE(1), "period: a SAM step when t % k == 0"), LOOKSAM_ALPHA,
+    {0}};
+static const samlab_hparam_desc ae_looksam_params[] = {LOOKSAM_ALPHA, SAMLAB_AE_HPARAMS, {0}};
 
 static int looksam_step(samlab_rule *r, const samlab_problem *p, double *w, samlab_step_info *info)
 {
@@ -53,14 +57,6 @@ static int looksam_step(samlab_rule *r, const samlab_problem *p, double *w, saml
   else
     reuse_gv(r, w, info);
   return 0;
-}
-
-static void ae_looksam_defaults(samlab_hparams *hp)
-{
-  SAMLAB_DEFAULT(hp->alpha, 0.7);
-  SAMLAB_DEFAULT(hp->delta, 0.9);
-  SAMLAB_DEFAULT(hp->lambda1, -1.0);
-  SAMLAB_DEFAULT(hp->lambda2, 1.0);
 }
 
 static int ae_looksam_init(samlab_rule *r)
@@ -81,10 +77,11 @@ static int ae_looksam_step(samlab_rule *r, const samlab_problem *p, double *w, s
 
 const samlab_rule_type samlab_rule_looksam = {
     .name = "looksam", .paper = "LookSAM (Liu et al. 2022)",
-    .formula = "SAM at t % k == 0 keeping g_v (g_s orthogonal to g); else g + alpha ||g||/||g_v|| g_v",
-    .state_size = look_state_size, .defaults = looksam_defaults, .step = looksam_step};
+    .formula = "SAM at t % k == 0 keeping g_v = g_s - (g.g_s)/||g||^2 g; other steps g + alpha ||g||/||g_v|| g_v "
+               "(plain g before the first SAM step)",
+    .state_size = look_state_size, .params = looksam_params, .step = looksam_step};
 const samlab_rule_type samlab_rule_ae_looksam = {
     .name = "ae-looksam", .paper = "AE-LookSAM (Jiang et al. 2023)",
     .formula = "ae-sam's test; looksam's g_v on SAM steps and reuse on the others",
-    .state_size = look_state_size, .defaults = ae_looksam_defaults, .init = ae_looksam_init,
+    .state_size = look_state_size, .params = ae_looksam_params, .init = ae_looksam_init,
     .step = ae_looksam_step};

@@ -9,17 +9,17 @@
 #include <gsl/gsl_sort.h>
 #include "../rule_impl.h"
 
-static void fishersam_defaults(samlab_hparams *hp)
-{
-  SAMLAB_DEFAULT(hp->eta, 1.0);
-}
+static const samlab_hparam_desc fishersam_params[] = {
+    SAMLAB_HPARAM_RENAMED("eta", "fishersam-eta", SAMLAB_HP_DOUBLE, fishersam_eta, 1, SAMLAB_RANGE_GE(0),
+                          "Fisher SAM's eta: weight of g^2 in F = 1 + eta g^2"),
+    {0}};
 
 static int fishersam_step(samlab_rule *r, const samlab_problem *p, double *w, samlab_step_info *info)
 {
   size_t n = r->dim;
   double gfg = 0; /* g.(g/F) */
   for (size_t i = 0; i < n; i++) {
-    r->eps[i] = r->g[i] / (1 + r->hp.eta * r->g[i] * r->g[i]);
+    r->eps[i] = r->g[i] / (1 + r->hp.fishersam_eta * r->g[i] * r->g[i]);
     gfg += r->g[i] * r->eps[i];
   }
   samlab_scale(n, r->hp.ascent_raw ? r->hp.rho : r->hp.rho / (sqrt(gfg) + SAMLAB_EPS), r->eps);
@@ -62,10 +62,8 @@ static int l1_step(samlab_rule *r, const samlab_problem *p, double *w, samlab_st
   return 0;
 }
 
-static void nsupport_defaults(samlab_hparams *hp)
-{
-  SAMLAB_DEFAULT(hp->n, 1);
-}
+static const samlab_hparam_desc nsupport_params[] = {
+    SAMLAB_HPARAM("n", SAMLAB_HP_LONG, n, 1, SAMLAB_RANGE_GE(1), "coordinates of g kept in d"), {0}};
 
 /* The n-th largest |g_i|: for small n GSL's partial selection (O(dim n)), otherwise a sorted copy
  * (O(dim log dim)); then every |g_i| above it and, in index order, as many equal to it as fill n. */
@@ -101,14 +99,16 @@ static int nsupport_step(samlab_rule *r, const samlab_problem *p, double *w, sam
 
 const samlab_rule_type samlab_rule_fishersam = {
     .name = "fishersam", .paper = "Fisher SAM (Kim et al. 2022)",
-    .formula = "F = 1 + eta g^2; eps = rho (g/F)/sqrt(g.(g/F))", .defaults = fishersam_defaults,
+    .formula = "F = 1 + eta g^2; eps = rho (g/F)/sqrt(g.(g/F))", .params = fishersam_params,
     .step = fishersam_step};
 const samlab_rule_type samlab_rule_linf_sam = {
     .name = "linf-sam", .paper = "preSAM (Zhang, Li, Giannakis)", .formula = "eps = rho sign(g)",
     .step = linf_step};
 const samlab_rule_type samlab_rule_l1_sam = {
-    .name = "l1-sam", .paper = "preSAM (Zhang, Li, Giannakis)", .formula = "eps = rho sign(g_i) e_i, i = argmax |g_i|",
+    .name = "l1-sam", .paper = "preSAM (Zhang, Li, Giannakis)",
+    .formula = "eps = rho sign(g_i) e_i, i = argmax |g_i| (lowest index on ties)",
     .step = l1_step};
 const samlab_rule_type samlab_rule_nsupport_sam = {
     .name = "nsupport-sam", .paper = "preSAM (Zhang, Li, Giannakis)",
-    .formula = "d = g on the n largest |g_i|, else 0", .defaults = nsupport_defaults, .step = nsupport_step};
+    .formula = "d = g on the n largest |g_i| (lowest index on ties), else 0", .params = nsupport_params,
+    .step = nsupport_step};

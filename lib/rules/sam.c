@@ -7,10 +7,9 @@ static int always(samlab_rule *r, double gg)
   return 1;
 }
 
-static void stablesam_defaults(samlab_hparams *hp)
-{
-  hp->stable = 1;
-}
+static const samlab_hparam_desc stablesam_params[] = {
+    SAMLAB_HPARAM("stable", SAMLAB_HP_FLAG, stable, 1, SAMLAB_RANGE_CLOSED(0, 1), "on: stablesam is sam with --stable"),
+    {0}};
 
 const samlab_rule_type samlab_rule_sgd = {
     .name = "sgd", .paper = "-", .formula = "base step with g", .plain = 1,
@@ -20,5 +19,5 @@ const samlab_rule_type samlab_rule_sam = {
     .ascends = always, .sweep_step = SAMLAB_SWEEP_ASCENT};
 const samlab_rule_type samlab_rule_stablesam = {
     .name = "stablesam", .paper = "StableSAM (Tan et al. 2024)",
-    .formula = "sam, then g_s *= ||g||/||g_s||", .defaults = stablesam_defaults,
+    .formula = "sam, then g_s *= ||g||/||g_s||", .params = stablesam_params,
     .ascends = always, .sweep_step = SAMLAB_SWEEP_ASCENT};

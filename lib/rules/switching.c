@@ -4,20 +4,16 @@
  *   ae-sam        SAM when ||g||^2 is large against its running mean and deviation (Jiang et al. 2023). */
 #include "ae_test.h"
 
-static void periodic_defaults(samlab_hparams *hp)
-{
-  SAMLAB_DEFAULT(hp->k, 2);
-}
+static const samlab_hparam_desc periodic_params[] = {
+    SAMLAB_HPARAM("k", SAMLAB_HP_LONG, k, 2, SAMLAB_RANGE_GE(1), "period: a SAM step when t % k == 0"), {0}};
 
 static int periodic_ascends(samlab_rule *r, double gg)
 {
   return r->t % r->hp.k == 0;
 }
 
-static void random_defaults(samlab_hparams *hp)
-{
-  SAMLAB_DEFAULT(hp->p, 0.5);
-}
+static const samlab_hparam_desc random_params[] = {
+    SAMLAB_HPARAM("p", SAMLAB_HP_DOUBLE, p, 0.5, SAMLAB_RANGE_CLOSED(0, 1), "probability of a SAM step"), {0}};
 
 /* gsl_rng_uniform is in [0, 1): p = 1 always takes SAM, p = 0 never. */
 static int random_ascends(samlab_rule *r, double gg)
@@ -44,12 +40,7 @@ int samlab_ae_wants_sam(ae_stats *s, const samlab_hparams *hp, long t, double n)
   return n >= s->mu + c * sqrt(s->var);
 }
 
-static void ae_defaults(samlab_hparams *hp)
-{
-  SAMLAB_DEFAULT(hp->delta, 0.9);
-  SAMLAB_DEFAULT(hp->lambda1, -1.0);
-  SAMLAB_DEFAULT(hp->lambda2, 1.0);
-}
+static const samlab_hparam_desc ae_params[] = {SAMLAB_AE_HPARAMS, {0}};
 
 static size_t ae_state_size(size_t dim)
 {
@@ -69,11 +60,14 @@ static int ae_ascends(samlab_rule *r, double gg)
 
 const samlab_rule_type samlab_rule_periodic_sam = {
     .name = "periodic-sam", .paper = "LookSAM's schedule, no reuse",
-    .formula = "SAM at t % k == 0, else base step with g", .defaults = periodic_defaults, .ascends = periodic_ascends};
+    .formula = "SAM at t % k == 0, else base step with g", .params = periodic_params, .ascends = periodic_ascends};
 const samlab_rule_type samlab_rule_random_sam = {
     .name = "random-sam", .paper = "SS-SAM (Zhao et al. 2022)",
-    .formula = "SAM with probability p (seeded RNG), else g", .defaults = random_defaults, .ascends = random_ascends};
+    .formula = "SAM iff u < p, u uniform in [0,1) from the seeded mt19937 (one draw per step), else g",
+    .params = random_params, .ascends = random_ascends};
 const samlab_rule_type samlab_rule_ae_sam = {
     .name = "ae-sam", .paper = "AE-SAM (Jiang et al. 2023)",
-    .formula = "SAM iff ||g||^2 >= mu + c_t sd (EMAs of ||g||^2), c_t from lambda2 to lambda1",
-    .state_size = ae_state_size, .defaults = ae_defaults, .init = ae_init, .ascends = ae_ascends};
+    .formula = "n = ||g||^2; mu = delta mu + (1-delta) n; var = delta var + (1-delta)(n-mu)^2 (mu0 = 0, var0 = e^-10, "
+               "updated before the test); c_t = (t/T) lambda1 + (1-t/T) lambda2; SAM iff n >= mu + c_t sqrt(var), "
+               "else g",
+    .state_size = ae_state_size, .params = ae_params, .init = ae_init, .ascends = ae_ascends};

@@ -8,10 +8,10 @@ typedef struct vasso_state {
 
 SAMLAB_STATE_SIZE(vasso_state_size, vasso_state, 1)
 
-static void vasso_defaults(samlab_hparams *hp)
-{
-  SAMLAB_DEFAULT(hp->theta, 0.9);
-}
+static const samlab_hparam_desc vasso_params[] = {
+    SAMLAB_HPARAM("theta", SAMLAB_HP_DOUBLE, theta, 0.9, SAMLAB_RANGE_CLOSED(0, 1),
+                  "VaSSO's theta: weight of the new g in d"),
+    {0}};
 
 static int vasso_step(samlab_rule *r, const samlab_problem *p, double *w, samlab_step_info *info)
 {
@@ -26,4 +26,4 @@ static int vasso_step(samlab_rule *r, const samlab_problem *p, double *w, samlab
 
 const samlab_rule_type samlab_rule_vasso = {
     .name = "vasso", .paper = "VaSSO (Li & Giannakis 2023)", .formula = "d = (1-theta) d + theta g, d0 = g",
-    .state_size = vasso_state_size, .defaults = vasso_defaults, .step = vasso_step};
+    .state_size = vasso_state_size, .params = vasso_params, .step = vasso_step};

@@ -5,10 +5,10 @@
  * Both agree on plain sgd; coupled-wsam at gamma 0.5 is sam. */
 #include "../rule_impl.h"
 
-static void wsam_defaults(samlab_hparams *hp)
-{
-  SAMLAB_DEFAULT(hp->gamma, 0.9);
-}
+static const samlab_hparam_desc wsam_params[] = {
+    SAMLAB_HPARAM("gamma", SAMLAB_HP_DOUBLE, gamma, 0.9, SAMLAB_RANGE_CLOSED_OPEN(0, 1),
+                  "WSAM's gamma: weight of the sharpness term, c = gamma/(1-gamma)"),
+    {0}};
 
 static int wsam_step(samlab_rule *r, const samlab_problem *p, double *w, samlab_step_info *info)
 {
@@ -34,9 +34,9 @@ static int coupled_wsam_step(samlab_rule *r, const samlab_problem *p, double *w,
 
 const samlab_rule_type samlab_rule_wsam = {
     .name = "wsam", .paper = "WSAM (Yue et al. 2023)",
-    .formula = "decoupled: base step with g, then w -= lr gamma/(1-gamma) (g_s - g)", .defaults = wsam_defaults,
+    .formula = "decoupled: base step with g, then w -= lr gamma/(1-gamma) (g_s - g)", .params = wsam_params,
     .step = wsam_step};
 const samlab_rule_type samlab_rule_coupled_wsam = {
     .name = "coupled-wsam", .paper = "WSAM (Yue et al. 2023)",
-    .formula = "coupled: base step with gamma/(1-gamma) g_s + (1-2gamma)/(1-gamma) g", .defaults = wsam_defaults,
+    .formula = "coupled: base step with gamma/(1-gamma) g_s + (1-2gamma)/(1-gamma) g", .params = wsam_params,
     .step = coupled_wsam_step};
