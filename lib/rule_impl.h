@@ -44,7 +44,7 @@ void samlab_ascent_eps(samlab_rule *r, const samlab_problem *p, const double *w,
 /* eps = rho d/(||d|| + EPS), or rho d with --ascent raw; then samlab_ascent_eps. */
 void samlab_ascent_dir(samlab_rule *r, const samlab_problem *p, const double *w, const double *d,
                        samlab_step_info *info);
-/* samlab_ascent_dir, then a base step with g_s: what sam and its kin do.  Fused (samlab_rule.fuse_f32) when
+/* samlab_ascent_dir, then a base step with g_s: what sam and its kin do.  Fused (SAMLAB_RULE_FUSE_F32) when
  * nothing else reads g_s, and then r->gs is not written. */
 void samlab_ascent_step(samlab_rule *r, const samlab_problem *p, double *w, const double *d, samlab_step_info *info);
 /* One step of the base optimizer from w with the given gradient. */

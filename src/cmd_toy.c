@@ -60,7 +60,7 @@ int cmd_toy(int argc, char **argv)
   const cli_spec spec = {"toy", "samlab toy --function NAME --rule NAME [options] --out FILE",
                          "Runs one rule over a base optimizer on a toy landscape from --init and writes\n"
                          "/trajectory (steps+1, dim), /loss (steps+1), /sam_used (steps) and /grad_norm (steps),\n"
-                         "with the rule, base and every hyperparameter as root attributes.  A run whose iterate\n"
+                         "with the rule, base and the rule's hyperparameters as root attributes.  A run whose iterate\n"
                          "becomes non-finite stops there, keeps the rows so far and sets attribute diverged = 1.\n"
                          "Toys (samlab rules lists them): quartic, wsam-kl, quadratic (--diag A1,A2,... or --matrix\n"
                          "FILE: dim, A row-major, optional b; --toy-options 'diag=1,10;b=1,1'), rosenbrock,\n"

@@ -31,8 +31,9 @@ int samlab_out_group(samlab_out *o, const char *name);
 int samlab_attr_str(hid_t file, const char *obj, const char *name, const char *value);
 int samlab_attr_f64(hid_t file, const char *obj, const char *name, double value);
 int samlab_attr_i64(hid_t file, const char *obj, const char *name, int64_t value);
-/* The provenance every result carries: samlab version, command line, rule, base and every hyperparameter
- * (unset ones are skipped).  rule/base may be NULL. */
+/* The provenance every result carries: samlab version, command line, rule, base and the hyperparameters that
+ * rule takes over that base (samlab_hparams_of: its own, the shared ones, the base optimizer's; without a rule,
+ * every one that is set); unset ones are skipped.  rule/base may be NULL. */
 int samlab_attr_provenance(hid_t file, const char *obj, int argc, char **argv, const samlab_rule_type *rule,
                            const samlab_base_type *base, const samlab_hparams *hp);
 /* Reading back (for plot, resume, merge): 0 ok, -1 missing. *data malloc'ed; dims up to 4. */

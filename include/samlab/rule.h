@@ -149,7 +149,7 @@ typedef struct samlab_rule_type {
   /* A rule whose every step is a base step with r->g, or samlab_ascent_step along r->g (ascent, then a base
    * step with g_s), needs no step function: plain = 1 says it never ascends (sgd); ascends says which one
    * this step takes, from g.g summed as samlab_dot sums it (sam, stablesam, periodic-sam, random-sam, ae-sam;
-   * called once a step).  samlab_rule_step may then run the step fused (see samlab_rule.fuse_f32). */
+   * called once a step).  samlab_rule_step may then run the step fused (see SAMLAB_RULE_FUSE_F32). */
   int plain;
   int (*ascends)(samlab_rule *r, double gg);
   /* One step, for every other rule.  On entry r->g holds the gradient at w, info->loss/grad_norm are set. */
