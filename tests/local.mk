@@ -73,3 +73,9 @@ EXTRA_DIST += tests/install.sh tests/external/sam_step.c
 # docs (owner: rules): docs/rules.md and README.md hold `samlab rules --markdown`
 dist_noinst_SCRIPTS += tests/docs_tables.sh
 TESTS += tests/docs_tables.sh
+# sharpness (issue 15): worst-case, average-case, m-sharpness and first-order flatness against closed forms
+check_PROGRAMS += tests/test_sharpness
+tests_test_sharpness_SOURCES = tests/test_sharpness.c tests/testutil.h
+tests_test_sharpness_CFLAGS = $(TEST_CFLAGS)
+tests_test_sharpness_LDADD = $(TEST_LIBS)
+TESTS += tests/test_sharpness

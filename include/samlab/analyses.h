@@ -125,6 +125,52 @@ typedef struct samlab_subject {
 int samlab_subject_open(const samlab_subject_spec *s, samlab_subject *out, char *err, size_t errlen);
 void samlab_subject_close(samlab_subject *s);
 
+/* Sharpness at w (analyses/sharpness.c; docs/cli.md "samlab sharpness" gives the formulas and sources).  The ball is
+ * {delta : ||delta / s|| <= rho} in L2 or Linf, s_i = |w_i| when adaptive (Kwon et al. 2021's scaling, as
+ * Andriushchenko et al. 2023), else 1.  The ascent follows tml-epfl/sharpness-vs-generalization: iters steps per
+ * restart from a random start, first step 2 rho step_mult, momentum (the authors': 0.75), step halved at APGD's
+ * checkpoints.  For average-case sharpness rho is the noise scale sigma: delta_i ~ N(0, (sigma s_i)^2) (L2) or
+ * U(-sigma s_i, sigma s_i) (Linf). */
+enum { SAMLAB_BALL_L2, SAMLAB_BALL_LINF };
+typedef struct samlab_sharpness_spec {
+  double rho;
+  int norm;     /* SAMLAB_BALL_L2 or SAMLAB_BALL_LINF */
+  int adaptive; /* scale the ball by |w| elementwise */
+  long iters, restarts;
+  double step_mult, momentum;
+  unsigned long seed;
+  int random_start; /* 1: every restart from the authors' random start; 0: the first from the linearisation's
+                       maximiser (SAM's point), so the result is never below the SAM point's sharpness */
+} samlab_sharpness_spec;
+/* The authors' defaults: 20 iterations, 1 restart, step multiplier 1, momentum 0.75; seed 1, SAM-point start. */
+#define SAMLAB_SHARPNESS_SPEC_DEFAULT(rho_) {(rho_), SAMLAB_BALL_L2, 0, 20, 1, 1.0, 0.75, 1, 0}
+typedef struct samlab_sharpness_result {
+  double at_w;        /* the objective at w: the loss (sharpness) or ||grad L|| (flatness) */
+  double worst;       /* the largest objective found in the ball (>= at_w) */
+  double delta_l2;    /* ||delta|| of the maximiser */
+  double delta_ball;  /* its norm in the ball's own norm (<= rho up to rounding) */
+  long evaluations, halvings;
+} samlab_sharpness_result;
+/* Worst-case sharpness = worst - at_w; the maximiser into delta (dim).  0, or -1 with a message (rho <= 0 ...). */
+int samlab_sharpness_worst(const samlab_problem *p, const double *w, const samlab_sharpness_spec *s, double *delta,
+                           samlab_sharpness_result *r, char *err, size_t errlen);
+/* GAM's first-order flatness (Zhang et al. 2023): worst = max ||grad L(w + delta)|| over the ball, by the same
+ * ascent on ||grad L|| (gradient H g / ||g||; needs an HVP); GAM's R^(1)_rho = rho worst. */
+int samlab_flatness_first_order(const samlab_problem *p, const double *w, const samlab_sharpness_spec *s,
+                                double *delta, samlab_sharpness_result *r, char *err, size_t errlen);
+/* m-sharpness: worst-case sharpness on each group of m of the first n examples (group j: examples jm..jm+m-1,
+ * seed + j), into per_group (n / m) if not NULL; total holds the averages of at_w and worst (its sharpness is
+ * worst - at_w), the largest delta norms and the summed counts.  m must divide n; the batch is left at the first n
+ * examples.  Data problems only. */
+int samlab_sharpness_m(const samlab_problem *p, const double *w, const samlab_sharpness_spec *s, size_t m,
+                       size_t n, double *per_group, samlab_sharpness_result *total, char *err, size_t errlen);
+typedef struct samlab_sharpness_average_result {
+  double at_w, mean, sd, ci95; /* mean of L(w + delta) - L(w), its sample s.d., the 95% t interval's half width */
+} samlab_sharpness_average_result;
+/* Average-case sharpness from samples (>= 2) draws (seed s->seed), each value into values if not NULL. */
+int samlab_sharpness_average(const samlab_problem *p, const double *w, const samlab_sharpness_spec *s, long samples,
+                             double *values, samlab_sharpness_average_result *r, char *err, size_t errlen);
+
 /* Uniform-stability twin sets (StableSAM 5.2): S = train without example `removed`; S2 = S with its example at
  * position `replaced` set to the removed one.  Both of size n - 1, seeded. */
 int samlab_twin_sets(const samlab_dataset *train, unsigned long seed, samlab_dataset **s, samlab_dataset **s2,
