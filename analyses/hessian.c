@@ -483,3 +483,62 @@ int samlab_sym_eigenvalues(size_t n, double *A, double *values)
   free(asc);
   return rc == 0 && (size_t)found == n ? 0 : -1;
 }
+
+int samlab_hessian_trace_hutchpp(const samlab_problem *p, const double *w, long matvecs, unsigned long seed,
+                                 double *trace, double *stderr_, char *err, size_t errlen)
+{
+  size_t n = p->dim;
+  if (matvecs < 6) {
+    snprintf(err, errlen, "Hutch++ needs at least 6 products (a third each for the sketch, the low-rank part and the "
+             "residual's at least 2 probes; got %ld)", matvecs);
+    return -1;
+  }
+  size_t k = (size_t)matvecs / 3, q = 0;
+  double *Q = malloc(k * n * sizeof *Q), *z = malloc(n * sizeof *z), *az = malloc(n * sizeof *az);
+  gsl_rng *rng = seeded_rng(seed);
+  int rc = -1;
+  if (!Q || !z || !az || !rng) {
+    snprintf(err, errlen, "out of memory for %zu vectors of dimension %zu", k, n);
+    goto done;
+  }
+  /* Q: an orthonormal basis of A S, column by column (Gram-Schmidt twice; columns that vanish are dropped) */
+  for (size_t j = 0; j < k; j++) {
+    rademacher(n, rng, z);
+    if (hvp(p, w, z, Q + q * n, NULL, err, errlen) != 0)
+      goto done;
+    double before = samlab_norm(n, Q + q * n);
+    orthogonalise(n, Q, q, Q + q * n);
+    double after = samlab_norm(n, Q + q * n);
+    if (after > 1e-12 * before && after > 0) {
+      samlab_scale(n, 1.0 / after, Q + q * n);
+      q++;
+    }
+  }
+  double low_rank = 0;
+  for (size_t j = 0; j < q; j++) {
+    if (hvp(p, w, Q + j * n, az, NULL, err, errlen) != 0)
+      goto done;
+    low_rank += samlab_dot(n, Q + j * n, az);
+  }
+  /* the residual: Hutchinson on (I - QQ^T) A (I - QQ^T) with k Rademacher probes */
+  double mean = 0, m2 = 0;
+  for (size_t j = 0; j < k; j++) {
+    rademacher(n, rng, z);
+    orthogonalise(n, Q, q, z);
+    if (hvp(p, w, z, az, NULL, err, errlen) != 0)
+      goto done;
+    double s = samlab_dot(n, z, az), d = s - mean;
+    mean += d / (double)(j + 1);
+    m2 += d * (s - mean);
+  }
+  *trace = low_rank + mean;
+  *stderr_ = sqrt(m2 / (double)(k - 1) / (double)k);
+  rc = 0;
+done:
+  free(Q);
+  free(z);
+  free(az);
+  if (rng)
+    gsl_rng_free(rng);
+  return rc;
+}

@@ -197,6 +197,29 @@ static void net_hvp(void *ctx, const double *w, const double *v, double *hv)
       hv[i] = NAN;
 }
 
+/* The curvature capability: GGN and empirical Fisher products on the current batch, like net_hvp. */
+static void net_curvature_vp(net_ctx *c, const double *w, const double *v, double *out, int fisher)
+{
+  const size_t *idx = c->whole ? NULL : c->batch;
+  int threads = pass_begin(c);
+  int rc = c->precision == 64 ? net_curvature_vp_f64(c, c->data, idx, c->nbatch, w, v, out, fisher)
+                              : net_curvature_vp_f32(c, c->data, idx, c->nbatch, w, v, out, fisher);
+  pass_end(c, threads);
+  if (rc != 0)
+    for (size_t i = 0; i < c->dim; i++)
+      out[i] = NAN;
+}
+
+static void net_ggn_vp(void *ctx, const double *w, const double *v, double *out)
+{
+  net_curvature_vp(ctx, w, v, out, 0);
+}
+
+static void net_fisher_vp(void *ctx, const double *w, const double *v, double *out)
+{
+  net_curvature_vp(ctx, w, v, out, 1);
+}
+
 /* The batch is copied into the context (the caller's array may change); idx NULL means the whole set. */
 static int net_set_batch(void *ctx, const size_t *idx, size_t n)
 {
@@ -288,6 +311,8 @@ samlab_problem *samlab_net_create(const char *model, const char *hidden, const s
   p->fused = &fused;
   c->batching = (samlab_batching){net_set_batch, train->n};
   p->batching = &c->batching;
+  static const samlab_curvature curvature = {net_ggn_vp, net_fisher_vp};
+  p->curvature = &curvature;
   return p;
 }
 
@@ -319,6 +344,28 @@ int samlab_net_get_filter(const samlab_problem *net, size_t k, samlab_net_filter
       return 0;
     }
     k -= nf;
+  }
+  return -1;
+}
+
+int samlab_net_block(const samlab_problem *net, size_t i, char *name, size_t len, size_t *off, size_t *n)
+{
+  if (!samlab_net_is(net))
+    return -1;
+  const net_ctx *c = net->ctx;
+  size_t convs = 0, denses = 0;
+  for (int l = 0; l < c->nlayers; l++) {
+    const net_layer *L = &c->layer[l];
+    if (L->kind != NET_DENSE && L->kind != NET_CONV)
+      continue;
+    size_t number = L->kind == NET_CONV ? ++convs : ++denses, nb = L->kind == NET_CONV ? L->oc : L->out;
+    if (i < 2) {
+      snprintf(name, len, "%s%zu.%s", L->kind == NET_CONV ? "conv" : "dense", number, i == 0 ? "W" : "b");
+      *off = i == 0 ? L->woff : L->boff;
+      *n = i == 0 ? L->boff - L->woff : nb;
+      return 0;
+    }
+    i -= 2;
   }
   return -1;
 }

@@ -75,6 +75,11 @@ int net_hvp_f32(net_ctx *c, const samlab_dataset *d, const size_t *idx, size_t n
                 const double *v, double *hv);
 int net_hvp_f64(net_ctx *c, const samlab_dataset *d, const size_t *idx, size_t n, const double *w,
                 const double *v, double *hv);
+/* GGN (fisher 0) or empirical Fisher (fisher 1) times v, of the mean loss over idx[0..n) (net_kernels.h). */
+int net_curvature_vp_f32(net_ctx *c, const samlab_dataset *d, const size_t *idx, size_t n, const double *w,
+                         const double *v, double *out, int fisher);
+int net_curvature_vp_f64(net_ctx *c, const samlab_dataset *d, const size_t *idx, size_t n, const double *w,
+                         const double *v, double *out, int fisher);
 int net_prepare_f32(net_ctx *c); /* allocate the work buffers: 0 or -1 */
 int net_prepare_f64(net_ctx *c);
 void net_buffers_free_f32(net_ctx *c);

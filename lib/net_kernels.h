@@ -789,3 +789,44 @@ int NAME(net_hvp)(net_ctx *c, const samlab_dataset *d, const size_t *idx, size_t
   NAME(to_double)(c->dim, B->grad, hv);
   return 0;
 }
+
+/* Curvature-vector products of the mean softmax cross-entropy, chunked like net_hvp (examples one chunk at a
+ * time, no per-example weight vectors): the forward pass and the R-operator's (Rz = J v per example), then
+ *   GGN:    dz = (1/n) H_L Rz = (1/n) p (Rz - p . Rz)  (r_softmax), so that the backward pass gives J^T H_L J v;
+ *   Fisher: dz_i = (1/n) (g_i . v) (p_i - y_i) with g_i . v = Rz_i . (p_i - y_i), so that it gives
+ *           (1/n) sum_i g_i (g_i . v), the empirical Fisher times v, g_i = J_i^T (p_i - y_i) example i's gradient;
+ * then the ordinary backward pass (J^T) into out. */
+int NAME(net_curvature_vp)(net_ctx *c, const samlab_dataset *d, const size_t *idx, size_t n, const double *w,
+                           const double *v, double *out, int fisher)
+{
+  if (NAME(buffers_ready)(c) != 0 || NAME(r_buffers_ready)(c) != 0 || n == 0)
+    return -1;
+  net_buffers *B = &c->BUF[0];
+  NAME(to_real)(c->dim, w, B->p);
+  NAME(to_real)(c->dim, v, B->v);
+  size_t K = c->nclasses;
+  for (size_t start = 0; start < n; start += c->chunk) {
+    size_t m = n - start < c->chunk ? n - start : c->chunk;
+    NAME(load_inputs)(c, B, d, idx, start, m);
+    NAME(forward)(c, B, m);
+    NAME(r_forward)(c, B, m);
+    REAL *dz = B->dact[c->nlayers];
+    const REAL *rz = B->ract[c->nlayers];
+    if (fisher) {
+      NAME(softmax_xent)(c, B, d, idx, start, m, 1.0, 1, NULL); /* dz = p - y */
+      for (size_t i = 0; i < m; i++) {
+        double gv = 0;
+        for (size_t j = 0; j < K; j++)
+          gv += (double)rz[i * K + j] * (double)dz[i * K + j];
+        for (size_t j = 0; j < K; j++)
+          dz[i * K + j] = (REAL)(gv / (double)n * (double)dz[i * K + j]);
+      }
+    } else {
+      NAME(r_softmax)(c, B, m, 1.0 / (double)n);
+      memcpy(dz, B->rdact[c->nlayers], m * K * sizeof(REAL));
+    }
+    NAME(backward)(c, B, B->grad, m, start > 0);
+  }
+  NAME(to_double)(c->dim, B->grad, out);
+  return 0;
+}

@@ -125,6 +125,25 @@ typedef struct samlab_subject {
 int samlab_subject_open(const samlab_subject_spec *s, samlab_subject *out, char *err, size_t errlen);
 void samlab_subject_close(samlab_subject *s);
 
+/* Curvature operators (analyses/curvature.c): the Hessian, the generalised Gauss-Newton J^T H_L J and the empirical
+ * Fisher (1/n) sum_i g_i g_i^T (the problem's curvature capability: networks with softmax cross-entropy). */
+enum { SAMLAB_OP_HESSIAN, SAMLAB_OP_GGN, SAMLAB_OP_FISHER };
+int samlab_operator_parse(const char *name); /* "hessian", "ggn", "fisher", or -1 */
+const char *samlab_operator_name(int op);
+/* out = M(w) v for operator op; -1 when the problem cannot give it. */
+int samlab_operator_vp(const samlab_problem *p, int op, const double *w, const double *v, double *out);
+/* A problem (freed with samlab_problem_free; p must outlive it) whose HVP is operator op of p at w, restricted to
+ * block (NULL: all weights; else a samlab_net_block name like "dense1.W", or a layer "dense1" for its W and b): the
+ * diagonal block M_BB, at the point *w_view (malloc'ed: w's block) with the other weights fixed at w.  NULL with a
+ * message when p cannot give the operator or has no such block (the message lists the valid names). */
+samlab_problem *samlab_operator_view(const samlab_problem *p, const double *w, int op, const char *block,
+                                     double **w_view, char *err, size_t errlen);
+/* Hutch++ (Meyer et al. 2021) with matvecs products (>= 6, a multiple of 3 is used: m = 3 (matvecs / 3)): S, G
+ * Rademacher n x m/3; Q = orth(A S); trace = tr(Q^T A Q) + (3/m) tr(G^T (I - QQ^T) A (I - QQ^T) G).  stderr: the
+ * residual Hutchinson part's sample s.d. / sqrt(m/3) (the Q part has no sampling error given Q). */
+int samlab_hessian_trace_hutchpp(const samlab_problem *p, const double *w, long matvecs, unsigned long seed,
+                                 double *trace, double *stderr_, char *err, size_t errlen);
+
 /* Sharpness at w (analyses/sharpness.c; docs/cli.md "samlab sharpness" gives the formulas and sources).  The ball is
  * {delta : ||delta / s|| <= rho} in L2 or Linf, s_i = |w_i| when adaptive (Kwon et al. 2021's scaling, as
  * Andriushchenko et al. 2023), else 1.  The ascent follows tml-epfl/sharpness-vs-generalization: iters steps per

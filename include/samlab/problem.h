@@ -52,6 +52,15 @@ typedef struct samlab_landscape {
   int stochastic, sweep_kernel;
 } samlab_landscape;
 
+/* Curvature operators besides the Hessian, for problems that know their loss's output curvature (networks with
+ * softmax cross-entropy).  Each may be NULL.  On the current batch's mean loss L = (1/n) sum_i l(f(w, x_i), y_i):
+ *   ggn_vp: the generalised Gauss-Newton product J^T H_l J v (J = df/dw, H_l the loss's Hessian in the logits);
+ *   fisher_vp: the empirical Fisher product (1/n) sum_i g_i (g_i . v), g_i = grad l_i the per-example gradients. */
+typedef struct samlab_curvature {
+  void (*ggn_vp)(void *ctx, const double *w, const double *v, double *out);
+  void (*fisher_vp)(void *ctx, const double *w, const double *v, double *out);
+} samlab_curvature;
+
 typedef struct samlab_problem {
   const char *name;
   size_t dim;
@@ -65,6 +74,7 @@ typedef struct samlab_problem {
   const samlab_fused_eval *fused;
   const samlab_batching *batching;
   const samlab_landscape *landscape;
+  const samlab_curvature *curvature;
 } samlab_problem;
 
 double samlab_problem_value_grad(const samlab_problem *p, const double *w, double *g);

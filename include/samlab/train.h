@@ -62,6 +62,10 @@ void samlab_net_init(const samlab_problem *net, gsl_rng *rng, double *w);
 int samlab_net_evaluate(const samlab_problem *net, const double *w, const samlab_dataset *d, const size_t *idx,
                         size_t n, double *loss, double *accuracy);
 void samlab_net_set_precision(samlab_problem *net, int bits); /* 32 (default) or 64 */
+/* The i-th block of a network's weights (0, 1, ...: each conv or dense layer's W, then its b, input to output):
+ * its name ("conv1.W", "conv1.b", "dense1.W", ...; layers numbered from 1 per kind), offset and length in w.  0, or -1
+ * past the last block (or not a network). */
+int samlab_net_block(const samlab_problem *net, size_t i, char *name, size_t len, size_t *off, size_t *n);
 const char *samlab_net_describe(const samlab_problem *net);   /* "fcn 784-500-500-10", "lenet" */
 void samlab_set_threads(int n); /* OpenBLAS and OpenMP threads for this process */
 const char *samlab_blas_core(void); /* OpenBLAS's kernel family, e.g. "SkylakeX" (stored with results) */
