@@ -13,7 +13,7 @@
 
 typedef struct {
   samlab_subject_spec ss; /* --function ... --data-dir */
-  const char *method, *out;
+  const char *method, *out, *op, *trace_method, *block;
   long examples, k, max_iter, probes, slq_vectors, slq_steps, slq_grid, seed, precision;
   double tol, slq_sigma;
   int density, exact, vectors, fd_check;
@@ -89,7 +89,7 @@ static void on_hvp(void *ctx, long hvps)
 
 int cmd_hessian(int argc, char **argv)
 {
-  hessian_args a = {.ss = {.epoch = -1}, .method = "lanczos", .out = "hessian.h5", .examples = 2048, .k = -1,
+  hessian_args a = {.ss = {.epoch = -1}, .method = "lanczos", .out = "hessian.h5", .op = "hessian", .trace_method = "hutchinson", .examples = 2048, .k = -1,
                     .max_iter = 200, .probes = 50, .slq_vectors = 4, .slq_steps = 40, .slq_grid = 400, .seed = 1,
                     .precision = 64, .tol = 1e-6, .slq_sigma = 0};
   const cli_opt opts[] = {
@@ -97,6 +97,12 @@ int cmd_hessian(int argc, char **argv)
       {"examples", 0, CLI_LONG, &a.examples, "N", "networks: the Hessian of the loss on the first N training examples "
                                                   "(default 2048; 0: the whole training set)"},
       {"method", 0, CLI_STR, &a.method, "M", "lanczos, power or both (default lanczos)"},
+      {"operator", 0, CLI_STR, &a.op, "OP", "hessian (default), ggn (generalised Gauss-Newton J^T H_L J) or fisher "
+                                             "(empirical Fisher (1/n) sum g_i g_i^T); ggn and fisher: networks only"},
+      {"block", 0, CLI_STR, &a.block, "NAME", "networks: the operator's diagonal block of one layer's weights "
+                                              "(dense1.W, dense1.b, conv2.W ...; dense1: its W and b)"},
+      {"trace-method", 0, CLI_STR, &a.trace_method, "M", "hutchinson (default) or hutch++ (Meyer et al. 2021: "
+                                                         "--trace-probes products in all)"},
       {"k", 'k', CLI_LONG, &a.k, "K", "number of top eigenvalues (default min(5, dim))"},
       {"tol", 0, CLI_DOUBLE, &a.tol, "T", "relative tolerance of the stopping rules (default 1e-6)"},
       {"max-iter", 0, CLI_LONG, &a.max_iter, "N", "power: iterations per eigenpair; lanczos: steps (default 200)"},
@@ -139,6 +145,16 @@ int cmd_hessian(int argc, char **argv)
     cli_die(CMD, "bad value %ld for --examples: must be >= 0", a.examples);
   if (a.density && (a.slq_vectors < 1 || a.slq_steps < 1 || a.slq_grid < 2 || a.slq_sigma < 0))
     cli_die(CMD, "bad SLQ settings: --slq-vectors and --slq-steps >= 1, --slq-grid >= 2, --slq-sigma >= 0");
+  int op = samlab_operator_parse(a.op);
+  if (op < 0)
+    cli_die(CMD, "bad value '%s' for --operator: hessian, ggn or fisher", a.op);
+  int hutchpp = strcmp(a.trace_method, "hutch++") == 0;
+  if (!hutchpp && strcmp(a.trace_method, "hutchinson") != 0)
+    cli_die(CMD, "bad value '%s' for --trace-method: hutchinson or hutch++", a.trace_method);
+  if (a.fd_check && op != SAMLAB_OP_HESSIAN)
+    cli_die(CMD, "--fd-check checks Hessian-vector products: not with --operator %s", a.op);
+  if (hutchpp && a.probes != 0 && a.probes < 6)
+    cli_die(CMD, "bad value %ld for --trace-probes with hutch++: 0 (skip) or >= 6 products", a.probes);
   if (a.precision != 32 && a.precision != 64)
     cli_die(CMD, "bad value %ld for --precision: 32 or 64", a.precision);
   if (a.seed < 0)
@@ -147,10 +163,18 @@ int cmd_hessian(int argc, char **argv)
   char err[1024];
   samlab_subject sub;
   cli_subject_open(CMD, &a.ss, a.precision, &sub);
-  samlab_problem *p = sub.p;
-  size_t dim = p->dim;
+  samlab_problem *p = sub.p, *view = NULL;
+  double *w = sub.w, *w_view = NULL;
   if (!p->hvp && !samlab_problem_landscape(p)->hessian)
     cli_die(CMD, "problem %s has no Hessian-vector product", p->name);
+  if (op != SAMLAB_OP_HESSIAN || a.block) {
+    /* the operator (or block) as a problem whose HVP it is: every method below runs on it unchanged */
+    if (!(view = samlab_operator_view(p, sub.w, op, a.block, &w_view, err, sizeof err)))
+      cli_die(CMD, "%s", err);
+    p = view;
+    w = w_view;
+  }
+  size_t dim = p->dim;
   if (a.k < 0)
     a.k = dim < 5 ? (long)dim : 5;
   if (a.k < 1 || (size_t)a.k > dim)
@@ -165,7 +189,7 @@ int cmd_hessian(int argc, char **argv)
       cli_die(CMD, "out of memory");
     for (size_t i = 0; i < nex; i++)
       idx[i] = i;
-    if (samlab_problem_set_batch(p, a.examples == 0 ? NULL : idx, nex) != 0)
+    if (samlab_problem_set_batch(sub.p, a.examples == 0 ? NULL : idx, nex) != 0)
       cli_die(CMD, "cannot select %zu examples", nex);
   }
 
@@ -187,9 +211,9 @@ int cmd_hessian(int argc, char **argv)
   progress_start(&bar, CMD, most);
   samlab_hessian_progress(on_hvp, &bar);
   samlab_eig_stats st;
-  double loss = samlab_problem_value_grad(p, sub.w, NULL);
+  double loss = samlab_problem_value_grad(p, w, NULL);
   if (do_lanczos) {
-    if (samlab_hessian_lanczos(p, sub.w, k, a.max_iter, a.tol, (unsigned long)a.seed, vals, vecs, &st, err,
+    if (samlab_hessian_lanczos(p, w, k, a.max_iter, a.tol, (unsigned long)a.seed, vals, vecs, &st, err,
                                sizeof err) != 0)
       goto fail;
     rc |= write_eig(o, "/lanczos", k, dim, vals, vecs, a.vectors, &st, &a,
@@ -201,7 +225,7 @@ int cmd_hessian(int argc, char **argv)
     printf("  %ld steps, %ld HVPs, residual %.3g\n", st.iterations, st.hvps, st.residual);
   }
   if (do_power) {
-    if (samlab_hessian_power(p, sub.w, k, a.max_iter, a.tol, (unsigned long)a.seed, vals, vecs, &st, err,
+    if (samlab_hessian_power(p, w, k, a.max_iter, a.tol, (unsigned long)a.seed, vals, vecs, &st, err,
                              sizeof err) != 0)
       goto fail;
     rc |= write_eig(o, "/power", k, dim, vals, vecs, a.vectors, &st, &a,
@@ -213,19 +237,26 @@ int cmd_hessian(int argc, char **argv)
   }
   if (a.probes > 0) {
     double tr, se, *samples = malloc((size_t)a.probes * sizeof *samples);
-    if (!samples || samlab_hessian_trace(p, sub.w, a.probes, (unsigned long)a.seed + 1, &tr, &se, samples, err,
-                                         sizeof err) != 0) {
+    int trc = !samples ? -1
+              : hutchpp ? samlab_hessian_trace_hutchpp(p, w, a.probes, (unsigned long)a.seed + 1, &tr, &se, err,
+                                                       sizeof err)
+                        : samlab_hessian_trace(p, w, a.probes, (unsigned long)a.seed + 1, &tr, &se, samples, err,
+                                               sizeof err);
+    if (trc != 0) {
       free(samples);
       goto fail;
     }
     hsize_t np = (hsize_t)a.probes;
     rc |= samlab_out_group(o, "/trace");
-    rc |= samlab_out_f64(o, "/trace/samples", 1, &np, samples);
+    if (!hutchpp)
+      rc |= samlab_out_f64(o, "/trace/samples", 1, &np, samples);
     rc |= samlab_attr_f64(o->file, "/trace", "estimate", tr);
     rc |= samlab_attr_f64(o->file, "/trace", "stderr", se);
     rc |= samlab_attr_i64(o->file, "/trace", "probes", a.probes);
-    rc |= samlab_attr_str(o->file, "/trace", "method", "Hutchinson, Rademacher probes (mt19937 seeded seed + 1)");
-    printf("trace: %.10g +- %.3g (%ld probes)\n", tr, se, a.probes);
+    rc |= samlab_attr_str(o->file, "/trace", "method",
+                          hutchpp ? "Hutch++ (Meyer et al. 2021), Rademacher sketch and probes (mt19937 seeded seed + 1)"
+                                  : "Hutchinson, Rademacher probes (mt19937 seeded seed + 1)");
+    printf("trace: %.10g +- %.3g (%ld %s)\n", tr, se, a.probes, hutchpp ? "products, hutch++" : "probes");
     free(samples);
   }
   if (a.density) {
@@ -234,7 +265,7 @@ int cmd_hessian(int argc, char **argv)
     double *nodes = malloc(nv * m * sizeof *nodes), *wts = malloc(nv * m * sizeof *wts);
     double *grid = malloc(ng * sizeof *grid), *dens = malloc(ng * sizeof *dens);
     if (!nodes || !wts || !grid || !dens ||
-        samlab_hessian_slq(p, sub.w, a.slq_vectors, a.slq_steps, (unsigned long)a.seed + 2, nodes, wts, &st, err,
+        samlab_hessian_slq(p, w, a.slq_vectors, a.slq_steps, (unsigned long)a.seed + 2, nodes, wts, &st, err,
                            sizeof err) != 0) {
       free(nodes);
       free(wts);
@@ -271,7 +302,7 @@ int cmd_hessian(int argc, char **argv)
   }
   if (a.exact) {
     double *H = malloc(dim * dim * sizeof *H), *ev = malloc(dim * sizeof *ev);
-    if (!H || !ev || samlab_hessian_dense(p, sub.w, H, err, sizeof err) != 0 || samlab_sym_eigenvalues(dim, H, ev)) {
+    if (!H || !ev || samlab_hessian_dense(p, w, H, err, sizeof err) != 0 || samlab_sym_eigenvalues(dim, H, ev)) {
       free(H);
       free(ev);
       if (!err[0])
@@ -294,7 +325,7 @@ int cmd_hessian(int argc, char **argv)
   samlab_hessian_progress(NULL, NULL);
   if (a.fd_check) {
     double h = sub.train && a.precision == 32 ? 1e-2 : 1e-5;
-    double rel = fd_check(p, sub.w, h, (unsigned long)a.seed + 3);
+    double rel = fd_check(p, w, h, (unsigned long)a.seed + 3);
     rc |= samlab_attr_f64(o->file, "/", "fd_check_rel_error", rel);
     rc |= samlab_attr_f64(o->file, "/", "fd_check_h", h);
     printf("finite-difference check: ||Hv - FD|| / ||Hv|| = %.3g (h = %g)\n", rel, h);
@@ -304,6 +335,11 @@ int cmd_hessian(int argc, char **argv)
   rc |= samlab_attr_str(o->file, "/", "kind", "hessian");
   rc |= samlab_attr_str(o->file, "/", "subject", sub.what);
   rc |= samlab_attr_str(o->file, "/", "problem", p->name);
+  if (view) {
+    /* only when not the whole Hessian: files of the plain Hessian stay as they were */
+    rc |= samlab_attr_str(o->file, "/", "operator", samlab_operator_name(op));
+    rc |= samlab_attr_str(o->file, "/", "block", a.block ? a.block : "all");
+  }
   rc |= samlab_attr_i64(o->file, "/", "dim", (int64_t)dim);
   rc |= samlab_attr_i64(o->file, "/", "k", a.k);
   rc |= samlab_attr_f64(o->file, "/", "loss", loss);
@@ -313,17 +349,21 @@ int cmd_hessian(int argc, char **argv)
   if (sub.train)
     rc |= samlab_attr_i64(o->file, "/", "epoch", sub.ck.epoch);
   hsize_t dw = dim;
-  rc |= samlab_out_f64(o, "/w", 1, &dw, sub.w);
+  rc |= samlab_out_f64(o, "/w", 1, &dw, w);
   if (rc) {
     samlab_out_abort(o);
     cli_die(CMD, "writing '%s' failed", a.out);
   }
   if (samlab_out_commit(o) != 0)
     cli_die(CMD, "cannot write '%s'", a.out);
-  printf("%s: Hessian of %s\n", a.out, sub.what);
+  printf("%s: %s%s%s of %s\n", a.out, samlab_operator_name(op), a.block ? " block " : "", a.block ? a.block : "",
+         sub.what);
   free(vals);
   free(vecs);
   free(idx);
+  if (view)
+    samlab_problem_free(view);
+  free(w_view);
   samlab_subject_close(&sub);
   return 0;
 fail:

@@ -14,7 +14,8 @@
   X(gradnorm, "squared mini-batch gradient norms: normality, Q-Q, AE-SAM's threshold and SAM fraction (HDF5)") \
   X(slice, "the loss along the top Hessian eigenvector or random (filter-normalised) directions, 1-D/2-D (HDF5)") \
   X(stability, "uniform-stability twin runs (StableSAM 5.2): twin distance and generalisation gaps per epoch") \
-  X(decompose, "F-SAM's decomposition: SAM ascending along the full-gradient or the noise component (HDF5)")
+  X(decompose, "F-SAM's decomposition: SAM ascending along the full-gradient or the noise component (HDF5)") \
+  X(sharpness, "worst-case, average-case and m-sharpness, first-order flatness at a point (HDF5)")
 
 #define DECLARE_CMD(name, summary) int cmd_##name(int argc, char **argv);
 SAMLAB_COMMANDS(DECLARE_CMD)

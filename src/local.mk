@@ -19,3 +19,5 @@ samlab_SOURCES += src/cmd_train.c src/plot_train.c src/train_trace.h src/train_t
 # analyses (issue 4)
 samlab_SOURCES += src/cmd_hessian.c src/cmd_gradnorm.c src/cmd_slice.c src/cmd_stability.c src/cmd_decompose.c src/cli_net.h src/cli_net.c \
 	src/plot_hessian.c src/plot_gradnorm.c src/plot_slice.c src/plot_stability.c src/plot_decompose.c
+# sharpness (issue 15)
+samlab_SOURCES += src/cmd_sharpness.c

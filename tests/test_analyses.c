@@ -830,6 +830,82 @@ START_TEST(test_hutchpp)
 }
 END_TEST
 
+/* samlab hessian --operator/--block/--trace-method and samlab sharpness on a network checkpoint (fcn 784-8-10 at
+ * seeded weights, Fashion-MNIST when installed) and on toys: normal runs, and bad input refused with exit 2 and no
+ * file. */
+START_TEST(test_curvature_and_sharpness_commands)
+{
+  if (!exists("./samlab"))
+    return;
+  const char *out = "test_analyses_op.h5", *ck = "test_analyses_op_ck.h5";
+  ck_assert_int_eq(run("hessian --function quadratic --operator ggn --out test_analyses_op.h5"), 2);
+  ck_assert_int_eq(run("hessian --function quadratic --operator kfac --out test_analyses_op.h5"), 2);
+  ck_assert_int_eq(run("hessian --function quadratic --block dense1.W --out test_analyses_op.h5"), 2);
+  ck_assert_int_eq(run("hessian --function quadratic --trace-method exact --out test_analyses_op.h5"), 2);
+  ck_assert_int_eq(run("sharpness --function quadratic --rho 0 --out test_analyses_op.h5"), 2);
+  ck_assert_int_eq(run("sharpness --function quadratic --rho -0.1 --out test_analyses_op.h5"), 2);
+  ck_assert_int_eq(run("sharpness --function quadratic --measures m --out test_analyses_op.h5"), 2);
+  ck_assert_int_eq(run("sharpness --function quadratic --norm l1 --out test_analyses_op.h5"), 2);
+  ck_assert(!exists(out));
+  ck_assert_int_eq(run("hessian --function quadratic --trace-method hutch++ --trace-probes 9 "
+                       "--out test_analyses_op.h5"), 0);
+  ck_assert(exists(out));
+  unlink(out);
+  ck_assert_int_eq(run("sharpness --function quadratic --measures worst,average,flatness --out test_analyses_op.h5"),
+                   0);
+  ck_assert(exists(out));
+  unlink(out);
+  if (!exists("/usr/share/datasets/fashion-mnist"))
+    return;
+  char err[256];
+  samlab_out *o = samlab_out_create(ck, err, sizeof err);
+  ck_assert_msg(o != NULL, "%s", err);
+  size_t dim = 6370; /* 784*8 + 8 + 8*10 + 10 */
+  double *w = malloc(dim * sizeof *w);
+  gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+  gsl_rng_set(r, 2);
+  for (size_t i = 0; i < dim; i++)
+    w[i] = gsl_ran_gaussian(r, 0.05);
+  gsl_rng_free(r);
+  int64_t ep = 1;
+  hsize_t d2[2] = {1, dim}, d1 = 1;
+  ck_assert_int_eq(samlab_out_f64(o, "/weights", 2, d2, w), 0);
+  ck_assert_int_eq(samlab_out_i64(o, "/weights_epoch", 1, &d1, &ep), 0);
+  ck_assert_int_eq(samlab_attr_str(o->file, "/", "model", "fcn 784-8-10"), 0);
+  ck_assert_int_eq(samlab_attr_str(o->file, "/", "data", "fashion-mnist"), 0);
+  ck_assert_int_eq(samlab_out_commit(o), 0);
+  free(w);
+  ck_assert_int_eq(run("hessian --checkpoint test_analyses_op_ck.h5 --operator ggn --block dense9 "
+                       "--out test_analyses_op.h5"), 2);
+  ck_assert_int_eq(run("sharpness --checkpoint test_analyses_op_ck.h5 --examples 64 --measures m --m 10 "
+                       "--out test_analyses_op.h5"), 2);
+  ck_assert(!exists(out));
+  ck_assert_int_eq(run("hessian --checkpoint test_analyses_op_ck.h5 --examples 64 --operator fisher --block dense2 "
+                       "--k 2 --trace-probes 6 --trace-method hutch++ --out test_analyses_op.h5"), 0);
+  hid_t f = H5Fopen(out, H5F_ACC_RDONLY, H5P_DEFAULT);
+  ck_assert_int_ge(f, 0);
+  int rank;
+  hsize_t dims[4];
+  double *ev;
+  ck_assert_int_eq(samlab_in_f64(f, "/w", &rank, dims, &ev), 0);
+  ck_assert_int_eq(dims[0], 90); /* dense2: 8 x 10 + 10 */
+  free(ev);
+  ck_assert_int_eq(samlab_in_f64(f, "/lanczos/eigenvalues", &rank, dims, &ev), 0);
+  ck_assert_msg(ev[0] >= ev[1] && ev[1] >= -1e-6 * ev[0], "Fisher block eigenvalues %g, %g", ev[0], ev[1]);
+  free(ev);
+  H5Fclose(f);
+  unlink(out);
+  ck_assert_int_eq(run("hessian --checkpoint test_analyses_op_ck.h5 --examples 64 --operator ggn --k 2 "
+                       "--trace-probes 0 --out test_analyses_op.h5"), 0);
+  unlink(out);
+  ck_assert_int_eq(run("sharpness --checkpoint test_analyses_op_ck.h5 --examples 64 --measures all --m 16 "
+                       "--iters 5 --samples 4 --out test_analyses_op.h5"), 0);
+  ck_assert(exists(out));
+  unlink(out);
+  unlink(ck);
+}
+END_TEST
+
 int main(void)
 {
   Suite *s = suite_create("analyses");
@@ -862,6 +938,7 @@ int main(void)
   tcase_set_timeout(c, 60);
   tcase_add_test(c, test_commands_bad_input);
   tcase_add_test(c, test_checkpoint_of_another_model);
+  tcase_add_test(c, test_curvature_and_sharpness_commands);
   suite_add_tcase(s, c);
   return run_suite(s);
 }
