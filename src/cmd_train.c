@@ -18,6 +18,7 @@ typedef struct train_args {
   const char *data, *data_dir, *model, *hidden, *rule, *base, *schedule, *out, *resume;
   const char *train_images, *train_labels, *test_images, *test_labels;
   long batch, epochs, seed, threads, train_size, weights_every;
+  long track_hessian; /* every this many epochs, the Hessian's top eigenvalue and trace (0: never) */
   double label_noise;
   int trace_geometry, check_grad;
   samlab_hparams hp;
@@ -62,6 +63,9 @@ static void parse(train_args *a, int argc, char **argv)
                                                       "differences (double) on 8 coordinates"},
       {"weights-every", 0, CLI_LONG, &a->weights_every, "K", "keep a weight snapshot every K epochs (default 1; "
                                                              "0: initial and last only)"},
+      {"track-hessian", 0, CLI_LONG, &a->track_hessian, "EVERY", "every EVERY epochs, the Hessian's top eigenvalue "
+                                                                 "(Lanczos, 20 steps) and trace (Hutchinson, 10 "
+                                                                 "probes) on the first 512 examples (default 0: off)"},
       {"resume", 0, CLI_STR, &a->resume, "FILE", "continue the run in FILE (its options, then these on top)"},
       {"out", 'o', CLI_STR, &a->out, "FILE", "HDF5 output (default train.h5; with --resume, FILE)"},
       {NULL, 0, 0, NULL, NULL, NULL}};
@@ -209,6 +213,8 @@ static void check_options(run *r)
     cli_die(CMD, "bad value %g for --label-noise: must be in [0, 1]", a->label_noise);
   if (a->seed < 0)
     cli_die(CMD, "bad value %ld for --seed: must be >= 0", a->seed);
+  if (a->track_hessian < 0)
+    cli_die(CMD, "bad value %ld for --track-hessian: must be >= 0 (0: off)", a->track_hessian);
   if (a->weights_every < 0)
     cli_die(CMD, "bad value %ld for --weights-every: must be >= 0", a->weights_every);
   if (strcmp(a->model, "fcn") != 0 && strcmp(a->model, "lenet") != 0)
@@ -257,6 +263,12 @@ static int write_file(run *r)
                         "label drawn uniformly among the other 9 classes; applied once, before training");
   rc |= samlab_attr_str(f, "/", "init", "PyTorch default: weights and biases U(-1/sqrt(fan_in), 1/sqrt(fan_in)), "
                                         "mt19937 seeded with seed");
+  if (r->a.track_hessian > 0)
+    rc |= samlab_attr_str(f, "/", "track_hessian", "every track_hessian_every epochs: Lanczos top eigenvalue (20 "
+                          "steps, tol 1e-3, seed) and Hutchinson trace (10 Rademacher probes, seed + 1) on the first "
+                          "512 training examples, in the training precision");
+  if (r->a.track_hessian > 0)
+    rc |= samlab_attr_i64(f, "/", "track_hessian_every", r->a.track_hessian);
   rc |= samlab_attr_i64(f, "/", "batch", r->a.batch);
   rc |= samlab_attr_i64(f, "/", "epochs", r->a.epochs);
   rc |= samlab_attr_i64(f, "/", "epochs_done", samlab_trainer_epochs_done(t));
@@ -319,6 +331,24 @@ static double grad_check(run *r)
   return worst;
 }
 
+/* --track-hessian: the top eigenvalue and Hutchinson's trace of the Hessian on the first 512 training examples, in
+ * the training precision; cheap settings (tracking, not a converged spectrum: samlab hessian gives that). */
+#define TRACK_EXAMPLES 512
+static void track_hessian(run *r, double *top, double *trace)
+{
+  size_t n = r->train->n < TRACK_EXAMPLES ? r->train->n : TRACK_EXAMPLES, idx[TRACK_EXAMPLES];
+  char err[256];
+  double se;
+  for (size_t i = 0; i < n; i++)
+    idx[i] = i;
+  *top = *trace = NAN;
+  const double *w = samlab_trainer_weights(r->t);
+  if (samlab_problem_set_batch(r->net, idx, n) != 0 ||
+      samlab_hessian_lanczos(r->net, w, 1, 20, 1e-3, (unsigned long)r->a.seed, top, NULL, NULL, err, sizeof err) != 0 ||
+      samlab_hessian_trace(r->net, w, 10, (unsigned long)r->a.seed + 1, trace, &se, NULL, err, sizeof err) != 0)
+    fprintf(stderr, "samlab %s: --track-hessian: %s\n", CMD, err);
+}
+
 int cmd_train(int argc, char **argv)
 {
   static run R;
@@ -378,6 +408,7 @@ int cmd_train(int argc, char **argv)
   if (train_trace_init(&r->tr, samlab_trainer_dim(t), r->a.trace_geometry,
                        samlab_trainer_steps_per_epoch(t) * r->a.epochs, r->a.epochs, planned_snapshots(&r->a)) != 0)
     cli_die(CMD, "out of memory for the traces of %ld epochs", r->a.epochs);
+  r->tr.hessian = r->a.track_hessian > 0;
   if (resume >= 0) {
     if (samlab_trainer_load(t, resume, "/checkpoint", err, sizeof err) != 0 ||
         train_trace_read(&r->tr, resume, err, sizeof err) != 0)
@@ -417,6 +448,11 @@ int cmd_train(int argc, char **argv)
     }
     double gc = r->a.check_grad ? grad_check(r) : NAN;
     train_trace_epoch(&r->tr, &s, gc);
+    if (r->a.track_hessian > 0 && samlab_trainer_epochs_done(t) % r->a.track_hessian == 0) {
+      double top, trace;
+      track_hessian(r, &top, &trace);
+      train_trace_hessian(&r->tr, top, trace);
+    }
     if (snapshot_due(&r->a, samlab_trainer_epochs_done(t)))
       train_trace_weights(&r->tr, samlab_trainer_epochs_done(t), samlab_trainer_weights(t));
     r->last_test_acc = s.test_acc;

@@ -24,10 +24,12 @@ int train_trace_init(train_trace *tr, size_t dim, int geometry, long steps, long
   tr->sam_used = malloc(S);
   tr->epoch = malloc(E * sizeof *tr->epoch);
   tr->grad_check = malloc(E * sizeof(double));
+  tr->hessian_top = malloc(E * sizeof(double));
+  tr->hessian_trace = malloc(E * sizeof(double));
   tr->weights = malloc(W * dim * sizeof(double));
   tr->weights_epoch = malloc(W * sizeof(int64_t));
   if (!tr->loss || !tr->grad_norm2 || !tr->lr || !tr->grad_ratio || !tr->cos_g_gs || !tr->sam_used || !tr->epoch ||
-      !tr->grad_check || !tr->weights || !tr->weights_epoch) {
+      !tr->grad_check || !tr->hessian_top || !tr->hessian_trace || !tr->weights || !tr->weights_epoch) {
     train_trace_free(tr);
     return -1;
   }
@@ -44,6 +46,8 @@ void train_trace_free(train_trace *tr)
   free(tr->sam_used);
   free(tr->epoch);
   free(tr->grad_check);
+  free(tr->hessian_top);
+  free(tr->hessian_trace);
   free(tr->weights);
   free(tr->weights_epoch);
   memset(tr, 0, sizeof *tr);
@@ -67,6 +71,7 @@ void train_trace_epoch(train_trace *tr, const samlab_epoch_stats *s, double grad
   if (tr->nepochs >= tr->cap_epochs)
     return;
   tr->grad_check[tr->nepochs] = grad_check;
+  tr->hessian_top[tr->nepochs] = tr->hessian_trace[tr->nepochs] = NAN;
   tr->epoch[tr->nepochs++] = *s;
 }
 
@@ -76,6 +81,14 @@ void train_trace_weights(train_trace *tr, long epoch, const double *w)
     return;
   memcpy(tr->weights + (size_t)tr->nweights * tr->dim, w, tr->dim * sizeof *w);
   tr->weights_epoch[tr->nweights++] = epoch;
+}
+
+void train_trace_hessian(train_trace *tr, double top, double trace)
+{
+  if (tr->nepochs > 0) {
+    tr->hessian_top[tr->nepochs - 1] = top;
+    tr->hessian_trace[tr->nepochs - 1] = trace;
+  }
 }
 
 #define EPOCH_FIELDS(X)                                                                                            \
@@ -103,6 +116,10 @@ int train_trace_write(const train_trace *tr, samlab_out *o)
   EPOCH_FIELDS(WRITE_FIELD)
   free(col);
   rc |= samlab_out_f64(o, "/epoch/grad_check", 1, &E, tr->grad_check);
+  if (tr->hessian) {
+    rc |= samlab_out_f64(o, "/epoch/hessian_top", 1, &E, tr->hessian_top);
+    rc |= samlab_out_f64(o, "/epoch/hessian_trace", 1, &E, tr->hessian_trace);
+  }
   rc |= samlab_out_f64(o, "/weights", 2, W, tr->weights);
   rc |= samlab_out_i64(o, "/weights_epoch", 1, W, tr->weights_epoch);
   return rc ? -1 : 0;
@@ -142,6 +159,13 @@ int train_trace_read(train_trace *tr, hid_t file, char *err, size_t errlen)
     tr->epoch[e].f = col[e];
   EPOCH_FIELDS(READ_FIELD)
   free(col);
+  if (!rc && tr->hessian) {
+    /* A run resumed with --track-hessian that lacked it before: NAN for the earlier epochs. */
+    if (read_1d(file, "/epoch/hessian_top", H5T_NATIVE_DOUBLE, tr->cap_epochs, tr->hessian_top, &n) || n != E ||
+        read_1d(file, "/epoch/hessian_trace", H5T_NATIVE_DOUBLE, tr->cap_epochs, tr->hessian_trace, &n) || n != E)
+      for (long e = 0; e < E; e++)
+        tr->hessian_top[e] = tr->hessian_trace[e] = NAN;
+  }
   rc = rc || read_1d(file, "/weights_epoch", H5T_NATIVE_INT64, tr->cap_weights, tr->weights_epoch, &W);
   if (!rc) {
     int rank;

@@ -13,6 +13,8 @@ typedef struct train_trace {
   long nepochs, cap_epochs;
   samlab_epoch_stats *epoch;
   double *grad_check; /* per epoch, NAN without --check-grad */
+  int hessian;        /* record hessian_top and hessian_trace (--track-hessian) */
+  double *hessian_top, *hessian_trace; /* per epoch, NAN where not measured */
   long nweights, cap_weights;
   double *weights;         /* nweights x dim snapshots */
   int64_t *weights_epoch;  /* the epoch of each snapshot (0 = initial weights) */
@@ -24,6 +26,8 @@ void train_trace_free(train_trace *tr);
 void train_trace_step(train_trace *tr, const samlab_step_info *info, double lr);
 void train_trace_epoch(train_trace *tr, const samlab_epoch_stats *s, double grad_check);
 void train_trace_weights(train_trace *tr, long epoch, const double *w);
+/* The Hessian's top eigenvalue and trace at the end of the last epoch recorded (--track-hessian). */
+void train_trace_hessian(train_trace *tr, double top, double trace);
 /* Datasets /step/..., /epoch/..., /weights, /weights_epoch into o; 0 or -1. */
 int train_trace_write(const train_trace *tr, samlab_out *o);
 /* Fills tr (initialised with enough capacity) from an open file; 0 or -1 with a message. */

@@ -3,6 +3,7 @@
  * decomposition, filter-normalised directions, and bad input (library and command line). */
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_randist.h>
+#include <hdf5_hl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -901,6 +902,27 @@ START_TEST(test_curvature_and_sharpness_commands)
   ck_assert_int_eq(run("sharpness --checkpoint test_analyses_op_ck.h5 --examples 64 --measures all --m 16 "
                        "--iters 5 --samples 4 --out test_analyses_op.h5"), 0);
   ck_assert(exists(out));
+  unlink(out);
+  unlink(ck);
+  /* samlab train --track-hessian: the last epoch's record agrees with samlab hessian at the final weights */
+  ck_assert_int_eq(run("train --hidden 8 --train-size 512 --epochs 2 --track-hessian 2 --out test_analyses_op_ck.h5"),
+                   0);
+  ck_assert_int_eq(run("hessian --checkpoint test_analyses_op_ck.h5 --examples 512 --k 1 --precision 32 "
+                       "--trace-probes 10 --out test_analyses_op.h5"), 0);
+  double *top, *trace, *ref, tr_ref;
+  hid_t ft = H5Fopen(ck, H5F_ACC_RDONLY, H5P_DEFAULT), fh = H5Fopen(out, H5F_ACC_RDONLY, H5P_DEFAULT);
+  ck_assert_int_eq(samlab_in_f64(ft, "/epoch/hessian_top", &rank, dims, &top), 0);
+  ck_assert_int_eq(dims[0], 2);
+  ck_assert_int_eq(samlab_in_f64(ft, "/epoch/hessian_trace", &rank, dims, &trace), 0);
+  ck_assert_int_eq(samlab_in_f64(fh, "/lanczos/eigenvalues", &rank, dims, &ref), 0);
+  ck_assert_int_eq(H5LTget_attribute_double(fh, "/trace", "estimate", &tr_ref), 0);
+  ck_assert(isnan(top[0]) && isnan(trace[0])); /* epoch 1 is not a multiple of 2 */
+  ck_assert_msg(fabs(top[1] - ref[0]) <= 1e-3 * ref[0], "tracked %g, samlab hessian %g", top[1], ref[0]);
+  ck_assert_msg(fabs(trace[1] - tr_ref) <= 1e-6 * fabs(tr_ref), "tracked trace %g, samlab hessian %g", trace[1],
+                tr_ref);
+  free(top), free(trace), free(ref);
+  H5Fclose(ft);
+  H5Fclose(fh);
   unlink(out);
   unlink(ck);
 }
