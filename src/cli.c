@@ -312,3 +312,19 @@ void cli_subject_open(const char *cmd, samlab_subject_spec *ss, long precision, 
   if (samlab_subject_open(ss, sub, err, sizeof err) != 0)
     cli_die(cmd, "%s", err);
 }
+
+size_t cli_subject_examples(const char *cmd, const samlab_subject *sub, long examples)
+{
+  if (!sub->train)
+    return 0;
+  size_t n = examples == 0 || (size_t)examples > sub->train->n ? sub->train->n : (size_t)examples;
+  size_t *idx = malloc(n * sizeof *idx);
+  if (!idx)
+    cli_die(cmd, "out of memory");
+  for (size_t i = 0; i < n; i++)
+    idx[i] = i;
+  if (samlab_problem_set_batch(sub->p, examples == 0 ? NULL : idx, n) != 0)
+    cli_die(cmd, "cannot select %zu examples", n);
+  free(idx); /* the problem keeps its own copy of the batch */
+  return n;
+}

@@ -60,6 +60,9 @@ const samlab_base_type *cli_base(const char *cmd, const char *name);
       {"data-dir", 0, CLI_STR, &(ss).data_dir, "DIR", "networks: directory of the IDX files"}
 /* samlab_subject_open with networks computed at precision bits, or dies with its message. */
 void cli_subject_open(const char *cmd, samlab_subject_spec *ss, long precision, samlab_subject *sub);
+/* Networks: evaluate on the first `examples` training examples (0: the whole set), returning how many (0 for a
+ * toy); dies when they cannot be selected. */
+size_t cli_subject_examples(const char *cmd, const samlab_subject *sub, long examples);
 
 /* A progress bar on stderr when it is a terminal, at most ten redraws a second. */
 typedef struct progress {

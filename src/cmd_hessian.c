@@ -181,17 +181,7 @@ int cmd_hessian(int argc, char **argv)
     cli_die(CMD, "bad value %ld for --k: must be in [1, %zu] (the dimension)", a.k, dim);
   if (a.exact && dim > EXACT_MAX_DIM)
     cli_die(CMD, "--exact needs dim <= %d (this problem has %zu)", EXACT_MAX_DIM, dim);
-  size_t nex = 0, *idx = NULL;
-  if (sub.train) {
-    nex = a.examples == 0 || (size_t)a.examples > sub.train->n ? sub.train->n : (size_t)a.examples;
-    idx = malloc(nex * sizeof *idx);
-    if (!idx)
-      cli_die(CMD, "out of memory");
-    for (size_t i = 0; i < nex; i++)
-      idx[i] = i;
-    if (samlab_problem_set_batch(sub.p, a.examples == 0 ? NULL : idx, nex) != 0)
-      cli_die(CMD, "cannot select %zu examples", nex);
-  }
+  size_t nex = cli_subject_examples(CMD, &sub, a.examples);
 
   samlab_out *o = samlab_out_create(a.out, err, sizeof err);
   if (!o)
@@ -360,7 +350,6 @@ int cmd_hessian(int argc, char **argv)
          sub.what);
   free(vals);
   free(vecs);
-  free(idx);
   if (view)
     samlab_problem_free(view);
   free(w_view);

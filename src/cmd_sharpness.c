@@ -137,19 +137,10 @@ int cmd_sharpness(int argc, char **argv)
     cli_die(CMD, "--measures m needs a network (--checkpoint): a toy has no examples to group");
   if ((measures & M_FLAT) && !p->hvp && !samlab_problem_landscape(p)->hessian)
     cli_die(CMD, "--measures flatness needs Hessian-vector products, which problem %s has not", p->name);
-  size_t *idx = NULL;
-  if (sub.train) {
-    nex = a.examples == 0 || (size_t)a.examples > sub.train->n ? sub.train->n : (size_t)a.examples;
-    m = a.m > 0 ? (size_t)a.m : nex < 128 ? nex : 128;
-    if ((measures & M_MSHARP) && (m > nex || nex % m != 0))
-      cli_die(CMD, "bad value %zu for --m: must divide the %zu examples", m, nex);
-    if (!(idx = malloc(nex * sizeof *idx)))
-      cli_die(CMD, "out of memory");
-    for (size_t i = 0; i < nex; i++)
-      idx[i] = i;
-    if (samlab_problem_set_batch(p, a.examples == 0 ? NULL : idx, nex) != 0)
-      cli_die(CMD, "cannot select %zu examples", nex);
-  }
+  nex = cli_subject_examples(CMD, &sub, a.examples);
+  m = a.m > 0 ? (size_t)a.m : nex < 128 ? nex : 128;
+  if ((measures & M_MSHARP) && (m > nex || nex % m != 0))
+    cli_die(CMD, "bad value %zu for --m: must divide the %zu examples", m, nex);
   samlab_sharpness_spec s = {a.rho, linf ? SAMLAB_BALL_LINF : SAMLAB_BALL_L2, a.adaptive, a.iters, a.restarts,
                              a.step_mult, a.momentum, (unsigned long)a.seed, a.random_start};
 
@@ -248,7 +239,6 @@ int cmd_sharpness(int argc, char **argv)
     cli_die(CMD, "cannot write '%s'", a.out);
   printf("%s: sharpness of %s\n", a.out, sub.what);
   free(delta);
-  free(idx);
   samlab_subject_close(&sub);
   return 0;
 fail:

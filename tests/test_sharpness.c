@@ -200,20 +200,7 @@ END_TEST
 /* A tiny in-memory data set: n images of 4 x 4 random pixels, random labels of 10 classes. */
 static samlab_dataset *tiny_data(size_t n, unsigned long seed)
 {
-  gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-  gsl_rng_set(r, seed);
-  samlab_dataset *d = calloc(1, sizeof *d);
-  d->n = n;
-  d->rows = d->cols = 4;
-  d->nclasses = 10;
-  d->x = malloc(n * 16 * sizeof *d->x);
-  d->y = malloc(n);
-  for (size_t i = 0; i < n * 16; i++)
-    d->x[i] = (float)gsl_rng_uniform(r);
-  for (size_t i = 0; i < n; i++)
-    d->y[i] = (uint8_t)gsl_rng_uniform_int(r, 10);
-  gsl_rng_free(r);
-  return d;
+  return test_tiny_data(n, 4, seed);
 }
 
 /* m-sharpness: group j is the worst case on examples jm..jm+m-1 alone (seed + j), the total their mean; m not

@@ -26,6 +26,28 @@
     ck_assert_msg(ok_, "%s is not a PNG", (path));                                                                 \
   } while (0)
 
+/* A tiny in-memory data set (needs <gsl/gsl_rng.h> first): n images of side x side pixels uniform in [0, 1),
+ * labels uniform over 10 classes, seeded. */
+#ifdef __GSL_RNG_H__
+static inline samlab_dataset *test_tiny_data(size_t n, size_t side, unsigned long seed)
+{
+  gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+  gsl_rng_set(r, seed);
+  samlab_dataset *d = calloc(1, sizeof *d);
+  d->n = n;
+  d->rows = d->cols = side;
+  d->nclasses = 10;
+  d->x = malloc(n * side * side * sizeof *d->x);
+  d->y = malloc(n);
+  for (size_t i = 0; i < n * side * side; i++)
+    d->x[i] = (float)gsl_rng_uniform(r);
+  for (size_t i = 0; i < n; i++)
+    d->y[i] = (uint8_t)gsl_rng_uniform_int(r, 10);
+  gsl_rng_free(r);
+  return d;
+}
+#endif
+
 /* Runs one suite; the exit status is the number of failures (0: all passed). */
 static inline int run_suite(Suite *s)
 {
