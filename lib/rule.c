@@ -34,6 +34,7 @@ samlab_rule *samlab_rule_alloc(const samlab_rule_type *type, const samlab_base_t
     return NULL;
   }
   r->keep_eps = r->geometry = 1;
+  r->lr0 = r->hp.lr;
   r->g = vecs;
   r->gs = vecs + dim;
   r->eps = vecs + 2 * dim;
@@ -154,6 +155,8 @@ int samlab_rule_step(samlab_rule *r, const samlab_problem *p, double *w, samlab_
   samlab_step_info local;
   if (!info)
     info = &local;
+  if (!r->type->plain && r->hp.rho_schedule > SAMLAB_RHO_CONSTANT)
+    r->hp.rho = samlab_rho_at(&r->hp, r->t, r->lr0);
   info->gs_norm = NAN;
   info->cos_g_gs = NAN;
   info->sam_used = 0;

@@ -22,7 +22,14 @@ typedef struct samlab_hparams {
   /* rules (lib/rules/): the paper's letter where one rule owns it, the rule's name in front where others share it */
   double rho, eta, fishersam_eta, gamma, alpha, looksam_alpha, infosam_alpha, p, delta, lambda1, lambda2, lambda,
       sigma, theta, floor;
-  long k, n;
+  /* the newer rules (lib/rules/sagm.c, gam.c, rsam.c, eigensam.c, bsam.c) */
+  double sagm_alpha, gam_norm_rho, gam_beta1, gam_beta2, gam_beta3, gam_gamma, rsam_sigma, eigensam_alpha, bsam_beta2,
+      bsam_damping, bsam_s_init;
+  long k, n, power_iters, bsam_ndata;
+  /* rho schedules (every rule with an ascent): rho_schedule a SAMLAB_RHO_* value, rho_t between rho_min and rho_max
+   * (rho_max unset: rho) */
+  long rho_schedule;
+  double rho_min, rho_max;
   long stable;      /* 1: renormalise g_s to the norm of g (StableSAM), any rule with an ascent */
   long ascent_raw;  /* 1: eps = rho d (unnormalised ascent), 0: eps = rho d/(||d||+EPS) */
   long total_steps; /* T, for AE-SAM's schedule c_t */
@@ -30,8 +37,25 @@ typedef struct samlab_hparams {
 } samlab_hparams;
 
 /* DOUBLE and LONG are options with a value, FLAG an option without one (stored 1), ASCENT the option
- * --ascent normalized|raw (stored 0|1); RUN an integer the program sets (seed, total steps), not an option. */
-typedef enum { SAMLAB_HP_DOUBLE, SAMLAB_HP_LONG, SAMLAB_HP_FLAG, SAMLAB_HP_ASCENT, SAMLAB_HP_RUN } samlab_hp_kind;
+ * --ascent normalized|raw (stored 0|1); RUN an integer the program sets (seed, total steps), not an option;
+ * RHO_SCHEDULE the option --rho-schedule NAME (stored as its index in samlab_rho_schedule_names). */
+typedef enum {
+  SAMLAB_HP_DOUBLE,
+  SAMLAB_HP_LONG,
+  SAMLAB_HP_FLAG,
+  SAMLAB_HP_ASCENT,
+  SAMLAB_HP_RUN,
+  SAMLAB_HP_RHO_SCHEDULE
+} samlab_hp_kind;
+
+/* Rho schedules over the run's T = hp.total_steps steps (docs/rules.md "Rho schedules"): constant rho_t = rho;
+ * linear, cosine and step go from rho_max at t = 0 to rho_min at t = T (step: rho_max for t < T/2, then rho_min);
+ * lr follows the learning rate, rho_min + (rho_max - rho_min) lr_t/lr_0 (GSAM's proportional scheduler, lr_min 0). */
+enum { SAMLAB_RHO_CONSTANT, SAMLAB_RHO_LINEAR, SAMLAB_RHO_COSINE, SAMLAB_RHO_STEP, SAMLAB_RHO_LR, SAMLAB_RHO_SCHEDULES };
+extern const char *const samlab_rho_schedule_names[]; /* SAMLAB_RHO_SCHEDULES names, by value */
+/* rho at step t of T for the schedule of hp (lr0: the learning rate the run started with); hp->rho when constant
+ * or T < 1 for the schedules that need T. */
+double samlab_rho_at(const samlab_hparams *hp, long t, double lr0);
 enum { SAMLAB_HP_OPEN_MIN = 1, SAMLAB_HP_OPEN_MAX = 2 };
 
 /* One hyperparameter as a rule type, a base optimizer or the shared tables declare it: the one place of its name,
@@ -148,7 +172,7 @@ typedef struct samlab_rule_type {
   int (*init)(samlab_rule *r);
   /* A rule whose every step is a base step with r->g, or samlab_ascent_step along r->g (ascent, then a base
    * step with g_s), needs no step function: plain = 1 says it never ascends (sgd); ascends says which one
-   * this step takes, from g.g summed as samlab_dot sums it (sam, stablesam, periodic-sam, random-sam, ae-sam;
+   * this step takes, from g.g summed as samlab_dot sums it (sam, stablesam, periodic-sam, ss-sam, ae-sam;
    * called once a step).  samlab_rule_step may then run the step fused (see SAMLAB_RULE_FUSE_F32). */
   int plain;
   int (*ascends)(samlab_rule *r, double gg);
@@ -158,7 +182,11 @@ typedef struct samlab_rule_type {
 } samlab_rule_type;
 
 extern const samlab_rule_type *const samlab_rule_types[]; /* the registry, NULL-terminated */
+/* The rule of that name, or of an old name (random-sam: ss-sam); NULL if none. */
 const samlab_rule_type *samlab_rule_find(const char *name);
+/* The new name of a renamed rule (random-sam: ss-sam), NULL if name is not an old one: callers that parse a
+ * user's rule name print "samlab: rule OLD is now NEW". */
+const char *samlab_rule_renamed(const char *name);
 
 /* F-SAM's decomposition (its Sec. 4) of the mini-batch gradient gb against the full gradient g: the ascent
  * direction d of SAM-batch (gb), SAM-full (P, the component along g) or SAM-noise (gb - P); P = (gb.g/||g||^2) g
