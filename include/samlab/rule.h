@@ -25,7 +25,7 @@ typedef struct samlab_hparams {
   /* the newer rules (lib/rules/sagm.c, gam.c, rsam.c, eigensam.c, bsam.c) */
   double sagm_alpha, gam_norm_rho, gam_beta1, gam_beta2, gam_beta3, gam_gamma, rsam_sigma, eigensam_alpha, bsam_beta2,
       bsam_damping, bsam_s_init;
-  long k, n, power_iters, bsam_ndata;
+  long k, n, eigensam_k, power_iters, bsam_ndata;
   /* rho schedules (every rule with an ascent): rho_schedule a SAMLAB_RHO_* value, rho_t between rho_min and rho_max
    * (rho_max unset: rho) */
   long rho_schedule;
@@ -179,6 +179,9 @@ typedef struct samlab_rule_type {
   /* One step, for every other rule.  On entry r->g holds the gradient at w, info->loss/grad_norm are set. */
   int (*step)(samlab_rule *r, const samlab_problem *p, double *w, samlab_step_info *info);
   int sweep_step; /* SAMLAB_SWEEP_PLAIN or SAMLAB_SWEEP_ASCENT: the fast sweep kernel computes its steps */
+  /* 1: at rho = 0 the step is still not the base optimizer's with g (sagm's alpha, gam's beta1 + beta3, bsam's 1/s
+   * and noise); 0: rho = 0 gives the base optimizer, as for sam and its kin. */
+  int rho0_own_step;
 } samlab_rule_type;
 
 extern const samlab_rule_type *const samlab_rule_types[]; /* the registry, NULL-terminated */

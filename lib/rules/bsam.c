@@ -59,4 +59,4 @@ const samlab_rule_type samlab_rule_bsam = {
     .name = "bsam", .paper = "bSAM (Moellenhoff & Khan 2023)",
     .formula = "g_n = grad(w + z/sqrt(N s)); eps = rho g_n/s; step with g_s/s; "
                "s = beta2 s + (1-beta2)(sqrt(s)|g_n| + damping + wd)",
-    .state_size = bsam_state_size, .params = bsam_params, .init = bsam_init, .step = bsam_step};
+    .state_size = bsam_state_size, .params = bsam_params, .init = bsam_init, .step = bsam_step, .rho0_own_step = 1};

@@ -1,6 +1,6 @@
 /* Eigen-SAM (Luo et al. 2024, explicit eigenvalue regularisation): SAM's ascent tilted toward the top Hessian
  * eigenvector v, d = g/||g|| + alpha sign(g.v) v, eps = rho d/||d||, a base step with g_s.  v is re-estimated at
- * every step t with t % k == 0 by power-iters steps of power iteration v <- Hv/||Hv|| through the problem's HVP
+ * every step t with t % eigensam-k == 0 by power-iters steps of power iteration v <- Hv/||Hv|| through the problem's HVP
  * (samlab_problem_hvp), warm-started from the last estimate (the first from a Gaussian vector of the rule's RNG).
  * The power iteration finds the eigenvalue of largest magnitude.  A problem without an HVP gets no tilt (sam). */
 #include <gsl/gsl_randist.h>
@@ -16,7 +16,8 @@ SAMLAB_STATE_SIZE(eigen_state_size, eigen_state, 2)
 static const samlab_hparam_desc eigensam_params[] = {
     SAMLAB_HPARAM("eigensam-alpha", SAMLAB_HP_DOUBLE, eigensam_alpha, 0.2, SAMLAB_RANGE_GE(0),
                   "Eigen-SAM's alpha: the weight of the top eigenvector in the ascent"),
-    SAMLAB_HPARAM("k", SAMLAB_HP_LONG, k, 100, SAMLAB_RANGE_GE(1), "period: v re-estimated when t % k == 0"),
+    SAMLAB_HPARAM("eigensam-k", SAMLAB_HP_LONG, eigensam_k, 100, SAMLAB_RANGE_GE(1),
+                  "Eigen-SAM's period: v re-estimated when t % k == 0"),
     SAMLAB_HPARAM("power-iters", SAMLAB_HP_LONG, power_iters, 10, SAMLAB_RANGE_GE(1),
                   "power-iteration steps per estimate of v"),
     {0}};
@@ -47,7 +48,7 @@ static int eigensam_step(samlab_rule *r, const samlab_problem *p, double *w, sam
 {
   size_t n = r->dim;
   eigen_state *s = r->state;
-  if (r->t % r->hp.k == 0 && estimate_top(r, p, w) != 0)
+  if (r->t % r->hp.eigensam_k == 0 && estimate_top(r, p, w) != 0)
     s->have_v = 0;
   double gv = s->have_v ? samlab_dot(n, r->g, s->v) : 0, sgn = gv > 0 ? 1 : gv < 0 ? -1 : 0;
   double a = r->hp.eigensam_alpha * sgn, ig = 1 / (info->grad_norm + SAMLAB_EPS);

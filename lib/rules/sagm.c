@@ -22,4 +22,5 @@ static int sagm_step(samlab_rule *r, const samlab_problem *p, double *w, samlab_
 
 const samlab_rule_type samlab_rule_sagm = {
     .name = "sagm", .paper = "SAGM (Wang et al. 2023)",
-    .formula = "eps = (rho/||g|| - alpha) g; step with (g + g_s)/2", .params = sagm_params, .step = sagm_step};
+    .formula = "eps = (rho/||g|| - alpha) g; step with (g + g_s)/2", .params = sagm_params, .step = sagm_step,
+    .rho0_own_step = 1};
