@@ -37,6 +37,7 @@ struct samlab_rule {
   int fuse_f32;
   int eps_zero;       /* the last ascent's perturbation was exactly zero */
   double lr0;         /* hp.lr at allocation: the lr rho schedule's reference */
+  double step_rho;    /* the rho of the last step (its schedule's) */
 };
 
 /* r->eps holds the perturbation: g_s = grad(w + eps) into r->gs (renormalised to ||g|| if hp.stable),

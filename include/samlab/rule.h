@@ -238,6 +238,8 @@ long samlab_rule_steps(const samlab_rule *r); /* rule steps taken */
 const samlab_hparams *samlab_rule_hparams(const samlab_rule *r);
 void samlab_rule_set_lr(samlab_rule *r, double lr);
 void samlab_rule_set_rho(samlab_rule *r, double rho);
+/* The rho the last step used: hp.rho, or its --rho-schedule's rho_t (hp.rho stays the configured value). */
+double samlab_rule_step_rho(const samlab_rule *r);
 /* Vectors of the last step (dim doubles, valid until the next): the gradient at w, the perturbed gradient
  * g_s (before the base step; not kept on fused steps) and the perturbation eps (with SAMLAB_RULE_KEEP_EPS). */
 const double *samlab_rule_gradient(const samlab_rule *r);
