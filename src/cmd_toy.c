@@ -50,7 +50,7 @@ int cmd_toy(int argc, char **argv)
       {"base", 0, CLI_STR, &base_name, "NAME", "base optimizer: sgd, sgdm, adam, adamw (default sgd)"},
       {"steps", 0, CLI_LONG, &steps, "N", "number of steps (default 200)"},
       {"init", 0, CLI_STR, &init, "X,Y,...", "starting point (default -1.5,0.5,-1.5,...; 1,1,... if no minimum is known)"},
-      {"seed", 0, CLI_LONG, &seed, "N", "random seed: random-sam, gradient noise (default 1)"},
+      {"seed", 0, CLI_LONG, &seed, "N", "random seed: ss-sam, r-sam, bsam, gradient noise (default 1)"},
       {"record-eps", 0, CLI_FLAG, &record_eps, NULL, "also store each step's perturbation eps as /eps (steps, dim)"},
       {"fixed", 0, CLI_FLAG, &fixed, NULL, "stay at --init: step the rule (its state evolves) but undo each move"},
       CLI_TOY_OPTS(toy, "infosam-amd (covariance scale), asym-valley (s.d.s): gradient noise, seeded by --seed",

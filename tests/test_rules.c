@@ -565,7 +565,7 @@ START_TEST(sam_used_patterns)
     samlab_problem_free(p);
   }
   ck_assert_int_ge(periodic, 2);
-  /* random-sam at p = 0.5 over 2000 steps: between 45% and 55% SAM steps, and the same for the same seed */
+  /* ss-sam at p = 0.5 over 2000 steps: between 45% and 55% SAM steps, and the same for the same seed */
   int count[2] = {0, 0};
   for (int k = 0; k < 2; k++) {
     samlab_problem *p = toy("quartic", NULL);
