@@ -4,7 +4,7 @@
 
 #define RULES(X) X(sgd) X(sam) X(stablesam) X(asam) X(gsam) X(looksam) X(periodic_sam) X(ss_sam) X(ae_sam) \
   X(ae_looksam) X(fsam) X(infosam) X(vasso) X(fishersam) X(linf_sam) X(l1_sam) X(nsupport_sam) X(wsam) X(coupled_wsam) \
-  X(sagm) X(gcsam) X(rsam) X(msam) X(gam) X(eigensam) X(bsam)
+  X(sagm) X(gcsam) X(rsam) X(msam) X(gam) X(eigensam) X(bsam) X(esam)
 
 #define DECLARE(name) extern const samlab_rule_type samlab_rule_##name;
 RULES(DECLARE)

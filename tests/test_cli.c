@@ -200,6 +200,10 @@ START_TEST(test_newrules_input)
   bad(TOY "--rule gam --gam-gamma -1", "gam-gamma");
   bad(TOY "--rule r-sam --rsam-sigma -0.1", "rsam-sigma");
   bad(TOY "--rule sagm --sagm-alpha -1", "sagm-alpha");
+  bad(TOY "--rule esam --esam-beta 0", "esam-beta"); /* beta and gamma in (0, 1] */
+  bad(TOY "--rule esam --esam-beta 1.5", "esam-beta");
+  bad(TOY "--rule esam --esam-gamma 0", "esam-gamma");
+  bad(TOY "--rule esam --esam-gamma 1.01", "esam-gamma");
   bad("sweep --function quartic --rules sgd,nonesuch --starts 4 --lr-count 2 --steps 5 --out OUT/s.h5", "nonesuch");
   bad("sweep --function quartic --rules sam --rho-schedule sine --starts 4 --lr-count 2 --steps 5 --out OUT/s.h5",
       "sine");

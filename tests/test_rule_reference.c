@@ -392,6 +392,15 @@ static void bsam_whole(ref_rule *r, grad_fn f, hvp_fn h, const setting *s, doubl
     r->prec[i] = 0.999 * r->prec[i] + 0.001 * (sqrt(r->prec[i]) * fabs(gn[i]) + 0.1 + s->wd);
 }
 
+/* ESAM on a toy: each coordinate its own tensor, kept with probability beta 0.6 (one uniform draw each, in order),
+ * eps_i = (rho/||g||) g_i/beta when kept, else 0; no data selection (a toy has no per-example losses). */
+static void esam_eps(ref_rule *r, const setting *s, const double *w, const double *g, double *eps)
+{
+  double k = s->raw ? s->rho : s->rho / (norm(g) + GUARD);
+  for (int i = 0; i < D; i++)
+    eps[i] = gsl_rng_uniform(r->rng) < 0.6 ? k * g[i] / 0.6 : 0;
+}
+
 /* A rule of the reference: when it takes a SAM step (NULL: every step), its perturbation (NULL: the ascent along
  * g), its step (NULL: a base step with g_s), whether it keeps g_v for reuse steps (looksam, ae-looksam) and
  * whether it renormalises g_s by default (stablesam); and the radii its runs need where the common ones do not
@@ -435,6 +444,7 @@ static const ref_case ref_cases[] = {
     {.rule = "gam", .whole = gam_whole, .kl_rho = 1}, /* likewise by step 198 */
     {.rule = "eigen-sam", .whole = eigensam_whole, .raw_kl_rho = 2}, /* raw d = g/||g|| + alpha v: |d| ~ 1 */
     {.rule = "bsam", .whole = bsam_whole},
+    {.rule = "esam", .eps = esam_eps},
 };
 #define NCASES (sizeof ref_cases / sizeof ref_cases[0])
 

@@ -24,7 +24,7 @@ typedef struct samlab_hparams {
       sigma, theta, floor;
   /* the newer rules (lib/rules/sagm.c, gam.c, rsam.c, eigensam.c, bsam.c) */
   double sagm_alpha, gam_norm_rho, gam_beta1, gam_beta2, gam_beta3, gam_gamma, rsam_sigma, eigensam_alpha, bsam_beta2,
-      bsam_damping, bsam_s_init;
+      bsam_damping, bsam_s_init, esam_beta, esam_gamma;
   long k, n, eigensam_k, power_iters, bsam_ndata;
   /* rho schedules (every rule with an ascent): rho_schedule a SAMLAB_RHO_* value, rho_t between rho_min and rho_max
    * (rho_max unset: rho) */
