@@ -1,5 +1,5 @@
 #!/bin/sh
-# The newer SAM rules (issue 15: sagm, gcsam, r-sam, msam, gam, eigen-sam, bsam) beside sgd and sam on the two
+# The newer SAM rules (issue 15: sagm, gcsam, r-sam, msam, gam, eigen-sam, bsam, esam) beside sgd and sam on the two
 # comparisons the earlier recipes make: the quartic success-rate sweep of StableSAM Figure 4 (stablesam-fig4.sh:
 # f = x1^4/4 - x1 x2 + x2^2/2, full-gradient steps over plain SGD from starts uniform in [-2, 2]^2, success = the
 # end point within 0.1 of a global minimum) and the label-noise training of label-noise.sh (fcn on Fashion-MNIST,
@@ -39,7 +39,7 @@ case "$SCALE" in
   *) echo "newrules-compare.sh: SCALE must be quick or full, not '$SCALE'" >&2; exit 2 ;;
 esac
 mkdir -p "$OUT"
-rules="sgd sam sagm gcsam r-sam msam gam eigen-sam bsam"
+rules="sgd sam sagm gcsam r-sam msam gam eigen-sam bsam esam"
 
 # 1. The quartic sweep (the generic kernel: only sgd and sam have the fast one).
 $SAMLAB sweep --function quartic --rules "$(echo $rules | tr ' ' ,)" --rho $rhos $lrs --lr-scale log \
