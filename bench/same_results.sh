@@ -64,10 +64,12 @@ compare)
   done
   added=0
   for f in "$3"/*.h5; do
-    grep -qx "$(basename "$f")" /tmp/same_results_seen.$$ 2>/dev/null || { added=$((added + 1)); echo "added: $(basename "$f")"; }
+    grep -qx "$(basename "$f")" /tmp/same_results_seen.$$ 2>/dev/null ||
+      { added=$((added + 1)); echo "added: $(basename "$f")"; }
   done
   rm -f /tmp/same_results.$$ /tmp/same_results_seen.$$
-  [ $differ -eq 0 ] && echo "same results: $n files identical (provenance attributes and seconds aside; $added files added)"
+  [ $differ -eq 0 ] &&
+    echo "same results: $n files identical (provenance attributes and seconds aside; $added files added)"
   exit $differ
   ;;
 *) echo "usage: same_results.sh record SAMLAB DIR | compare DIR1 DIR2" >&2; exit 2 ;;

@@ -16,7 +16,8 @@ const samlab_hparam_desc samlab_ascent_hparams[] = {
     SAMLAB_HPARAM("rho-schedule", SAMLAB_HP_RHO_SCHEDULE, rho_schedule, SAMLAB_RHO_CONSTANT,
                   SAMLAB_RANGE_CLOSED(0, SAMLAB_RHO_SCHEDULES - 1), "rho_t over the run (constant: rho)"),
     SAMLAB_HPARAM("rho-min", SAMLAB_HP_DOUBLE, rho_min, 0, SAMLAB_RANGE_GE(0), "the schedule's smallest rho"),
-    SAMLAB_HPARAM("rho-max", SAMLAB_HP_DOUBLE, rho_max, NAN, SAMLAB_RANGE_GE(0), "the schedule's largest rho (unset: rho)"),
+    SAMLAB_HPARAM("rho-max", SAMLAB_HP_DOUBLE, rho_max, NAN, SAMLAB_RANGE_GE(0),
+                  "the schedule's largest rho (unset: rho)"),
     {0}};
 
 const char *const samlab_rho_schedule_names[] = {"constant", "linear", "cosine", "step", "lr"};

@@ -76,7 +76,8 @@ values() { h5dump -y -w 0 -d "$2" "$1" | awk '/DATA \{/ {on = 1; next} /\}/ {on 
   nlr=$(values "$OUT/sweep.h5" /lr | wc -l)
   values "$OUT/sweep.h5" /success_rate | awk -v rules="$rules" -v rhos="$(values "$OUT/sweep.h5" /rho | tr '\n' ' ')" \
     -v nrho="$nrho" -v nlr="$nlr" 'BEGIN {split(rules, R, " "); split(rhos, P, " ")}
-    {i = NR - 1; k = int(i / (nrho * nlr)); j = int(i / nlr) % nrho; sum[k, j] += $1; if (i % nlr == nlr - 1) last[k, j] = $1}
+    {i = NR - 1; k = int(i / (nrho * nlr)); j = int(i / nlr) % nrho; sum[k, j] += $1
+     if (i % nlr == nlr - 1) last[k, j] = $1}
     END {for (k = 0; k < length(R); k++) for (j = 0; j < nrho; j++)
            printf "  %-10s rho %-5s %.3f  %.3f\n", R[k + 1], P[j + 1], sum[k, j] / nlr, last[k, j]}'
   echo "label noise: rule, noise, max test accuracy % (mean over seeds $seeds)"

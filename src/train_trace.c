@@ -27,7 +27,8 @@ int train_trace_init(train_trace *tr, size_t dim, int geometry, long steps, long
   tr->grad_check = malloc(E * sizeof(double));
   tr->weights = malloc(W * dim * sizeof(double));
   tr->weights_epoch = malloc(W * sizeof(int64_t));
-  if (!tr->loss || !tr->grad_norm2 || !tr->lr || !tr->grad_ratio || !tr->cos_g_gs || !tr->rho || !tr->sam_used || !tr->epoch ||
+  if (!tr->loss || !tr->grad_norm2 || !tr->lr || !tr->grad_ratio || !tr->cos_g_gs || !tr->rho || !tr->sam_used ||
+      !tr->epoch ||
       !tr->grad_check || !tr->weights || !tr->weights_epoch) {
     train_trace_free(tr);
     return -1;

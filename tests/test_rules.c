@@ -762,7 +762,8 @@ START_TEST(table_defaults_reach_the_rule)
       for (size_t k = 0; k < nall; k++) {
         const samlab_hparam_desc *own = samlab_hparam_find(t, samlab_base_types[b], all[k]->name);
         double v = samlab_hparam_get(samlab_rule_hparams(r), all[k]);
-        ck_assert_msg(own ? v == own->def || (isnan(own->def) && isnan(v)) : isnan(v), "%s/%s: %s = %g", t->name, samlab_base_types[b]->name,
+        ck_assert_msg(own ? v == own->def || (isnan(own->def) && isnan(v)) : isnan(v), "%s/%s: %s = %g", t->name,
+                      samlab_base_types[b]->name,
                       all[k]->name, v);
       }
       samlab_rule_free(r);

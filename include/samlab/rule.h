@@ -51,7 +51,14 @@ typedef enum {
 /* Rho schedules over the run's T = hp.total_steps steps (docs/rules.md "Rho schedules"): constant rho_t = rho;
  * linear, cosine and step go from rho_max at t = 0 to rho_min at t = T (step: rho_max for t < T/2, then rho_min);
  * lr follows the learning rate, rho_min + (rho_max - rho_min) lr_t/lr_0 (GSAM's proportional scheduler, lr_min 0). */
-enum { SAMLAB_RHO_CONSTANT, SAMLAB_RHO_LINEAR, SAMLAB_RHO_COSINE, SAMLAB_RHO_STEP, SAMLAB_RHO_LR, SAMLAB_RHO_SCHEDULES };
+enum {
+  SAMLAB_RHO_CONSTANT,
+  SAMLAB_RHO_LINEAR,
+  SAMLAB_RHO_COSINE,
+  SAMLAB_RHO_STEP,
+  SAMLAB_RHO_LR,
+  SAMLAB_RHO_SCHEDULES
+};
 extern const char *const samlab_rho_schedule_names[]; /* SAMLAB_RHO_SCHEDULES names, by value */
 /* rho at step t of T for the schedule of hp (lr0: the learning rate the run started with); hp->rho when constant
  * or T < 1 for the schedules that need T. */

@@ -1,6 +1,7 @@
 /* Eigen-SAM (Luo et al. 2024, explicit eigenvalue regularisation): SAM's ascent tilted toward the top Hessian
  * eigenvector v, d = g/||g|| + alpha sign(g.v) v, eps = rho d/||d||, a base step with g_s.  v is re-estimated at
- * every step t with t % eigensam-k == 0 by power-iters steps of power iteration v <- Hv/||Hv|| through the problem's HVP
+ * every step t with t % eigensam-k == 0 by power-iters steps of power iteration v <- Hv/||Hv|| through the
+ * problem's HVP
  * (samlab_problem_hvp), warm-started from the last estimate (the first from a Gaussian vector of the rule's RNG).
  * The power iteration finds the eigenvalue of largest magnitude.  A problem without an HVP gets no tilt (sam). */
 #include <gsl/gsl_randist.h>

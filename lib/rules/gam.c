@@ -63,6 +63,7 @@ static int gam_step(samlab_rule *r, const samlab_problem *p, double *w, samlab_s
 
 const samlab_rule_type samlab_rule_gam = {
     .name = "gam", .paper = "GAM (Zhang et al. 2023)",
-    .formula = "g1 = grad(w + rho g/||g||); e = rho' (g1-g)/||g1-g||; g2 = grad(w+e); g3 = grad(w + e + rho g2/||g2||); "
+    .formula = "g1 = grad(w + rho g/||g||); e = rho' (g1-g)/||g1-g||; g2 = grad(w+e); "
+               "g3 = grad(w + e + rho g2/||g2||); "
                "pro = g + beta2 g2, u = beta1 g1 + beta3 g3; step with u - gamma (pro - proj_u pro)",
     .state_size = gam_state_size, .params = gam_params, .step = gam_step, .rho0_own_step = 1};
