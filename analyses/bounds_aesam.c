@@ -16,7 +16,7 @@ typedef struct policy {
 } policy;
 static const policy policies[] = {{"ERM (sgd)", "sgd", NAN, -1, 0},
                                   {"SAM", "sam", NAN, -1, 0},
-                                  {"SS-SAM p=0.5", "random-sam", 0.5, -1, 0},
+                                  {"SS-SAM p=0.5", "ss-sam", 0.5, -1, 0},
                                   {"periodic k=2", "periodic-sam", NAN, 2, 0},
                                   {"AE-SAM (-1, 1)", "ae-sam", NAN, -1, 1}};
 #define NPOL (sizeof policies / sizeof policies[0])

@@ -149,7 +149,7 @@ samlab_problem *bounds_sep_create(size_t d, const double *h, double a, double om
   p->value_grad = sep_vg;
   s->landscape = (samlab_landscape){.hessian = sep_hessian, .stochastic = 1};
   p->landscape = &s->landscape;
-  s->batching = (samlab_batching){sep_batch, 1};
+  s->batching = (samlab_batching){.set_batch = sep_batch, .examples = 1};
   p->batching = &s->batching;
   p->free = sep_free;
   return p;

@@ -4,7 +4,10 @@
 #                                                writing every result under DIR
 #   sh bench/same_results.sh compare DIR1 DIR2   compare two such directories bit for bit (h5diff): every
 #                                                dataset and attribute, except the root's provenance
-#                                                attributes and wall-clock seconds; exit 1 on any difference
+#                                                attributes and wall-clock seconds; exit 1 on any difference.
+#                                                Files of a renamed rule (random-sam, now ss-sam) are compared
+#                                                under the new name; files only in DIR2 (new rules) are listed
+#                                                as added, not compared
 # Record before the change (from a build of the old commit), record after, then compare.  The set: toy runs
 # of every rule over every base (quartic; plus --stable and raw ascent for sam), a noisy toy, one sweep
 # (fast and generic kernels), a one-thread fcn and LeNet epoch on a seeded subset, hessian on a toy and on
@@ -28,7 +31,7 @@ record)
     --out toy-sam-stable.h5 >/dev/null
   "$samlab" toy --function quartic --rule sam --base sgd --lr 0.05 --ascent raw --steps 200 --init -1.5,0.5 \
     --out toy-sam-raw.h5 >/dev/null
-  "$samlab" toy --function asym-valley --toy-options noise=0.5,0.5 --rule random-sam --base sgdm --lr 0.1 \
+  "$samlab" toy --function asym-valley --toy-options noise=0.5,0.5 --rule ss-sam --base sgdm --lr 0.1 \
     --steps 300 --init 1,1 --seed 7 --out toy-noisy.h5 >/dev/null
   "$samlab" sweep --rules sgd,sam,stablesam,ae-sam,gsam --rho 0.05,0.5 --starts 300 --steps 200 --seed 2 \
     --out sweep.h5 >/dev/null 2>&1
@@ -44,19 +47,29 @@ record)
   ;;
 compare)
   [ $# -eq 3 ] || { echo "usage: same_results.sh compare DIR1 DIR2" >&2; exit 2; }
+  # DIR1 is the older record.  A renamed rule's files are compared under the new name (RENAMED: old=new pairs);
+  # files only in DIR2 are additions (rules registered since) and are listed, not compared.
+  renamed="random-sam=ss-sam"
   differ=0; n=0
   for f in "$2"/*.h5; do
-    name=$(basename "$f"); n=$((n + 1))
-    if [ ! -f "$3/$name" ]; then echo "missing in $3: $name"; differ=1; continue; fi
+    name=$(basename "$f"); n=$((n + 1)); newname=$name
+    for pair in $renamed; do newname=$(echo "$newname" | sed "s/-${pair%%=*}-/-${pair#*=}-/"); done
+    if [ ! -f "$3/$newname" ]; then echo "missing in $3: $newname"; differ=1; continue; fi
     # Root attributes are provenance (version, command line, thread counts, BLAS kernel); seconds are wall time.
     if ! h5diff --exclude-attribute / --exclude-path /epoch/seconds --exclude-attribute /checkpoint \
-        "$f" "$3/$name" >/tmp/same_results.$$ 2>&1; then
+        "$f" "$3/$newname" >/tmp/same_results.$$ 2>&1; then
       echo "DIFFERENT: $name"; head -20 /tmp/same_results.$$; differ=1
     fi
+    echo "$newname" >>/tmp/same_results_seen.$$
   done
-  rm -f /tmp/same_results.$$
-  [ "$(ls "$3"/*.h5 | wc -l)" -eq "$n" ] || { echo "the directories hold different file sets"; differ=1; }
-  [ $differ -eq 0 ] && echo "same results: $n files identical (provenance attributes and seconds aside)"
+  added=0
+  for f in "$3"/*.h5; do
+    grep -qx "$(basename "$f")" /tmp/same_results_seen.$$ 2>/dev/null ||
+      { added=$((added + 1)); echo "added: $(basename "$f")"; }
+  done
+  rm -f /tmp/same_results.$$ /tmp/same_results_seen.$$
+  [ $differ -eq 0 ] &&
+    echo "same results: $n files identical (provenance attributes and seconds aside; $added files added)"
   exit $differ
   ;;
 *) echo "usage: same_results.sh record SAMLAB DIR | compare DIR1 DIR2" >&2; exit 2 ;;

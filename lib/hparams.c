@@ -13,7 +13,33 @@ const samlab_hparam_desc samlab_ascent_hparams[] = {
                   "renormalise g_s to the norm of g (StableSAM)"),
     SAMLAB_HPARAM("ascent", SAMLAB_HP_ASCENT, ascent_raw, 0, SAMLAB_RANGE_CLOSED(0, 1),
                   "normalized: eps = rho d/||d||; raw: eps = rho d"),
+    SAMLAB_HPARAM("rho-schedule", SAMLAB_HP_RHO_SCHEDULE, rho_schedule, SAMLAB_RHO_CONSTANT,
+                  SAMLAB_RANGE_CLOSED(0, SAMLAB_RHO_SCHEDULES - 1), "rho_t over the run (constant: rho)"),
+    SAMLAB_HPARAM("rho-min", SAMLAB_HP_DOUBLE, rho_min, 0, SAMLAB_RANGE_GE(0), "the schedule's smallest rho"),
+    SAMLAB_HPARAM("rho-max", SAMLAB_HP_DOUBLE, rho_max, NAN, SAMLAB_RANGE_GE(0),
+                  "the schedule's largest rho (unset: rho)"),
     {0}};
+
+const char *const samlab_rho_schedule_names[] = {"constant", "linear", "cosine", "step", "lr"};
+
+double samlab_rho_at(const samlab_hparams *hp, long t, double lr0)
+{
+  double hi = isnan(hp->rho_max) ? hp->rho : hp->rho_max, lo = hp->rho_min;
+  long T = hp->total_steps;
+  double frac = T > 0 ? fmin(1.0, (double)t / (double)T) : 0.0;
+  switch (hp->rho_schedule) {
+  case SAMLAB_RHO_LINEAR:
+    return hi + (lo - hi) * frac;
+  case SAMLAB_RHO_COSINE:
+    return lo + (hi - lo) * 0.5 * (1.0 + cos(M_PI * frac));
+  case SAMLAB_RHO_STEP:
+    return T > 0 && 2 * t >= T ? lo : hi;
+  case SAMLAB_RHO_LR:
+    return lr0 > 0 ? lo + (hi - lo) * hp->lr / lr0 : hi;
+  default:
+    return hp->rho;
+  }
+}
 
 const samlab_hparam_desc samlab_run_hparams[] = {
     SAMLAB_HPARAM("seed", SAMLAB_HP_RUN, seed, 1, SAMLAB_RANGE_GE(0), "seed of the rule's random numbers"),
@@ -109,7 +135,11 @@ static void put(samlab_hparams *hp, const samlab_hparam_desc *d, double v)
 
 void samlab_hparam_value_text(const samlab_hparam_desc *d, double v, char *buf, size_t len)
 {
-  if (d->kind == SAMLAB_HP_FLAG && (v == 0 || v == 1))
+  if (isnan(v))
+    snprintf(buf, len, "unset");
+  else if (d->kind == SAMLAB_HP_RHO_SCHEDULE && v >= 0 && v < SAMLAB_RHO_SCHEDULES)
+    snprintf(buf, len, "%s", samlab_rho_schedule_names[(int)v]);
+  else if (d->kind == SAMLAB_HP_FLAG && (v == 0 || v == 1))
     snprintf(buf, len, "%s", v == 1 ? "on" : "off");
   else if (d->kind == SAMLAB_HP_ASCENT && (v == 0 || v == 1))
     snprintf(buf, len, "%s", v == 1 ? "raw" : "normalized");
@@ -129,6 +159,8 @@ void samlab_hparam_range_text(const samlab_hparam_desc *d, char *buf, size_t len
   int open_lo = (d->open & SAMLAB_HP_OPEN_MIN) != 0, open_hi = (d->open & SAMLAB_HP_OPEN_MAX) != 0;
   if (d->kind == SAMLAB_HP_FLAG || d->kind == SAMLAB_HP_ASCENT)
     snprintf(buf, len, "%s or %s", lo, hi);
+  else if (d->kind == SAMLAB_HP_RHO_SCHEDULE)
+    snprintf(buf, len, "constant, linear, cosine, step or lr");
   else if (isinf(d->min) && isinf(d->max))
     snprintf(buf, len, "any number");
   else if (isinf(d->max))
@@ -173,6 +205,14 @@ int samlab_hparam_set(samlab_hparams *hp, const samlab_hparam_desc *d, const cha
   case SAMLAB_HP_FLAG:
     v = 1;
     break;
+  case SAMLAB_HP_RHO_SCHEDULE:
+    v = -1;
+    for (int i = 0; i < SAMLAB_RHO_SCHEDULES; i++)
+      if (strcmp(text, samlab_rho_schedule_names[i]) == 0)
+        v = i;
+    if (v < 0)
+      goto bad;
+    break;
   case SAMLAB_HP_ASCENT:
     if (strcmp(text, "raw") != 0 && strcmp(text, "normalized") != 0)
       goto bad;
@@ -187,7 +227,8 @@ int samlab_hparam_set(samlab_hparams *hp, const samlab_hparam_desc *d, const cha
   return 0;
 bad:
   snprintf(err, errlen, "bad value '%s' for --%s: %s", text, d->name,
-           d->kind == SAMLAB_HP_ASCENT ? "expected 'normalized' or 'raw'"
+           d->kind == SAMLAB_HP_ASCENT         ? "expected 'normalized' or 'raw'"
+           : d->kind == SAMLAB_HP_RHO_SCHEDULE ? "expected constant, linear, cosine, step or lr"
            : is_double(d)              ? "not a finite number"
                                        : "not an integer");
   return -1;
@@ -201,6 +242,11 @@ int samlab_hparams_check(const samlab_hparams *hp, char *err, size_t errlen)
     double v = samlab_hparam_get(hp, all[i]);
     if (!isnan(v) && check_value(all[i], v, err, errlen) != 0)
       return -1;
+  }
+  double hi = isnan(hp->rho_max) ? hp->rho : hp->rho_max;
+  if (!isnan(hp->rho_min) && !isnan(hi) && hp->rho_min > hi) {
+    snprintf(err, errlen, "bad value %g for --rho-min: above --rho-max %g", hp->rho_min, hi);
+    return -1;
   }
   return 0;
 }

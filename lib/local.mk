@@ -2,7 +2,9 @@
 libsamlab_la_SOURCES += lib/rule_impl.h lib/lanes.h lib/vec.c lib/hparams.c lib/problem.c \
 	lib/base.c lib/rule.c lib/registry.c lib/trace.c \
 	lib/rules/sam.c lib/rules/asam.c lib/rules/gsam.c lib/rules/wsam.c lib/rules/fsam.c lib/rules/switching.c \
-	lib/rules/ae_test.h lib/rules/lookahead.c lib/rules/presam.c lib/rules/vasso.c lib/rules/infosam.c lib/rules/decompose.c
+	lib/rules/ae_test.h lib/rules/lookahead.c lib/rules/presam.c lib/rules/vasso.c lib/rules/infosam.c \
+	lib/rules/decompose.c lib/rules/sagm.c lib/rules/gcsam.c lib/rules/rsam.c lib/rules/msam.c lib/rules/gam.c \
+	lib/rules/eigensam.c lib/rules/bsam.c lib/rules/esam.c
 # sweep (issue 6): the driver and file layout, and the SoA kernel built with its own flags (vectorised loops;
 # -fno-math-errno and -fno-trapping-math let sqrt and the masked steps vectorise (AVX2 too) without changing
 # any result; -ffp-contract=off keeps results bit-identical to the generic step; ISA chosen by target_clones).

@@ -241,6 +241,48 @@ static int net_set_batch(void *ctx, const size_t *idx, size_t n)
   return 0;
 }
 
+/* The per-example capability of the batching table (ESAM's data selection). */
+static size_t net_batch(void *ctx, const size_t **idx)
+{
+  net_ctx *c = ctx;
+  *idx = c->whole ? NULL : c->batch;
+  return c->nbatch;
+}
+
+/* One forward pass per example: simple and exact (each loss is net_evaluate's on that example), not fast. */
+static int net_example_losses(void *ctx, const double *w, double *losses)
+{
+  net_ctx *c = ctx;
+  int threads = pass_begin(c), rc = 0;
+  for (size_t i = 0; i < c->nbatch && rc == 0; i++) {
+    size_t one = c->whole ? i : c->batch[i], correct;
+    rc = c->precision == 64 ? net_evaluate_f64(c, c->data, &one, 1, w, &losses[i], &correct)
+                            : net_evaluate_f32(c, c->data, &one, 1, w, &losses[i], &correct);
+  }
+  pass_end(c, threads);
+  return rc;
+}
+
+int samlab_net_get_tensor(const samlab_problem *net, size_t k, size_t *off, size_t *len)
+{
+  if (!samlab_net_is(net))
+    return -1;
+  const net_ctx *c = net->ctx;
+  for (int l = 0; l < c->nlayers; l++) {
+    const net_layer *L = &c->layer[l];
+    if (L->kind != NET_DENSE && L->kind != NET_CONV)
+      continue;
+    size_t nb = L->kind == NET_CONV ? L->oc : L->out;
+    if (k < 2) {
+      *off = k == 0 ? L->woff : L->boff;
+      *len = k == 0 ? L->boff - L->woff : nb;
+      return 0;
+    }
+    k -= 2;
+  }
+  return -1;
+}
+
 static void net_free(void *ctx)
 {
   net_ctx *c = ctx;
@@ -309,7 +351,7 @@ samlab_problem *samlab_net_create(const char *model, const char *hidden, const s
   p->free = net_free;
   static const samlab_fused_eval fused = {net_value_grad_gg, net_value_grad_shifted, net_grad_f32, net_weights_f32};
   p->fused = &fused;
-  c->batching = (samlab_batching){net_set_batch, train->n};
+  c->batching = (samlab_batching){net_set_batch, train->n, net_batch, net_example_losses};
   p->batching = &c->batching;
   static const samlab_curvature curvature = {net_ggn_vp, net_fisher_vp};
   p->curvature = &curvature;

@@ -34,6 +34,7 @@ samlab_rule *samlab_rule_alloc(const samlab_rule_type *type, const samlab_base_t
     return NULL;
   }
   r->keep_eps = r->geometry = 1;
+  r->lr0 = r->hp.lr;
   r->g = vecs;
   r->gs = vecs + dim;
   r->eps = vecs + 2 * dim;
@@ -154,6 +155,10 @@ int samlab_rule_step(samlab_rule *r, const samlab_problem *p, double *w, samlab_
   samlab_step_info local;
   if (!info)
     info = &local;
+  /* A rho schedule sets rho for this step only: hp.rho stays the configured value (the attribute, rho_max unset) */
+  double rho_given = r->hp.rho;
+  if (!r->type->plain && r->hp.rho_schedule > SAMLAB_RHO_CONSTANT)
+    r->hp.rho = samlab_rho_at(&r->hp, r->t, r->lr0);
   info->gs_norm = NAN;
   info->cos_g_gs = NAN;
   info->sam_used = 0;
@@ -166,6 +171,8 @@ int samlab_rule_step(samlab_rule *r, const samlab_problem *p, double *w, samlab_
     info->grad_norm = sqrt(gg);
     rc = generic_step(r, p, w, info, gg);
   }
+  r->step_rho = r->hp.rho;
+  r->hp.rho = rho_given;
   r->t++;
   return rc;
 }
@@ -290,6 +297,7 @@ long samlab_rule_steps(const samlab_rule *r) { return r->t; }
 const samlab_hparams *samlab_rule_hparams(const samlab_rule *r) { return &r->hp; }
 void samlab_rule_set_lr(samlab_rule *r, double lr) { r->hp.lr = lr; }
 void samlab_rule_set_rho(samlab_rule *r, double rho) { r->hp.rho = rho; }
+double samlab_rule_step_rho(const samlab_rule *r) { return r->step_rho; }
 const double *samlab_rule_gradient(const samlab_rule *r) { return r->g; }
 const double *samlab_rule_perturbed_gradient(const samlab_rule *r) { return r->gs; }
 const double *samlab_rule_perturbation(const samlab_rule *r) { return r->eps; }

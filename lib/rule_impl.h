@@ -36,6 +36,8 @@ struct samlab_rule {
    * The results are the same bits; in those steps r->gs, and r->g for sgd and sam, are not written. */
   int fuse_f32;
   int eps_zero;       /* the last ascent's perturbation was exactly zero */
+  double lr0;         /* hp.lr at allocation: the lr rho schedule's reference */
+  double step_rho;    /* the rho of the last step (its schedule's) */
 };
 
 /* r->eps holds the perturbation: g_s = grad(w + eps) into r->gs (renormalised to ||g|| if hp.stable),

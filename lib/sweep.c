@@ -102,6 +102,10 @@ static int fast_cfg(const samlab_sweep *s, const samlab_problem *p, size_t rule,
   if (!r)
     return -1;
   const samlab_hparams *hp = samlab_rule_hparams(r);
+  if (hp->rho_schedule > SAMLAB_RHO_CONSTANT) { /* the kernel keeps rho fixed */
+    samlab_rule_free(r);
+    return -1;
+  }
   *c = (sweep_fast_cfg){.ascent = type->sweep_step == SAMLAB_SWEEP_ASCENT, .raw = hp->ascent_raw == 1,
                         .stable = hp->stable == 1, .momentum = s->base->sweep_kernel == SAMLAB_SWEEP_SGDM,
                         .lr = hp->lr, .rho = hp->rho, .mu = hp->momentum, .wd = hp->wd, .steps = s->steps};

@@ -152,7 +152,7 @@ int samlab_attr_provenance(hid_t file, const char *obj, int argc, char **argv, c
     char text[32];
     if (isnan(v))
       continue;
-    if (d->kind == SAMLAB_HP_ASCENT) {
+    if (d->kind == SAMLAB_HP_ASCENT || d->kind == SAMLAB_HP_RHO_SCHEDULE) {
       samlab_hparam_value_text(d, v, text, sizeof text);
       rc |= samlab_attr_str(file, obj, d->name, text);
     } else if (d->kind == SAMLAB_HP_RUN)

@@ -3,7 +3,7 @@
 # and of AE-SAM beside SS-SAM with the same fraction of SAM steps (Fig. 15: "the two curves almost completely
 # overlap", which is what Theorem 3.3's dependence on zeta alone predicts).  The paper uses CIFAR-10/100
 # ResNets; here fcn on Fashion-MNIST (named in the title), SGD momentum 0.9, lr 0.1 cosine, wd 1e-4, batch 128,
-# rho 0.05, AE-SAM (lambda1, lambda2) = (-1, 1) and SS-SAM (random-sam) with p = 0.5, the Gaussian model's SAM
+# rho 0.05, AE-SAM (lambda1, lambda2) = (-1, 1) and SS-SAM (ss-sam) with p = 0.5, the Gaussian model's SAM
 # fraction for (-1, 1).  aesam-fig14.tsv: per epoch, each run's mean batch loss, train loss and SAM fraction,
 # and the largest gap between the two mean-batch-loss curves is printed.  Reported as measured.
 # What SCALE=quick gives (seed 1, 40 steps per epoch): both losses fall every epoch (AE-SAM train loss 0.783 ->
@@ -25,7 +25,7 @@ esac
 mkdir -p "$OUT"
 common="--model fcn $size --base sgdm --momentum 0.9 --lr 0.1 --schedule cosine --wd 1e-4 --batch 128 --rho 0.05 --epochs $epochs --seed 1 --weights-every 0"
 $SAMLAB train $common --rule ae-sam --lambda1 -1 --lambda2 1 --out "$OUT/ae-sam.h5"
-$SAMLAB train $common --rule random-sam --p 0.5 --out "$OUT/ss-sam.h5"
+$SAMLAB train $common --rule ss-sam --p 0.5 --out "$OUT/ss-sam.h5"
 ${PYTHON:-/usr/bin/python3} - "$OUT" <<'PY'
 import sys, h5py, numpy as np
 out = sys.argv[1]

@@ -5,7 +5,7 @@
 # train --label-noise: chosen once, seeded; the test set stays clean).  The papers use CIFAR-10 with ResNets /
 # WRN for 200 epochs; here fcn on Fashion-MNIST (named in the tables), one common recipe for every rule: SGD
 # momentum 0.9, lr 0.05 cosine, wd 5e-4, batch 128, rho 0.05, rule defaults otherwise (looksam k 5 looksam-alpha 0.7,
-# ae-sam (-1, 1), random-sam p 0.5, fsam lambda 0.9 sigma 1).
+# ae-sam (-1, 1), ss-sam p 0.5, fsam lambda 0.9 sigma 1).
 # The papers' claims: accuracy falls with the noise rate; StableSAM >= SAM in every cell; AE-LookSAM about as
 # robust as SAM while ERM and SS-SAM lose most at high noise; F-SAM above SAM at every level.
 # label-noise.tsv: one line per rule and noise rate (mean and s.d. over seeds); checked as measured, not tuned.
@@ -28,7 +28,7 @@ case "$SCALE" in
   *) echo "label-noise.sh: SCALE must be quick or full, not '$SCALE'" >&2; exit 2 ;;
 esac
 mkdir -p "$OUT"
-rules="sgd sam stablesam random-sam looksam ae-sam ae-looksam fsam"
+rules="sgd sam stablesam ss-sam looksam ae-sam ae-looksam fsam"
 for r in $rates; do
   for rule in $rules; do
     for s in $seeds; do
@@ -55,7 +55,7 @@ def table(title, cols):
     for r in rates:
         print(f"{float(r) * 100:.0f}%\t" + "\t".join(f"{best[c, r][0]:.2f}" for c in cols))
 table("StableSAM Table 4", ["sam", "stablesam"])
-table("AE-SAM Table 3", ["sgd", "sam", "random-sam", "looksam", "ae-sam", "ae-looksam"])
+table("AE-SAM Table 3", ["sgd", "sam", "ss-sam", "looksam", "ae-sam", "ae-looksam"])
 table("F-SAM Table 6", ["sam", "fsam"])
 for a, b in (("stablesam", "sam"), ("fsam", "sam")):
     worse = [r for r in rates if best[a, r][0] < best[b, r][0]]

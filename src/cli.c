@@ -117,9 +117,11 @@ size_t cli_hparam_options(const samlab_hparam_desc **out)
 void cli_hparam_option(const samlab_hparam_desc *d, char *buf, size_t len)
 {
   snprintf(buf, len, "--%s%s", d->name,
-           d->kind == SAMLAB_HP_FLAG ? "" : d->kind == SAMLAB_HP_ASCENT ? " normalized|raw"
-                                        : d->kind == SAMLAB_HP_LONG     ? " N"
-                                                                        : " X");
+           d->kind == SAMLAB_HP_FLAG             ? ""
+           : d->kind == SAMLAB_HP_ASCENT       ? " normalized|raw"
+           : d->kind == SAMLAB_HP_RHO_SCHEDULE ? " constant|linear|cosine|step|lr"
+           : d->kind == SAMLAB_HP_LONG         ? " N"
+                                               : " X");
 }
 
 /* A parameter's --help line: its option and the text (takers: help (was --old); range, default ...). */
@@ -128,7 +130,8 @@ static void hparam_line(const samlab_hparam_desc *d, char *option, size_t optlen
   char takers[512], defaults[256], range[64], was[64] = "";
   cli_hparam_takers(d, takers, sizeof takers);
   cli_hparam_defaults(d, defaults, sizeof defaults);
-  if (d->kind != SAMLAB_HP_FLAG && d->kind != SAMLAB_HP_ASCENT) /* the option says its values */
+  if (d->kind != SAMLAB_HP_FLAG && d->kind != SAMLAB_HP_ASCENT && d->kind != SAMLAB_HP_RHO_SCHEDULE) /* the option
+                                                                                                      says its values */
     samlab_hparam_range_text(d, range, sizeof range);
   else
     range[0] = 0;
@@ -279,6 +282,9 @@ int cli_doubles(const char *cmd, const char *opt, const char *text, double *out,
 const samlab_rule_type *cli_rule(const char *cmd, const char *name, const samlab_hparams *hp)
 {
   const samlab_rule_type *t = samlab_rule_find(name);
+  const char *renamed = samlab_rule_renamed(name);
+  if (renamed)
+    fprintf(stderr, "samlab: rule %s is now %s\n", name, renamed);
   if (!t) {
     char list[1024] = "";
     for (size_t i = 0; samlab_rule_types[i]; i++) {

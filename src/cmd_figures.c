@@ -71,6 +71,7 @@ static const figure catalogue[] = {
     {"fsam-table6", "label-noise", "label noise: F-SAM above SAM at every noise level"},
     {"infosam-fig3", "infosam-fig3", "asymmetric valley: infoSAM ends nearer the flat side than SAM"},
     {"infosam-fig4", "infosam-fig4", "AMD toy: SAM's ascent degrades along the noisy direction, infoSAM's does not"},
+    {"newrules-compare", "newrules-compare", "issue 15's newer rules beside SAM: quartic success rates, label noise"},
 };
 #define NCAT (sizeof catalogue / sizeof catalogue[0])
 

@@ -50,7 +50,7 @@ int cmd_toy(int argc, char **argv)
       {"base", 0, CLI_STR, &base_name, "NAME", "base optimizer: sgd, sgdm, adam, adamw (default sgd)"},
       {"steps", 0, CLI_LONG, &steps, "N", "number of steps (default 200)"},
       {"init", 0, CLI_STR, &init, "X,Y,...", "starting point (default -1.5,0.5,-1.5,...; 1,1,... if no minimum is known)"},
-      {"seed", 0, CLI_LONG, &seed, "N", "random seed: random-sam, gradient noise (default 1)"},
+      {"seed", 0, CLI_LONG, &seed, "N", "random seed: ss-sam, r-sam, bsam, gradient noise (default 1)"},
       {"record-eps", 0, CLI_FLAG, &record_eps, NULL, "also store each step's perturbation eps as /eps (steps, dim)"},
       {"fixed", 0, CLI_FLAG, &fixed, NULL, "stay at --init: step the rule (its state evolves) but undo each move"},
       CLI_TOY_OPTS(toy, "infosam-amd (covariance scale), asym-valley (s.d.s): gradient noise, seeded by --seed",
@@ -59,7 +59,8 @@ int cmd_toy(int argc, char **argv)
       {NULL, 0, 0, NULL, NULL, NULL}};
   const cli_spec spec = {"toy", "samlab toy --function NAME --rule NAME [options] --out FILE",
                          "Runs one rule over a base optimizer on a toy landscape from --init and writes\n"
-                         "/trajectory (steps+1, dim), /loss (steps+1), /sam_used (steps) and /grad_norm (steps),\n"
+                         "/trajectory (steps+1, dim), /loss (steps+1), /sam_used (steps) and /grad_norm (steps)\n"
+                         "(and /rho (steps) under a --rho-schedule other than constant),\n"
                          "with the rule, base and the rule's hyperparameters as root attributes.  A run whose iterate\n"
                          "becomes non-finite stops there, keeps the rows so far and sets attribute diverged = 1.\n"
                          "Toys (samlab rules lists them): quartic, wsam-kl, quadratic (--diag A1,A2,... or --matrix\n"
@@ -91,7 +92,10 @@ int cmd_toy(int argc, char **argv)
   double *eps = record_eps ? calloc((size_t)steps * dim, sizeof *eps) : NULL;
   if (record_eps && !eps)
     cli_die("toy", "out of memory for %ld steps", steps);
-  if (!traj || !loss || !gnorm || !used)
+  /* rho per step, only under a rho schedule (a constant rho is the attribute) */
+  int scheduled = !rt->plain && samlab_rule_hparams(r)->rho_schedule > SAMLAB_RHO_CONSTANT;
+  double *rho = scheduled ? calloc((size_t)steps, sizeof *rho) : NULL;
+  if (!traj || !loss || !gnorm || !used || (scheduled && !rho))
     cli_die("toy", "out of memory for %ld steps", steps);
   if (init) {
     int n = cli_doubles("toy", "init", init, traj, (int)dim + 1);
@@ -128,6 +132,8 @@ int cmd_toy(int argc, char **argv)
     loss[t] = info.loss;
     gnorm[t] = info.grad_norm;
     used[t] = (uint8_t)info.sam_used;
+    if (rho)
+      rho[t] = samlab_rule_step_rho(r);
     done = t + 1;
     if (!samlab_all_finite(dim, w) || !isfinite(info.loss)) {
       diverged = 1;
@@ -147,6 +153,8 @@ int cmd_toy(int argc, char **argv)
     hsize_t de[2] = {(hsize_t)done, dim};
     rc |= samlab_out_f64(o, "/eps", 2, de, eps);
   }
+  if (rho)
+    rc |= samlab_out_f64(o, "/rho", 1, &ds, rho);
   rc |= samlab_attr_i64(o->file, "/", "fixed", fixed);
   rc |= samlab_attr_provenance(o->file, "/", argc, argv, rt, bt, samlab_rule_hparams(r));
   rc |= samlab_attr_str(o->file, "/", "kind", "toy");
@@ -171,5 +179,6 @@ int cmd_toy(int argc, char **argv)
   free(gnorm);
   free(used);
   free(eps);
+  free(rho);
   return 0;
 }

@@ -294,7 +294,7 @@ static int write_file(run *r)
 static int step_hook(void *user, const samlab_trainer *t, const samlab_step_info *info, double lr)
 {
   run *r = user;
-  train_trace_step(&r->tr, info, lr);
+  train_trace_step(&r->tr, info, lr, samlab_rule_step_rho(samlab_trainer_rule(t)));
   if (r->bar.active) {
     char extra[160], acc[32] = "-";
     double ex = (double)(samlab_trainer_steps_done(t) * (long)samlab_trainer_config(t)->batch) - r->bar_start_examples;
@@ -409,6 +409,7 @@ int cmd_train(int argc, char **argv)
                        samlab_trainer_steps_per_epoch(t) * r->a.epochs, r->a.epochs, planned_snapshots(&r->a)) != 0)
     cli_die(CMD, "out of memory for the traces of %ld epochs", r->a.epochs);
   r->tr.hessian = r->a.track_hessian > 0;
+  r->tr.scheduled = !r->rt->plain && samlab_rule_hparams(samlab_trainer_rule(t))->rho_schedule > SAMLAB_RHO_CONSTANT;
   if (resume >= 0) {
     if (samlab_trainer_load(t, resume, "/checkpoint", err, sizeof err) != 0 ||
         train_trace_read(&r->tr, resume, err, sizeof err) != 0)

@@ -21,6 +21,7 @@ int train_trace_init(train_trace *tr, size_t dim, int geometry, long steps, long
   tr->lr = malloc(S * sizeof(double));
   tr->grad_ratio = malloc(S * sizeof(double));
   tr->cos_g_gs = malloc(S * sizeof(double));
+  tr->rho = malloc(S * sizeof(double));
   tr->sam_used = malloc(S);
   tr->epoch = malloc(E * sizeof *tr->epoch);
   tr->grad_check = malloc(E * sizeof(double));
@@ -28,8 +29,8 @@ int train_trace_init(train_trace *tr, size_t dim, int geometry, long steps, long
   tr->hessian_trace = malloc(E * sizeof(double));
   tr->weights = malloc(W * dim * sizeof(double));
   tr->weights_epoch = malloc(W * sizeof(int64_t));
-  if (!tr->loss || !tr->grad_norm2 || !tr->lr || !tr->grad_ratio || !tr->cos_g_gs || !tr->sam_used || !tr->epoch ||
-      !tr->grad_check || !tr->hessian_top || !tr->hessian_trace || !tr->weights || !tr->weights_epoch) {
+  if (!tr->loss || !tr->grad_norm2 || !tr->lr || !tr->grad_ratio || !tr->cos_g_gs || !tr->rho || !tr->sam_used ||
+      !tr->epoch || !tr->grad_check || !tr->hessian_top || !tr->hessian_trace || !tr->weights || !tr->weights_epoch) {
     train_trace_free(tr);
     return -1;
   }
@@ -43,6 +44,7 @@ void train_trace_free(train_trace *tr)
   free(tr->lr);
   free(tr->grad_ratio);
   free(tr->cos_g_gs);
+  free(tr->rho);
   free(tr->sam_used);
   free(tr->epoch);
   free(tr->grad_check);
@@ -53,7 +55,7 @@ void train_trace_free(train_trace *tr)
   memset(tr, 0, sizeof *tr);
 }
 
-void train_trace_step(train_trace *tr, const samlab_step_info *info, double lr)
+void train_trace_step(train_trace *tr, const samlab_step_info *info, double lr, double rho)
 {
   if (tr->nsteps >= tr->cap_steps)
     return;
@@ -61,6 +63,7 @@ void train_trace_step(train_trace *tr, const samlab_step_info *info, double lr)
   tr->loss[t] = info->loss;
   tr->grad_norm2[t] = info->grad_norm * info->grad_norm;
   tr->lr[t] = lr;
+  tr->rho[t] = rho;
   tr->sam_used[t] = (uint8_t)info->sam_used;
   tr->grad_ratio[t] = info->sam_used ? info->grad_norm / info->gs_norm : NAN;
   tr->cos_g_gs[t] = info->sam_used ? info->cos_g_gs : NAN;
@@ -106,6 +109,8 @@ int train_trace_write(const train_trace *tr, samlab_out *o)
     rc |= samlab_out_f64(o, "/step/grad_ratio", 1, &S, tr->grad_ratio);
     rc |= samlab_out_f64(o, "/step/cos_g_gs", 1, &S, tr->cos_g_gs);
   }
+  if (tr->scheduled)
+    rc |= samlab_out_f64(o, "/step/rho", 1, &S, tr->rho);
   double *col = malloc(((size_t)E + 1) * sizeof *col);
   if (!col)
     return -1;
@@ -151,6 +156,9 @@ int train_trace_read(train_trace *tr, hid_t file, char *err, size_t errlen)
       for (long t = 0; t < S; t++)
         tr->grad_ratio[t] = tr->cos_g_gs[t] = NAN;
   }
+  if (!rc && tr->scheduled && (read_1d(file, "/step/rho", H5T_NATIVE_DOUBLE, tr->cap_steps, tr->rho, &n) || n != S))
+    for (long t = 0; t < S; t++) /* a run resumed with a schedule that had none before */
+      tr->rho[t] = NAN;
   double *col = malloc(((size_t)tr->cap_epochs + 1) * sizeof *col);
   rc = rc || !col || read_1d(file, "/epoch/grad_check", H5T_NATIVE_DOUBLE, tr->cap_epochs, tr->grad_check, &E);
 #define READ_FIELD(f)                                                                                              \

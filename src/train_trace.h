@@ -6,9 +6,10 @@
 
 typedef struct train_trace {
   size_t dim;
-  int geometry; /* record grad_ratio and cos_g_gs */
+  int geometry;  /* record grad_ratio and cos_g_gs */
+  int scheduled; /* record rho (a --rho-schedule other than constant); set after train_trace_init */
   long nsteps, cap_steps;
-  double *loss, *grad_norm2, *lr, *grad_ratio, *cos_g_gs;
+  double *loss, *grad_norm2, *lr, *grad_ratio, *cos_g_gs, *rho;
   uint8_t *sam_used;
   long nepochs, cap_epochs;
   samlab_epoch_stats *epoch;
@@ -23,7 +24,7 @@ typedef struct train_trace {
 /* Capacity for the whole planned run; 0 or -1 (out of memory). */
 int train_trace_init(train_trace *tr, size_t dim, int geometry, long steps, long epochs, long snapshots);
 void train_trace_free(train_trace *tr);
-void train_trace_step(train_trace *tr, const samlab_step_info *info, double lr);
+void train_trace_step(train_trace *tr, const samlab_step_info *info, double lr, double rho);
 void train_trace_epoch(train_trace *tr, const samlab_epoch_stats *s, double grad_check);
 void train_trace_weights(train_trace *tr, long epoch, const double *w);
 /* The Hessian's top eigenvalue and trace at the end of the last epoch recorded (--track-hessian). */

@@ -152,6 +152,7 @@ END_TEST
 
 static hid_t open_h5(const char *name);
 static double attr_f64(hid_t f, const char *name);
+static void attr_is(hid_t f, const char *name, const char *want);
 
 /* The old spellings (--alpha for looksam, ae-looksam, infosam; --eta for fishersam) set the renamed parameter, with
  * one line on stderr; the file records the new name.  gsam's alpha and asam's eta take no notice. */
@@ -180,6 +181,63 @@ START_TEST(test_old_spellings)
       ck_assert(H5Aexists_by_name(f, "/", strstr(cases[i].args, "--eta") ? "eta" : "alpha", H5P_DEFAULT) == 0);
     H5Fclose(f);
   }
+}
+END_TEST
+
+/* The newer rules' parameters and the rho schedules: out-of-range values, an unknown schedule, rho-min above
+ * rho-max (or above rho when rho-max is unset) are refused; random-sam is accepted as ss-sam with one notice. */
+START_TEST(test_newrules_input)
+{
+  bad(TOY "--rule sam --rho-schedule nonesuch", "nonesuch");
+  bad(TOY "--rule sam --rho-schedule linear --rho-min 0.2 --rho-max 0.1", "rho-min");
+  bad(TOY "--rule sam --rho-schedule cosine --rho 0.05 --rho-min 0.1", "rho-min");
+  bad(TOY "--rule sam --rho-max -1", "-1");
+  bad(TOY "--rule bsam --bsam-beta2 1", "bsam-beta2");
+  bad(TOY "--rule bsam --bsam-s-init 0", "bsam-s-init");
+  bad(TOY "--rule bsam --bsam-ndata -3", "-3");
+  bad(TOY "--rule eigen-sam --power-iters 0", "power-iters");
+  bad(TOY "--rule eigen-sam --eigensam-k 0", "eigensam-k");
+  bad(TOY "--rule gam --gam-gamma -1", "gam-gamma");
+  bad(TOY "--rule r-sam --rsam-sigma -0.1", "rsam-sigma");
+  bad(TOY "--rule sagm --sagm-alpha -1", "sagm-alpha");
+  bad(TOY "--rule esam --esam-beta 0", "esam-beta"); /* beta and gamma in (0, 1] */
+  bad(TOY "--rule esam --esam-beta 1.5", "esam-beta");
+  bad(TOY "--rule esam --esam-gamma 0", "esam-gamma");
+  bad(TOY "--rule esam --esam-gamma 1.01", "esam-gamma");
+  bad("sweep --function quartic --rules sgd,nonesuch --starts 4 --lr-count 2 --steps 5 --out OUT/s.h5", "nonesuch");
+  bad("sweep --function quartic --rules sam --rho-schedule sine --starts 4 --lr-count 2 --steps 5 --out OUT/s.h5",
+      "sine");
+  ck_assert_msg(run(TOY "--rule random-sam") == 0, "random-sam refused: %s", errtext);
+  ck_assert_str_eq(errtext, "samlab: rule random-sam is now ss-sam\n");
+  hid_t f = open_h5("run.h5");
+  attr_is(f, "rule", "ss-sam");
+  H5Fclose(f);
+}
+END_TEST
+
+/* /rho under a schedule, worked out by hand: linear from rho 0.2 to rho-min 0.1 over 5 steps is 0.2 - 0.02 t; step
+ * is 0.2 before T/2 = 2 and 0.1 from it; the attribute rho stays the configured 0.2.  No /rho without a schedule. */
+START_TEST(test_rho_schedule_trace)
+{
+  const char *args[] = {TOY "--rule sam --rho 0.2 --rho-min 0.1 --rho-schedule linear",
+                        "toy --function quartic --steps 4 --out OUT/run.h5 --rule msam --rho 0.2 --rho-min 0.1 "
+                        "--rho-schedule step"};
+  const double want[2][5] = {{0.2, 0.18, 0.16, 0.14, 0.12}, {0.2, 0.2, 0.1, 0.1}};
+  for (int c = 0; c < 2; c++) {
+    ck_assert_msg(run(args[c]) == 0, "'%s': %s", args[c], errtext);
+    hid_t f = open_h5("run.h5");
+    double rho[5];
+    ck_assert(H5LTread_dataset_double(f, "/rho", rho) >= 0);
+    for (int t = 0; t < 5 - c; t++)
+      ck_assert_msg(fabs(rho[t] - want[c][t]) < 1e-15, "case %d: rho[%d] = %.17g", c, t, rho[t]);
+    ck_assert_double_eq(attr_f64(f, "rho"), 0.2);
+    attr_is(f, "rho-schedule", c ? "step" : "linear");
+    H5Fclose(f);
+  }
+  ck_assert(run(TOY "--rule sam") == 0);
+  hid_t f = open_h5("run.h5");
+  ck_assert(H5Lexists(f, "/rho", H5P_DEFAULT) == 0);
+  H5Fclose(f);
 }
 END_TEST
 
@@ -411,6 +469,8 @@ int main(void)
   tcase_add_test(tc, test_unwritable_out);
   tcase_add_test(tc, test_alpha_sigma_ranges);
   tcase_add_test(tc, test_old_spellings);
+  tcase_add_test(tc, test_newrules_input);
+  tcase_add_test(tc, test_rho_schedule_trace);
   tcase_add_test(tc, test_good_run_layout);
   tcase_add_test(tc, test_diverging_run);
   tcase_add_test(tc, test_deterministic_seed);

@@ -479,6 +479,110 @@ START_TEST(bad_models)
 }
 END_TEST
 
+/* ESAM on a network (double precision): the per-example losses average to the batch loss and each is the network's
+ * loss on that example alone; the tensors (each layer's W, then b) tile the weights; with beta 1 and gamma 0.25 one
+ * step is worked out here independently: eps = rho g/||g||, the loss rise of each of 16 examples by
+ * samlab_net_evaluate, g_s on the 4 largest, w - lr g_s; the batch is restored after the step.  With beta 0.5 each
+ * tensor of eps is either zero or rho g_T/(0.5 ||g||), and both occur. */
+START_TEST(esam_on_a_network)
+{
+  samlab_dataset *d = random_set(40, 12, 12, 6);
+  samlab_problem *p = make("fcn", "23,7", d);
+  samlab_net_set_precision(p, 64);
+  size_t n = p->dim, idx[16], off, len, total = 0;
+  for (size_t k = 0; samlab_net_get_tensor(p, k, &off, &len) == 0; k++) {
+    ck_assert_uint_eq(off, total);
+    total += len;
+  }
+  ck_assert_uint_eq(total, n);
+  for (size_t i = 0; i < 16; i++)
+    idx[i] = (7 * i + 3) % d->n;
+  samlab_problem_set_batch(p, idx, 16);
+  double *w = init_weights(p, 4), *g = malloc(n * sizeof *g), *x = malloc(n * sizeof *x), losses[16], rise[16];
+  double batch_loss = samlab_problem_value_grad(p, w, g), mean = 0;
+  ck_assert_int_eq(p->batching->example_losses(p->ctx, w, losses), 0);
+  for (int i = 0; i < 16; i++) {
+    double one;
+    ck_assert_int_eq(samlab_net_evaluate(p, w, d, &idx[i], 1, &one, NULL), 0);
+    ck_assert_double_eq(losses[i], one);
+    mean += losses[i] / 16;
+  }
+  ck_assert_msg(fabs(mean - batch_loss) < 1e-12, "mean %.17g, batch %.17g", mean, batch_loss);
+
+  const double rho = 0.5, lr = 0.01;
+  double k = rho / (sqrt(samlab_dot(n, g, g)) + 1e-12);
+  for (size_t i = 0; i < n; i++)
+    x[i] = w[i] + k * g[i];
+  for (int i = 0; i < 16; i++) {
+    double a, b;
+    samlab_net_evaluate(p, w, d, &idx[i], 1, &a, NULL);
+    samlab_net_evaluate(p, x, d, &idx[i], 1, &b, NULL);
+    rise[i] = b - a;
+  }
+  size_t top[4];
+  for (int j = 0; j < 4; j++) { /* the 4 largest rises, by hand */
+    int best = -1;
+    for (int i = 0; i < 16; i++) {
+      int taken = 0;
+      for (int q = 0; q < j; q++)
+        taken |= top[q] == idx[i];
+      if (!taken && (best < 0 || rise[i] > rise[best]))
+        best = i;
+    }
+    top[j] = idx[best];
+  }
+  samlab_problem_set_batch(p, top, 4);
+  samlab_problem_value_grad(p, x, g);
+  samlab_problem_set_batch(p, idx, 16);
+  samlab_hparams hp;
+  samlab_hparams_unset(&hp);
+  hp.lr = lr;
+  hp.rho = rho;
+  hp.esam_beta = 1;
+  hp.esam_gamma = 0.25;
+  char err[256];
+  samlab_rule *r = samlab_rule_alloc(samlab_rule_find("esam"), samlab_base_find("sgd"), &hp, n, err, sizeof err);
+  ck_assert_msg(r != NULL, "%s", err);
+  double *v = malloc(n * sizeof *v);
+  memcpy(v, w, n * sizeof *v);
+  samlab_rule_step(r, p, v, NULL);
+  for (size_t i = 0; i < n; i++)
+    ck_assert_msg(fabs(v[i] - (w[i] - lr * g[i])) <= 1e-12 * fmax(1, fabs(w[i])), "weight %zu: %.17g vs %.17g", i,
+                  v[i], w[i] - lr * g[i]);
+  const size_t *cur;
+  ck_assert_uint_eq(p->batching->batch(p->ctx, &cur), 16);
+  ck_assert(memcmp(cur, idx, sizeof idx) == 0);
+  samlab_rule_free(r);
+
+  hp.esam_beta = 0.5;
+  r = samlab_rule_alloc(samlab_rule_find("esam"), samlab_base_find("sgd"), &hp, n, err, sizeof err);
+  int zero = 0, kept = 0;
+  for (int t = 0; t < 4; t++) {
+    samlab_problem_value_grad(p, v, g);
+    double kk = rho / (sqrt(samlab_dot(n, g, g)) + 1e-12) / 0.5;
+    samlab_rule_step(r, p, v, NULL);
+    const double *eps = samlab_rule_perturbation(r);
+    for (size_t q = 0; samlab_net_get_tensor(p, q, &off, &len) == 0; q++) {
+      int is_zero = 1; /* a kept tensor may hold zero gradients (a dead unit), not all of them */
+      for (size_t i = off; i < off + len; i++)
+        is_zero &= eps[i] == 0;
+      zero += is_zero;
+      kept += !is_zero;
+      for (size_t i = off; i < off + len; i++)
+        ck_assert(is_zero ? eps[i] == 0 : fabs(eps[i] - kk * g[i]) <= 1e-12 * fmax(1e-3, fabs(kk * g[i])));
+    }
+  }
+  ck_assert(zero > 0 && kept > 0);
+  samlab_rule_free(r);
+  free(v);
+  free(w);
+  free(g);
+  free(x);
+  samlab_problem_free(p);
+  samlab_dataset_free(d);
+}
+END_TEST
+
 int main(void)
 {
   Suite *s = suite_create("net");
@@ -487,6 +591,7 @@ int main(void)
   tcase_add_test(tc, dimensions);
   tcase_add_test(tc, gradient_norm_in_the_same_pass);
   tcase_add_test(tc, lean_rule_steps_on_a_network);
+  tcase_add_test(tc, esam_on_a_network);
   tcase_add_test(tc, losses_match_reference);
   tcase_add_test(tc, gradient_matches_reference_differences);
   tcase_add_test(tc, hvp_matches_gradient_differences);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <gsl/gsl_rng.h>
+#include <gsl/gsl_randist.h>
 #include "testutil.h"
 
 #define D 2
@@ -40,6 +41,14 @@ static void wsam_kl_grad(const double *w, double *g)
 }
 
 typedef void (*grad_fn)(const double *w, double *g);
+/* H(w) v: quartic's exact, wsam-kl's by central differences of the gradient above (eigen-sam only) */
+typedef void (*hvp_fn)(const double *w, const double *v, double *hv);
+
+static void quartic_hvp(const double *w, const double *v, double *hv) /* H = [[3 w0^2, -1], [-1, 1]] */
+{
+  hv[0] = 3 * w[0] * w[0] * v[0] - v[1];
+  hv[1] = -v[0] + v[1];
+}
 
 static double dot(const double *x, const double *y)
 {
@@ -57,6 +66,16 @@ static double sgn(double x)
 }
 
 /* ---- settings of one comparison */
+static void wsam_kl_hvp(const double *w, const double *v, double *hv)
+{
+  const double h = 1e-5;
+  double a[D] = {w[0] + h * v[0], w[1] + h * v[1]}, b[D] = {w[0] - h * v[0], w[1] - h * v[1]}, ga[D], gb[D];
+  wsam_kl_grad(a, ga);
+  wsam_kl_grad(b, gb);
+  hv[0] = (ga[0] - gb[0]) / (2 * h);
+  hv[1] = (ga[1] - gb[1]) / (2 * h);
+}
+
 typedef struct {
   const char *base;
   double lr, mom, wd, rho;
@@ -100,6 +119,10 @@ typedef struct {
   int have_gv;
   double ae_mu, ae_var;
   double ema[D]; /* fsam m, vasso d, infosam m */
+  double prev[D]; /* msam: w before the last update */
+  double v[D];    /* eigen-sam: the eigenvector estimate */
+  double prec[D]; /* bsam: the precision s */
+  int have_prev, have_v, have_prec;
   gsl_rng *rng;
 } ref_rule;
 
@@ -127,7 +150,7 @@ static int every_fifth(ref_rule *r, const double *g) /* looksam, k 5 */
   return r->t % 5 == 0;
 }
 
-static int coin(ref_rule *r, const double *g) /* random-sam, p 0.5 */
+static int coin(ref_rule *r, const double *g) /* ss-sam, p 0.5 */
 {
   return gsl_rng_uniform(r->rng) < 0.5;
 }
@@ -237,6 +260,147 @@ static void coupled_wsam_step(ref_rule *r, const setting *s, double *w, const do
   base_step(&r->base, s, w, step);
 }
 
+/* ---- the newer rules (issue 15) */
+static void sagm_eps(ref_rule *r, const setting *s, const double *w, const double *g, double *eps)
+{
+  double k = (s->raw ? s->rho : s->rho / (norm(g) + GUARD)) - 0.001; /* alpha 0.001 */
+  eps[0] = k * g[0];
+  eps[1] = k * g[1];
+}
+
+static void sagm_step(ref_rule *r, const setting *s, double *w, const double *g, const double *gs)
+{
+  double mean[D] = {0.5 * (g[0] + gs[0]), 0.5 * (g[1] + gs[1])};
+  base_step(&r->base, s, w, mean);
+}
+
+static void gcsam_eps(ref_rule *r, const setting *s, const double *w, const double *g, double *eps)
+{
+  double m = (g[0] + g[1]) / 2, d[D] = {g[0] - m, g[1] - m};
+  ascent(s, d, eps);
+}
+
+static void msam_eps(ref_rule *r, const setting *s, const double *w, const double *g, double *eps)
+{
+  double d[D] = {r->have_prev ? w[0] - r->prev[0] : 0, r->have_prev ? w[1] - r->prev[1] : 0};
+  ascent(s, d, eps);
+  r->prev[0] = w[0];
+  r->prev[1] = w[1];
+  r->have_prev = 1;
+}
+
+/* StableSAM's renormalisation of g_s when asked. */
+static void stabilise(const setting *s, const double *g, double *gs)
+{
+  if (!s->stable)
+    return;
+  double k = norm(g) / (norm(gs) + GUARD);
+  gs[0] *= k;
+  gs[1] *= k;
+}
+
+/* grad(w + e) */
+static void grad_shifted(grad_fn f, const double *w, const double *e, double *out)
+{
+  double x[D] = {w[0] + e[0], w[1] + e[1]};
+  f(x, out);
+}
+
+static void rsam_whole(ref_rule *r, grad_fn f, hvp_fn h, const setting *s, double *w, const double *g)
+{
+  double delta[D], gt[D], eps[D], gs[D];
+  delta[0] = gsl_ran_gaussian(r->rng, 0.01); /* sigma 0.01, one draw per coordinate in order */
+  delta[1] = gsl_ran_gaussian(r->rng, 0.01);
+  grad_shifted(f, w, delta, gt);
+  ascent(s, gt, eps);
+  grad_shifted(f, w, eps, gs);
+  stabilise(s, g, gs);
+  base_step(&r->base, s, w, gs);
+}
+
+/* GAM with rho' 0.2, beta1 1, |beta2| 1, beta3 1, gamma 0.03: xxgege/GAM's gradient_decompose */
+static void gam_whole(ref_rule *r, grad_fn f, hvp_fn h, const setting *s, double *w, const double *g)
+{
+  double e0[D], g1[D], d[D], e[D], g2[D], e2[D], eps[D], g3[D];
+  ascent(s, g, e0);
+  grad_shifted(f, w, e0, g1);
+  d[0] = g1[0] - g[0];
+  d[1] = g1[1] - g[1];
+  double k = s->raw ? 0.2 : 0.2 / (norm(d) + GUARD);
+  e[0] = k * d[0];
+  e[1] = k * d[1];
+  grad_shifted(f, w, e, g2);
+  ascent(s, g2, e2);
+  eps[0] = e[0] + e2[0];
+  eps[1] = e[1] + e2[1];
+  grad_shifted(f, w, eps, g3);
+  stabilise(s, g, g3);
+  double pro[D] = {g[0] + g2[0], g[1] + g2[1]}, u[D] = {g1[0] + g3[0], g1[1] + g3[1]};
+  double cosine = dot(pro, u) / (norm(u) * norm(pro) + GUARD), step[D];
+  for (int i = 0; i < D; i++)
+    step[i] = u[i] - 0.03 * (pro[i] - cosine * norm(pro) * u[i] / (norm(u) + GUARD));
+  base_step(&r->base, s, w, step);
+}
+
+/* Eigen-SAM with alpha 0.2, k 100, 10 power-iteration steps, warm-started. */
+static void eigensam_whole(ref_rule *r, grad_fn f, hvp_fn h, const setting *s, double *w, const double *g)
+{
+  if (r->t % 100 == 0) {
+    if (!r->have_v) {
+      r->v[0] = gsl_ran_gaussian(r->rng, 1.0);
+      r->v[1] = gsl_ran_gaussian(r->rng, 1.0);
+      double n0 = norm(r->v) + GUARD;
+      r->v[0] /= n0;
+      r->v[1] /= n0;
+    }
+    for (int it = 0; it < 10; it++) {
+      double hv[D];
+      h(w, r->v, hv);
+      double nh = norm(hv) + GUARD;
+      r->v[0] = hv[0] / nh;
+      r->v[1] = hv[1] / nh;
+    }
+    r->have_v = 1;
+  }
+  double gv = r->have_v ? dot(g, r->v) : 0, a = 0.2 * sgn(gv), ng = norm(g) + GUARD;
+  double d[D] = {g[0] / ng + a * r->v[0], g[1] / ng + a * r->v[1]}, eps[D], gs[D];
+  ascent(s, d, eps);
+  grad_shifted(f, w, eps, gs);
+  stabilise(s, g, gs);
+  base_step(&r->base, s, w, gs);
+}
+
+/* bSAM as team-approx-bayes/bayesian-sam's optim.py: N 1 (a toy), s0 1, beta2 0.999, damping 0.1, delta = wd;
+ * the base optimizer steps with g_s/s. */
+static void bsam_whole(ref_rule *r, grad_fn f, hvp_fn h, const setting *s, double *w, const double *g)
+{
+  if (!r->have_prec)
+    r->prec[0] = r->prec[1] = 1;
+  r->have_prec = 1;
+  double noise[D], gn[D], eps[D], gs[D], step[D];
+  for (int i = 0; i < D; i++)
+    noise[i] = gsl_ran_gaussian(r->rng, 1.0) * sqrt(1.0 / r->prec[i]);
+  grad_shifted(f, w, noise, gn);
+  for (int i = 0; i < D; i++)
+    eps[i] = s->rho * gn[i] / r->prec[i];
+  grad_shifted(f, w, eps, gs);
+  stabilise(s, g, gs);
+  for (int i = 0; i < D; i++)
+    step[i] = gs[i] / r->prec[i];
+  base_step(&r->base, s, w, step);
+  for (int i = 0; i < D; i++)
+    r->prec[i] = 0.999 * r->prec[i] + 0.001 * (sqrt(r->prec[i]) * fabs(gn[i]) + 0.1 + s->wd);
+}
+
+/* ESAM on a toy: each coordinate its own tensor, kept with probability beta 0.6 (one uniform draw each, in order),
+ * eps_i = (rho/||g||) g_i/beta when kept, else 0; no data selection (a toy has no per-example losses). */
+static void esam_eps(ref_rule *r, const setting *s, const double *w, const double *g, double *eps)
+{
+  double k = s->raw ? s->rho : s->rho / (norm(g) + GUARD);
+  for (int i = 0; i < D; i++)
+    eps[i] = gsl_rng_uniform(r->rng) < 0.6 ? k * g[i] / 0.6 : 0;
+}
+
 /* A rule of the reference: when it takes a SAM step (NULL: every step), its perturbation (NULL: the ascent along
  * g), its step (NULL: a base step with g_s), whether it keeps g_v for reuse steps (looksam, ae-looksam) and
  * whether it renormalises g_s by default (stablesam); and the radii its runs need where the common ones do not
@@ -246,6 +410,8 @@ typedef struct ref_case {
   int (*sam)(ref_rule *r, const double *g);
   void (*eps)(ref_rule *r, const setting *s, const double *w, const double *g, double *eps);
   void (*step)(ref_rule *r, const setting *s, double *w, const double *g, const double *gs);
+  /* the whole step (stable included) of a rule with gradients beyond g and g_s (NULL: the pieces above) */
+  void (*whole)(ref_rule *r, grad_fn f, hvp_fn h, const setting *s, double *w, const double *g);
   int look, stablesam;
   double kl_rho, raw_rho, raw_kl_rho;
 } ref_case;
@@ -259,7 +425,7 @@ static const ref_case ref_cases[] = {
     {.rule = "gsam", .step = gsam_step},
     {.rule = "looksam", .sam = every_fifth, .look = 1},
     {.rule = "periodic-sam", .sam = every_second},
-    {.rule = "random-sam", .sam = coin},
+    {.rule = "ss-sam", .sam = coin},
     {.rule = "ae-sam", .sam = ae_test},
     {.rule = "ae-looksam", .sam = ae_test, .look = 1},
     {.rule = "fsam", .eps = fsam_eps},
@@ -271,6 +437,14 @@ static const ref_case ref_cases[] = {
     {.rule = "nsupport-sam", .eps = nsupport_eps},
     {.rule = "wsam", .step = wsam_step},
     {.rule = "coupled-wsam", .step = coupled_wsam_step},
+    {.rule = "sagm", .eps = sagm_eps, .step = sagm_step},
+    {.rule = "gcsam", .eps = gcsam_eps},
+    {.rule = "r-sam", .whole = rsam_whole},
+    {.rule = "msam", .eps = msam_eps, .kl_rho = 0.5}, /* rho 2 or 1: chaotic near the minimum by step 170 */
+    {.rule = "gam", .whole = gam_whole, .kl_rho = 1}, /* likewise by step 198 */
+    {.rule = "eigen-sam", .whole = eigensam_whole, .raw_kl_rho = 2}, /* raw d = g/||g|| + alpha v: |d| ~ 1 */
+    {.rule = "bsam", .whole = bsam_whole},
+    {.rule = "esam", .eps = esam_eps},
 };
 #define NCASES (sizeof ref_cases / sizeof ref_cases[0])
 
@@ -286,10 +460,15 @@ static const ref_case *case_of(const samlab_rule_type *t)
 }
 
 /* One step; returns 1 if a perturbed gradient was computed. */
-static int ref_step(const ref_case *c, ref_rule *r, grad_fn f, const setting *s, double *w)
+static int ref_step(const ref_case *c, ref_rule *r, grad_fn f, hvp_fn h, const setting *s, double *w)
 {
   double g[D], gs[D], eps[D] = {0, 0};
   f(w, g);
+  if (c->whole) {
+    c->whole(r, f, h, s, w, g);
+    r->t++;
+    return 1;
+  }
   if (c->sam && !c->sam(r, g)) {
     double step[D] = {g[0], g[1]};
     if (c->look && r->have_gv) {
@@ -329,7 +508,8 @@ static int ref_step(const ref_case *c, ref_rule *r, grad_fn f, const setting *s,
 
 /* ---- the comparison */
 /* Runs one rule both ways; returns the number of SAM steps (for the informativeness checks). */
-static int compare(const samlab_rule_type *type, const char *toy, grad_fn f, const setting *s, const double *w0)
+static int compare(const samlab_rule_type *type, const char *toy, grad_fn f, hvp_fn h, const setting *s,
+                   const double *w0)
 {
   const ref_case *c = case_of(type);
   double worst = 0;
@@ -362,7 +542,7 @@ static int compare(const samlab_rule_type *type, const char *toy, grad_fn f, con
   for (int t = 0; t < STEPS; t++) {
     samlab_step_info info;
     samlab_rule_step(lib, p, w, &info);
-    int sam = ref_step(c, &ref, f, s, v);
+    int sam = ref_step(c, &ref, f, h, s, v);
     nsam += sam;
     ck_assert_msg(info.sam_used == sam, "%s step %d: sam_used %d, reference %d", what, t, info.sam_used, sam);
     if (!isfinite(v[0]) || !isfinite(v[1])) {
@@ -415,7 +595,7 @@ START_TEST(every_rule_every_base_quartic)
   const double w0[D] = {-1.5, 0.5};
   for (int b = 0; b < 4; b++) {
     setting s = quartic_setting(b);
-    int nsam = compare(t, "quartic", quartic_grad, &s, w0);
+    int nsam = compare(t, "quartic", quartic_grad, quartic_hvp, &s, w0);
     if (!t->plain)
       ck_assert_msg(nsam > 0, "%s took no SAM step", t->name);
   }
@@ -428,7 +608,7 @@ START_TEST(every_rule_every_base_wsam_kl)
   const double w0[D] = {-6, 10};
   for (int b = 0; b < 4; b++) {
     setting s = wsam_kl_setting(b, case_of(t));
-    compare(t, "wsam-kl", wsam_kl_grad, &s, w0);
+    compare(t, "wsam-kl", wsam_kl_grad, wsam_kl_hvp, &s, w0);
   }
 }
 END_TEST
@@ -441,14 +621,14 @@ START_TEST(every_rule_stable_and_raw)
   for (int b = 0; b < 4; b++) {
     setting s = quartic_setting(b), k = wsam_kl_setting(b, c);
     s.stable = k.stable = 1;
-    compare(t, "quartic", quartic_grad, &s, q0);
-    compare(t, "wsam-kl", wsam_kl_grad, &k, k0);
+    compare(t, "quartic", quartic_grad, quartic_hvp, &s, q0);
+    compare(t, "wsam-kl", wsam_kl_grad, wsam_kl_hvp, &k, k0);
     s.stable = k.stable = 0;
     s.raw = k.raw = 1;
     s.rho = c->raw_rho ? c->raw_rho : 0.1;
     k.rho = c->raw_kl_rho ? c->raw_kl_rho : 50; /* raw eps = rho g: wsam-kl's gradients are about 0.01 */
-    compare(t, "quartic", quartic_grad, &s, q0);
-    compare(t, "wsam-kl", wsam_kl_grad, &k, k0);
+    compare(t, "quartic", quartic_grad, quartic_hvp, &s, q0);
+    compare(t, "wsam-kl", wsam_kl_grad, wsam_kl_hvp, &k, k0);
   }
 }
 END_TEST

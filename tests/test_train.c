@@ -158,7 +158,7 @@ START_TEST(checkpoint_resumes_bit_for_bit)
 {
   resume_matches("fcn", "8", "sam", 4);
   resume_matches("fcn", "8", "ae-sam", 4);     /* EMA state and the step counter in the schedule */
-  resume_matches("fcn", "8", "random-sam", 4); /* the rule's RNG */
+  resume_matches("fcn", "8", "ss-sam", 4); /* the rule's RNG */
   resume_matches("lenet", NULL, "sam", 12);
 }
 END_TEST

@@ -80,7 +80,7 @@ samlab_landscape *samlab_toy_landscape(samlab_problem *p)
 void samlab_toy_batching(samlab_problem *p, int (*set_batch)(void *ctx, const size_t *idx, size_t n), size_t examples)
 {
   toy_problem *t = (toy_problem *)p;
-  t->batching = (samlab_batching){set_batch, examples};
+  t->batching = (samlab_batching){.set_batch = set_batch, .examples = examples};
   p->batching = &t->batching;
 }
 

@@ -33,10 +33,17 @@ typedef struct samlab_fused_eval {
 
 /* Data problems (and noisy toys): evaluate on examples idx[0..n) from now on (idx NULL: the whole set); noisy
  * toys (no examples) draw fresh gradient noise for the next step instead (idx NULL: none).  0 or -1.
- * examples: the size of the training set (0 for noisy toys). */
+ * examples: the size of the training set (0 for noisy toys).
+ * Optional, both or neither (NULL if absent; ESAM's data selection needs them, docs/developing.md):
+ *   batch: the current batch, its size returned and its examples in *idx (the problem's own array, valid until
+ *     the next set_batch; NULL for the whole set, examples 0 .. n-1);
+ *   example_losses: the loss of each example of the current batch at w, in the batch's order, into losses (as
+ *     many as batch returns; their mean is value_grad's loss).  0 or -1. */
 typedef struct samlab_batching {
   int (*set_batch)(void *ctx, const size_t *idx, size_t n);
   size_t examples;
+  size_t (*batch)(void *ctx, const size_t **idx);
+  int (*example_losses)(void *ctx, const double *w, double *losses);
 } samlab_batching;
 
 /* Toys: what is known of the landscape.  Points are dim doubles each; minima are global minima,

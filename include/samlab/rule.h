@@ -22,7 +22,14 @@ typedef struct samlab_hparams {
   /* rules (lib/rules/): the paper's letter where one rule owns it, the rule's name in front where others share it */
   double rho, eta, fishersam_eta, gamma, alpha, looksam_alpha, infosam_alpha, p, delta, lambda1, lambda2, lambda,
       sigma, theta, floor;
-  long k, n;
+  /* the newer rules (lib/rules/sagm.c, gam.c, rsam.c, eigensam.c, bsam.c) */
+  double sagm_alpha, gam_norm_rho, gam_beta1, gam_beta2, gam_beta3, gam_gamma, rsam_sigma, eigensam_alpha, bsam_beta2,
+      bsam_damping, bsam_s_init, esam_beta, esam_gamma;
+  long k, n, eigensam_k, power_iters, bsam_ndata;
+  /* rho schedules (every rule with an ascent): rho_schedule a SAMLAB_RHO_* value, rho_t between rho_min and rho_max
+   * (rho_max unset: rho) */
+  long rho_schedule;
+  double rho_min, rho_max;
   long stable;      /* 1: renormalise g_s to the norm of g (StableSAM), any rule with an ascent */
   long ascent_raw;  /* 1: eps = rho d (unnormalised ascent), 0: eps = rho d/(||d||+EPS) */
   long total_steps; /* T, for AE-SAM's schedule c_t */
@@ -30,8 +37,32 @@ typedef struct samlab_hparams {
 } samlab_hparams;
 
 /* DOUBLE and LONG are options with a value, FLAG an option without one (stored 1), ASCENT the option
- * --ascent normalized|raw (stored 0|1); RUN an integer the program sets (seed, total steps), not an option. */
-typedef enum { SAMLAB_HP_DOUBLE, SAMLAB_HP_LONG, SAMLAB_HP_FLAG, SAMLAB_HP_ASCENT, SAMLAB_HP_RUN } samlab_hp_kind;
+ * --ascent normalized|raw (stored 0|1); RUN an integer the program sets (seed, total steps), not an option;
+ * RHO_SCHEDULE the option --rho-schedule NAME (stored as its index in samlab_rho_schedule_names). */
+typedef enum {
+  SAMLAB_HP_DOUBLE,
+  SAMLAB_HP_LONG,
+  SAMLAB_HP_FLAG,
+  SAMLAB_HP_ASCENT,
+  SAMLAB_HP_RUN,
+  SAMLAB_HP_RHO_SCHEDULE
+} samlab_hp_kind;
+
+/* Rho schedules over the run's T = hp.total_steps steps (docs/rules.md "Rho schedules"): constant rho_t = rho;
+ * linear, cosine and step go from rho_max at t = 0 to rho_min at t = T (step: rho_max for t < T/2, then rho_min);
+ * lr follows the learning rate, rho_min + (rho_max - rho_min) lr_t/lr_0 (GSAM's proportional scheduler, lr_min 0). */
+enum {
+  SAMLAB_RHO_CONSTANT,
+  SAMLAB_RHO_LINEAR,
+  SAMLAB_RHO_COSINE,
+  SAMLAB_RHO_STEP,
+  SAMLAB_RHO_LR,
+  SAMLAB_RHO_SCHEDULES
+};
+extern const char *const samlab_rho_schedule_names[]; /* SAMLAB_RHO_SCHEDULES names, by value */
+/* rho at step t of T for the schedule of hp (lr0: the learning rate the run started with); hp->rho when constant
+ * or T < 1 for the schedules that need T. */
+double samlab_rho_at(const samlab_hparams *hp, long t, double lr0);
 enum { SAMLAB_HP_OPEN_MIN = 1, SAMLAB_HP_OPEN_MAX = 2 };
 
 /* One hyperparameter as a rule type, a base optimizer or the shared tables declare it: the one place of its name,
@@ -148,17 +179,24 @@ typedef struct samlab_rule_type {
   int (*init)(samlab_rule *r);
   /* A rule whose every step is a base step with r->g, or samlab_ascent_step along r->g (ascent, then a base
    * step with g_s), needs no step function: plain = 1 says it never ascends (sgd); ascends says which one
-   * this step takes, from g.g summed as samlab_dot sums it (sam, stablesam, periodic-sam, random-sam, ae-sam;
+   * this step takes, from g.g summed as samlab_dot sums it (sam, stablesam, periodic-sam, ss-sam, ae-sam;
    * called once a step).  samlab_rule_step may then run the step fused (see SAMLAB_RULE_FUSE_F32). */
   int plain;
   int (*ascends)(samlab_rule *r, double gg);
   /* One step, for every other rule.  On entry r->g holds the gradient at w, info->loss/grad_norm are set. */
   int (*step)(samlab_rule *r, const samlab_problem *p, double *w, samlab_step_info *info);
   int sweep_step; /* SAMLAB_SWEEP_PLAIN or SAMLAB_SWEEP_ASCENT: the fast sweep kernel computes its steps */
+  /* 1: at rho = 0 the step is still not the base optimizer's with g (sagm's alpha, gam's beta1 + beta3, bsam's 1/s
+   * and noise); 0: rho = 0 gives the base optimizer, as for sam and its kin. */
+  int rho0_own_step;
 } samlab_rule_type;
 
 extern const samlab_rule_type *const samlab_rule_types[]; /* the registry, NULL-terminated */
+/* The rule of that name, or of an old name (random-sam: ss-sam); NULL if none. */
 const samlab_rule_type *samlab_rule_find(const char *name);
+/* The new name of a renamed rule (random-sam: ss-sam), NULL if name is not an old one: callers that parse a
+ * user's rule name print "samlab: rule OLD is now NEW". */
+const char *samlab_rule_renamed(const char *name);
 
 /* F-SAM's decomposition (its Sec. 4) of the mini-batch gradient gb against the full gradient g: the ascent
  * direction d of SAM-batch (gb), SAM-full (P, the component along g) or SAM-noise (gb - P); P = (gb.g/||g||^2) g
@@ -207,6 +245,8 @@ long samlab_rule_steps(const samlab_rule *r); /* rule steps taken */
 const samlab_hparams *samlab_rule_hparams(const samlab_rule *r);
 void samlab_rule_set_lr(samlab_rule *r, double lr);
 void samlab_rule_set_rho(samlab_rule *r, double rho);
+/* The rho the last step used: hp.rho, or its --rho-schedule's rho_t (hp.rho stays the configured value). */
+double samlab_rule_step_rho(const samlab_rule *r);
 /* Vectors of the last step (dim doubles, valid until the next): the gradient at w, the perturbed gradient
  * g_s (before the base step; not kept on fused steps) and the perturbation eps (with SAMLAB_RULE_KEEP_EPS). */
 const double *samlab_rule_gradient(const samlab_rule *r);

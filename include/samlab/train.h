@@ -52,6 +52,9 @@ typedef struct samlab_net_filter {
   size_t woff, fan_in, boff;
 } samlab_net_filter;
 int samlab_net_get_filter(const samlab_problem *net, size_t k, samlab_net_filter *f);
+/* The k-th weight tensor of a network (each layer's W, then its b, layer by layer): w[off .. off + len).  0, or -1
+ * when k is past the last tensor (or p is no network). */
+int samlab_net_get_tensor(const samlab_problem *net, size_t k, size_t *off, size_t *len);
 /* Loss and gradient over the network's whole training set, leaving its current batch as it was. */
 double samlab_net_full_value_grad(const samlab_problem *net, const double *w, double *g);
 /* PyTorch's default initialisation (Linear/Conv2d): weights and biases uniform in +-1/sqrt(fan_in). */

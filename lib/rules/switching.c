@@ -1,6 +1,6 @@
 /* Rules that choose per step between a SAM step and a plain step with g:
  *   periodic-sam  SAM at t % k == 0;
- *   random-sam    SAM with probability p (SS-SAM, Zhao et al. 2022), one uniform draw per step;
+ *   ss-sam        SAM with probability p (SS-SAM, Zhao et al. 2022), one uniform draw per step;
  *   ae-sam        SAM when ||g||^2 is large against its running mean and deviation (Jiang et al. 2023). */
 #include "ae_test.h"
 
@@ -61,8 +61,8 @@ static int ae_ascends(samlab_rule *r, double gg)
 const samlab_rule_type samlab_rule_periodic_sam = {
     .name = "periodic-sam", .paper = "LookSAM's schedule, no reuse",
     .formula = "SAM at t % k == 0, else base step with g", .params = periodic_params, .ascends = periodic_ascends};
-const samlab_rule_type samlab_rule_random_sam = {
-    .name = "random-sam", .paper = "SS-SAM (Zhao et al. 2022)",
+const samlab_rule_type samlab_rule_ss_sam = {
+    .name = "ss-sam", .paper = "SS-SAM (Zhao et al. 2022)",
     .formula = "SAM iff u < p, u uniform in [0,1) from the seeded mt19937 (one draw per step), else g",
     .params = random_params, .ascends = random_ascends};
 const samlab_rule_type samlab_rule_ae_sam = {
