@@ -40,8 +40,10 @@ static uint32_t be32(const unsigned char *b)
   return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
 }
 
-/* Opens path, checks the magic number and reads ndims big-endian dimensions. */
-static gzFile idx_open(const char *path, uint32_t magic, int ndims, uint32_t *dims, char *err, size_t errlen)
+/* Opens path, checks the magic number and reads ndims big-endian dimensions; *plain_left: the bytes after the
+ * header of a plain (uncompressed) file, -1 for gzip. */
+static gzFile idx_open(const char *path, uint32_t magic, int ndims, uint32_t *dims, long long *plain_left, char *err,
+                       size_t errlen)
 {
   struct stat st;
   if (stat(path, &st) != 0) {
@@ -70,7 +72,43 @@ static gzFile idx_open(const char *path, uint32_t magic, int ndims, uint32_t *di
   }
   for (int i = 0; i < ndims; i++)
     dims[i] = be32(head + 4 * (i + 1));
+  *plain_left = gzdirect(f) ? (long long)st.st_size - 4 * (ndims + 1) : -1;
   return f;
+}
+
+/* A plain file must hold the bytes its header promises: checked before anything is allocated for them. */
+static int check_plain_size(long long left, size_t want, const char *path, char *err, size_t errlen)
+{
+  if (left >= 0 && (unsigned long long)left < want) {
+    snprintf(err, errlen, "'%s' is truncated (its header promises %zu bytes of data, the file holds %lld)", path,
+             want, left);
+    return -1;
+  }
+  return 0;
+}
+
+/* The len bytes of data after a header, in a malloc'ed buffer that grows with what actually arrives, so that a
+ * header cannot make us allocate more than the (decompressed) file holds; NULL with a message. */
+static unsigned char *read_payload(gzFile f, size_t len, const char *path, char *err, size_t errlen)
+{
+  size_t cap = len < ((size_t)1 << 20) ? len : ((size_t)1 << 20), have = 0;
+  unsigned char *buf = malloc(cap + 1);
+  while (buf) {
+    if (read_exact(f, buf + have, cap - have, path, err, errlen) != 0) {
+      free(buf);
+      return NULL;
+    }
+    have = cap;
+    if (have == len)
+      return buf;
+    cap = cap > len / 2 ? len : 2 * cap;
+    unsigned char *grown = realloc(buf, cap + 1);
+    if (!grown)
+      free(buf);
+    buf = grown;
+  }
+  snprintf(err, errlen, "out of memory for the data of '%s'", path);
+  return NULL;
 }
 
 /* After the payload: any further byte means the header and the data disagree. */
@@ -114,16 +152,17 @@ static samlab_dataset *dataset_alloc(size_t n, size_t rows, size_t cols, size_t 
 samlab_dataset *samlab_idx_load(const char *images, const char *labels, char *err, size_t errlen)
 {
   uint32_t idims[3], ldims[1];
-  gzFile fi = idx_open(images, IDX_IMAGES_MAGIC, 3, idims, err, errlen);
+  long long ileft, lleft;
+  gzFile fi = idx_open(images, IDX_IMAGES_MAGIC, 3, idims, &ileft, err, errlen);
   if (!fi)
     return NULL;
-  gzFile fl = idx_open(labels, IDX_LABELS_MAGIC, 1, ldims, err, errlen);
+  gzFile fl = idx_open(labels, IDX_LABELS_MAGIC, 1, ldims, &lleft, err, errlen);
   if (!fl) {
     gzclose(fi);
     return NULL;
   }
   samlab_dataset *d = NULL;
-  unsigned char *pix = NULL;
+  unsigned char *pix = NULL, *lab = NULL;
   if (idims[0] == 0 || idims[1] == 0 || idims[2] == 0 || idims[1] > 4096 || idims[2] > 4096) {
     snprintf(err, errlen, "'%s' is corrupt (dimensions %u x %u x %u)", images, idims[0], idims[1], idims[2]);
     goto fail;
@@ -133,16 +172,19 @@ samlab_dataset *samlab_idx_load(const char *images, const char *labels, char *er
     goto fail;
   }
   size_t n = idims[0], npix = (size_t)idims[1] * idims[2];
-  d = dataset_alloc(n, idims[1], idims[2], 10);
-  pix = malloc(n * npix);
-  if (!d || !pix) {
+  if (check_plain_size(ileft, n * npix, images, err, errlen) != 0 ||
+      check_plain_size(lleft, n, labels, err, errlen) != 0)
+    goto fail;
+  /* the dataset is allocated once the data are there */
+  if (!(pix = read_payload(fi, n * npix, images, err, errlen)) || expect_end(fi, images, err, errlen) != 0)
+    goto fail;
+  if (!(lab = read_payload(fl, n, labels, err, errlen)) || expect_end(fl, labels, err, errlen) != 0)
+    goto fail;
+  if (!(d = dataset_alloc(n, idims[1], idims[2], 10))) {
     snprintf(err, errlen, "out of memory for %zu images", n);
     goto fail;
   }
-  if (read_exact(fi, pix, n * npix, images, err, errlen) != 0 || expect_end(fi, images, err, errlen) != 0)
-    goto fail;
-  if (read_exact(fl, d->y, n, labels, err, errlen) != 0 || expect_end(fl, labels, err, errlen) != 0)
-    goto fail;
+  memcpy(d->y, lab, n);
   for (size_t i = 0; i < n; i++)
     if (d->y[i] >= d->nclasses) {
       snprintf(err, errlen, "'%s' is corrupt (label %u at example %zu, expected 0..9)", labels, d->y[i], i);
@@ -154,11 +196,13 @@ samlab_dataset *samlab_idx_load(const char *images, const char *labels, char *er
   for (size_t i = 0; i < n * npix; i++)
     d->x[i] = scale[pix[i]];
   free(pix);
+  free(lab);
   gzclose(fi);
   gzclose(fl);
   return d;
 fail:
   free(pix);
+  free(lab);
   samlab_dataset_free(d);
   gzclose(fi);
   gzclose(fl);

@@ -25,8 +25,12 @@ typedef struct cli_spec {
 } cli_spec;
 
 /* Parse argv[1..argc) (argv[0] is the command name).  Positional arguments go to pos[] (at most
- * max_positional) and their count is returned.  --help prints help and exits 0; errors exit 2. */
+ * max_positional) and their count is returned.  --help prints help and exits 0; errors exit 2.  The option
+ * named "out" (every command's output file) is checked with cli_check_out, so that a run that cannot write its
+ * result stops before any work. */
 int cli_parse(const cli_spec *spec, int argc, char **argv, char **pos);
+/* Dies (exit 2, one line) unless path (if not NULL) can be written: samlab_out_check. */
+void cli_check_out(const char *cmd, const char *path);
 /* One line "samlab CMD: message" on stderr, exit status 2. */
 void cli_die(const char *cmd, const char *fmt, ...) __attribute__((noreturn, format(printf, 2, 3)));
 /* Comma-separated numbers; returns the count (or dies naming the option on bad text or too many). */

@@ -25,10 +25,12 @@ typedef struct train_args {
 
 static volatile sig_atomic_t interrupted;
 
-static void on_sigint(int sig)
+/* SIGINT or SIGTERM: stop after the current step and save a checkpoint.  A second one ends at once (removing
+ * the partial file); the file at --out is still the last checkpoint. */
+static void on_stop_signal(int sig)
 {
   interrupted = 1;
-  signal(sig, SIG_DFL); /* a second Ctrl-C ends at once; the file at --out is still the last checkpoint */
+  signal(sig, samlab_partial_signal_handler);
 }
 
 static void parse(train_args *a, int argc, char **argv)
@@ -71,7 +73,7 @@ static void parse(train_args *a, int argc, char **argv)
       "the library.  Writes per-step loss, ||g||^2, sam_used and lr, per-epoch train/test loss and accuracy,\n"
       "fraction of SAM steps and seconds, weight snapshots and a checkpoint (layout: docs/hdf5-train.md).\n"
       "The file is rewritten after every epoch under a temporary name and renamed, so it is always complete;\n"
-      "Ctrl-C stops after the current step and saves a checkpoint that --resume continues bit for bit.\n"
+      "Ctrl-C (or SIGTERM) stops after the current step and saves a checkpoint that --resume continues bit for bit.\n"
       "A run whose loss or weights become non-finite stops, is recorded with diverged = 1, exit status 3.\n"
       "Example: samlab train --model fcn --rule sam --rho 0.05 --base sgdm --lr 0.05 --epochs 5 --out run.h5",
       opts, &a->hp, 0};
@@ -267,13 +269,8 @@ static int write_file(run *r)
   rc |= samlab_attr_str(f, "/", "blas_core", samlab_blas_core());
   rc |= samlab_attr_i64(f, "/", "diverged", r->diverged);
   rc |= samlab_attr_i64(f, "/", "interrupted", r->stopped);
-  if (rc) {
-    samlab_out_abort(o);
+  if (samlab_out_finish(o, rc) != 0) {
     fprintf(stderr, "samlab %s: writing '%s' failed\n", CMD, r->a.out);
-    return -1;
-  }
-  if (samlab_out_commit(o) != 0) {
-    fprintf(stderr, "samlab %s: cannot write '%s'\n", CMD, r->a.out);
     return -1;
   }
   return 0;
@@ -339,9 +336,10 @@ int cmd_train(int argc, char **argv)
     const char *path = r->a.resume;
     if (access(path, R_OK) != 0)
       cli_die(CMD, "cannot read '%s' for --resume", path);
-    resume = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if ((resume = samlab_in_open(path, err, sizeof err)) < 0)
+      cli_die(CMD, "%s", err);
     char kind[32];
-    if (resume < 0 || samlab_in_attr_str(resume, "/", "kind", kind, sizeof kind) != 0 || strcmp(kind, "train") != 0)
+    if (samlab_in_attr_str(resume, "/", "kind", kind, sizeof kind) != 0 || strcmp(kind, "train") != 0)
       cli_die(CMD, "'%s' is not a samlab train file", path);
     if (!(old = read_args(resume, &nold)))
       cli_die(CMD, "'%s' has no stored options (/args)", path);
@@ -363,6 +361,7 @@ int cmd_train(int argc, char **argv)
   }
   if (!r->a.out)
     r->a.out = "train.h5";
+  cli_check_out(CMD, r->a.out); /* with --resume, --out was not known when parsing */
   check_options(r);
   samlab_set_threads((int)r->a.threads);
   load_data(r);
@@ -397,7 +396,8 @@ int cmd_train(int argc, char **argv)
     train_trace_weights(&r->tr, 0, samlab_trainer_weights(t));
   }
 
-  signal(SIGINT, on_sigint);
+  samlab_catch_signal(SIGINT, on_stop_signal);
+  samlab_catch_signal(SIGTERM, on_stop_signal);
   progress_start(&r->bar, "train", (double)(samlab_trainer_steps_per_epoch(t) * r->a.epochs));
   r->bar_start_examples = (double)(samlab_trainer_steps_done(t) * (long)samlab_trainer_config(t)->batch);
   r->bar_start_time = progress_now();
@@ -421,7 +421,7 @@ int cmd_train(int argc, char **argv)
       train_trace_weights(&r->tr, samlab_trainer_epochs_done(t), samlab_trainer_weights(t));
     r->last_test_acc = s.test_acc;
     if (write_file(r) != 0)
-      return 1;
+      return 2;
     /* One line per epoch; on a terminal it replaces the bar, which redraws below it. */
     fprintf(stderr,
             "%sepoch %ld/%ld: train loss %.4f acc %.2f%%, test loss %.4f acc %.2f%%, SAM steps %.0f%%, %.2f s\n",
@@ -437,7 +437,7 @@ int cmd_train(int argc, char **argv)
   }
   progress_end(&r->bar);
   if (status != 0 && write_file(r) != 0)
-    return 1;
+    return 2;
   const samlab_epoch_stats *last = r->tr.nepochs ? &r->tr.epoch[r->tr.nepochs - 1] : NULL;
   printf("%s: %s, %s/%s, %ld epochs%s%s", r->a.out, samlab_net_describe(r->net), r->rt->name, r->bt->name,
          samlab_trainer_epochs_done(t), r->diverged ? " (diverged: loss or weights not finite)" : "",

@@ -2,6 +2,7 @@
  * The files are written here, byte by byte, into a temporary directory. */
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 #include <zlib.h>
 #include "testutil.h"
@@ -136,6 +137,45 @@ START_TEST(rejects_bad_files)
 }
 END_TEST
 
+/* A header that claims more images than the file holds is refused before anything is allocated for them:
+ * plain files by their size, gzip files by reading into a buffer that grows with the data that arrive.  The
+ * address space is limited to a little more than the process uses (not under AddressSanitizer, which reserves
+ * terabytes), so that allocating what the header claims would fail with "out of memory" instead. */
+START_TEST(refuses_header_beyond_data)
+{
+#ifndef __SANITIZE_ADDRESS__
+  long pages = 0;
+  FILE *statm = fopen("/proc/self/statm", "r");
+  if (statm && fscanf(statm, "%ld", &pages) == 1) {
+    struct rlimit rl;
+    getrlimit(RLIMIT_AS, &rl);
+    rl.rlim_cur = (rlim_t)pages * (rlim_t)sysconf(_SC_PAGESIZE) + ((rlim_t)512 << 20);
+    ck_assert(setrlimit(RLIMIT_AS, &rl) == 0); /* Check runs each test in its own process */
+  }
+  if (statm)
+    fclose(statm);
+#endif
+  /* 60000 images of 200 x 200 (2.4 GB of pixels, 9.6 GB as floats) with no data behind; 50 million of 4 x 4 with
+   * 3200 bytes; for each, a label file of as many labels, plain or gzip */
+  const uint32_t n[2] = {60000, 50000000}, side[2] = {200, 4}, payload[2] = {0, 3200};
+  for (int k = 0; k < 2; k++)
+    for (int gz = 0; gz < 2; gz++) {
+      const char *im = write_file(gz ? "e-images.gz" : "e-images", buf,
+                                  image_bytes(buf, 2051, n[k], side[k], side[k], payload[k]), gz);
+      const char *lb = write_file(gz ? "e-many.gz" : "e-many", lbuf, label_bytes(lbuf, 2049, n[k], 0), gz);
+      expect_fail(im, lb, gz ? "truncated" : "header promises"); /* plain: by the file's size */
+    }
+  /* a plain label file shorter than its header says, beside good images */
+  const char *im = write_file("e-good", buf, image_bytes(buf, 2051, 3, 2, 3, 18), 0);
+  expect_fail(im, write_file("e-short", lbuf, label_bytes(lbuf, 2049, 3, 2), 0), "truncated");
+  char err[512] = "";
+  samlab_dataset *d = samlab_idx_load(im, write_file("e-labels", lbuf, label_bytes(lbuf, 2049, 3, 3), 0), err,
+                                      sizeof err);
+  ck_assert_msg(d != NULL, "%s", err);
+  samlab_dataset_free(d);
+}
+END_TEST
+
 START_TEST(named_sets_and_dirs)
 {
   char err[512];
@@ -231,6 +271,7 @@ int main(void)
   tcase_add_test(tc, reads_gzip_pair);
   tcase_add_test(tc, reads_plain_pair);
   tcase_add_test(tc, rejects_bad_files);
+  tcase_add_test(tc, refuses_header_beyond_data);
   tcase_add_test(tc, named_sets_and_dirs);
   tcase_add_test(tc, seeded_subset);
   tcase_add_test(tc, label_noise_changes_exactly_r_n);

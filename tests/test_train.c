@@ -379,11 +379,9 @@ START_TEST(program_divergence_exits_3)
 }
 END_TEST
 
-START_TEST(program_ctrl_c_then_resume)
+/* Starts a long training run writing to cut, sends sig once its first checkpoint exists; the wait status. */
+static int interrupt_train(const char *cut, const char *epochs, int sig)
 {
-  char full[512], cut[512], epochs[] = "150";
-  snprintf(full, sizeof full, "%s/sig-full.h5", dir);
-  snprintf(cut, sizeof cut, "%s/sig-cut.h5", dir);
   char datadir[512];
   snprintf(datadir, sizeof datadir, "%s/data", dir);
   pid_t pid = fork();
@@ -398,9 +396,18 @@ START_TEST(program_ctrl_c_then_resume)
   for (int i = 0; i < 3000 && access(cut, F_OK) != 0; i++)
     usleep(10000);
   ck_assert_int_eq(access(cut, F_OK), 0);
-  kill(pid, SIGINT);
+  kill(pid, sig);
   int status;
   waitpid(pid, &status, 0);
+  return status;
+}
+
+START_TEST(program_ctrl_c_then_resume)
+{
+  char full[512], cut[512], epochs[] = "150";
+  snprintf(full, sizeof full, "%s/sig-full.h5", dir);
+  snprintf(cut, sizeof cut, "%s/sig-cut.h5", dir);
+  int status = interrupt_train(cut, epochs, SIGINT);
   ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 130, "status %d", status);
   ck_assert_int_eq(attr_i64(cut, "interrupted"), 1);
   ck_assert_int_lt(attr_i64(cut, "epochs_done"), 150);
@@ -410,6 +417,58 @@ START_TEST(program_ctrl_c_then_resume)
   snprintf(opts, sizeof opts, "--rule sam --batch 32 --weights-every 0 --epochs %s --out %s", epochs, full);
   ck_assert_int_eq(run(opts), 0);
   same_runs(full, cut);
+}
+END_TEST
+
+/* The number of files in dir/sub. */
+static int files_in(const char *sub)
+{
+  char cmd[600];
+  snprintf(cmd, sizeof cmd, "exit $(ls -A '%s/%s' | wc -l)", dir, sub);
+  int rc = system(cmd);
+  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+static int err_has(const char *text)
+{
+  char path[512], buf[2048] = "";
+  snprintf(path, sizeof path, "%s/err.txt", dir);
+  FILE *f = fopen(path, "r");
+  if (!f)
+    return 0;
+  size_t n = fread(buf, 1, sizeof buf - 1, f);
+  fclose(f);
+  buf[n] = 0;
+  return strstr(buf, text) != NULL;
+}
+
+/* issue 16: SIGTERM stops like Ctrl-C (a checkpoint, exit 130, no partial file); an output that cannot be written
+ * stops the run before the data are loaded (exit 2, the path named); a full disk (a file size limit: sh's ulimit -f
+ * counts 512-byte blocks) is "writing ... failed", exit 2 and no file. */
+START_TEST(program_output_faults)
+{
+  char cut[600], sub[512], cmd[2048];
+  snprintf(sub, sizeof sub, "%s/faults", dir);
+  ck_assert_int_eq(mkdir(sub, 0755), 0);
+  snprintf(cut, sizeof cut, "%s/term.h5", sub);
+  int status = interrupt_train(cut, "150", SIGTERM);
+  ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 130, "status %d", status);
+  ck_assert_int_eq(attr_i64(cut, "interrupted"), 1);
+  ck_assert_int_eq(files_in("faults"), 1);
+  unlink(cut);
+
+  snprintf(cmd, sizeof cmd, "./samlab train --data-dir /nonexistent/samlab --out %s/missing/dir/o.h5 >/dev/null "
+           "2>%s/err.txt", sub, dir);
+  status = system(cmd);
+  ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 2, "missing directory: status %d", status);
+  ck_assert_msg(err_has("missing/dir/o.h5") && !err_has("nonexistent"), "the output was not checked first");
+
+  snprintf(cmd, sizeof cmd, "ulimit -f 16; exec ./samlab train --data-dir %s/data --model fcn --hidden 16 --epochs 1 "
+           "--out %s/full.h5 >/dev/null 2>%s/err.txt", dir, sub, dir);
+  status = system(cmd);
+  ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 2, "disk full: status %d", status);
+  ck_assert(err_has("writing") && err_has("full.h5' failed"));
+  ck_assert_int_eq(files_in("faults"), 0);
 }
 END_TEST
 
@@ -439,6 +498,7 @@ int main(void)
   tcase_add_test(prog, program_bad_input_leaves_output_untouched);
   tcase_add_test(prog, program_divergence_exits_3);
   tcase_add_test(prog, program_ctrl_c_then_resume);
+  tcase_add_test(prog, program_output_faults);
   suite_add_tcase(s, lib);
   suite_add_tcase(s, prog);
   int rc = run_suite(s);
