@@ -94,6 +94,7 @@ int samlab_checkpoint_read(const char *path, long epoch, samlab_checkpoint *c, c
 {
   memset(c, 0, sizeof *c);
   c->seed = 1;
+  strcpy(c->labels, "fine");
   hid_t f = samlab_in_open(path, err, errlen);
   if (f < 0)
     return -1;
@@ -101,6 +102,7 @@ int samlab_checkpoint_read(const char *path, long epoch, samlab_checkpoint *c, c
   double v;
   samlab_in_attr_str(f, "/", "model", c->model, sizeof c->model);
   samlab_in_attr_str(f, "/", "data", c->data, sizeof c->data);
+  samlab_in_attr_str(f, "/", "labels", c->labels, sizeof c->labels);
   if (samlab_in_attr_f64(f, "/", "train_size", &v) == 0)
     c->train_size = (long)v;
   if (samlab_in_attr_f64(f, "/", "label_noise", &v) == 0)

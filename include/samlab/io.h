@@ -70,6 +70,12 @@ int samlab_in_attr_f64(hid_t file, const char *obj, const char *name, double *va
 /* HDF5 prints error stacks by default; samlab reports its own one-line errors instead. */
 void samlab_h5_quiet(void);
 
+/* A data set's per-channel normalisation as datasets /normalize_mean and /normalize_std (nothing when d is not
+ * normalised): 0 or -1.  Reading: 1 with mean and std filled (channels entries), 0 when the file has none, -1
+ * when they are damaged or not channels long. */
+int samlab_out_normalization(hid_t file, const samlab_dataset *d);
+int samlab_in_normalization(hid_t file, size_t channels, double *mean, double *std);
+
 /* Everything needed to continue bit for bit (w, rule state, batch-order RNG and order, counters) under the
  * group path (created by save) of an open HDF5 file.  0, or -1 (load: with a message if it does not fit). */
 int samlab_trainer_save(const samlab_trainer *t, hid_t file, const char *group);

@@ -1,7 +1,6 @@
-/* IDX image/label files (LeCun's MNIST format), gzip-compressed or plain, read with zlib, and the data sets
- * built from them: named sets, seeded subsets and seeded label noise. */
+/* IDX image/label files (LeCun's MNIST format), gzip-compressed or plain, read with zlib, and the data-set types
+ * made of them: fashion-mnist and mnist (one channel, labels 0..9). */
 #include <stdio.h>
-#include <gsl/gsl_rng.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +8,7 @@
 #include <zlib.h>
 #include "samlab/vec.h"
 #include "samlab/train.h"
+#include "data_impl.h"
 
 #define IDX_IMAGES_MAGIC 0x00000803u /* unsigned byte, 3 dimensions */
 #define IDX_LABELS_MAGIC 0x00000801u /* unsigned byte, 1 dimension */
@@ -122,33 +122,6 @@ static int expect_end(gzFile f, const char *path, char *err, size_t errlen)
   return 0;
 }
 
-void samlab_dataset_free(samlab_dataset *d)
-{
-  if (!d)
-    return;
-  free(d->x);
-  free(d->y);
-  free(d);
-}
-
-static samlab_dataset *dataset_alloc(size_t n, size_t rows, size_t cols, size_t nclasses)
-{
-  samlab_dataset *d = calloc(1, sizeof *d);
-  if (!d)
-    return NULL;
-  d->n = n;
-  d->rows = rows;
-  d->cols = cols;
-  d->nclasses = nclasses;
-  d->x = samlab_big_calloc(n * rows * cols + 1, sizeof *d->x); /* rows are read in random order */
-  d->y = malloc(n + 1);
-  if (!d->x || !d->y) {
-    samlab_dataset_free(d);
-    return NULL;
-  }
-  return d;
-}
-
 samlab_dataset *samlab_idx_load(const char *images, const char *labels, char *err, size_t errlen)
 {
   uint32_t idims[3], ldims[1];
@@ -180,7 +153,7 @@ samlab_dataset *samlab_idx_load(const char *images, const char *labels, char *er
     goto fail;
   if (!(lab = read_payload(fl, n, labels, err, errlen)) || expect_end(fl, labels, err, errlen) != 0)
     goto fail;
-  if (!(d = dataset_alloc(n, idims[1], idims[2], 10))) {
+  if (!(d = samlab_dataset_alloc(n, 1, idims[1], idims[2], 10))) {
     snprintf(err, errlen, "out of memory for %zu images", n);
     goto fail;
   }
@@ -190,11 +163,8 @@ samlab_dataset *samlab_idx_load(const char *images, const char *labels, char *er
       snprintf(err, errlen, "'%s' is corrupt (label %u at example %zu, expected 0..9)", labels, d->y[i], i);
       goto fail;
     }
-  float scale[256]; /* the same values as dividing each pixel, without a division per pixel */
-  for (int v = 0; v < 256; v++)
-    scale[v] = (float)v / 255.0f;
-  for (size_t i = 0; i < n * npix; i++)
-    d->x[i] = scale[pix[i]];
+  d->name = "IDX files";
+  data_scale_bytes(pix, n * npix, d->x);
   free(pix);
   free(lab);
   gzclose(fi);
@@ -218,119 +188,26 @@ static void data_path(const char *dir, const char *base, char *buf, size_t len)
     snprintf(buf, len, "%s/%s", dir, base);
 }
 
-int samlab_data_load(const char *name, const char *dir, samlab_dataset **train, samlab_dataset **test, char *err,
-                     size_t errlen)
+/* The four files of an IDX data set in dir. */
+static int idx_load_set(const char *dir, int coarse, samlab_dataset **train, samlab_dataset **test, char *err,
+                        size_t errlen)
 {
-  *train = *test = NULL;
-  if (strcmp(name, "fashion-mnist") != 0 && strcmp(name, "mnist") != 0) {
-    snprintf(err, errlen, "unknown data set '%s' (fashion-mnist, mnist)", name);
-    return -1;
-  }
-  char def[512];
-  if (!dir || !*dir)
-    dir = getenv("SAMLAB_DATA");
-  if (!dir || !*dir) {
-    snprintf(def, sizeof def, "/usr/share/datasets/%s", name);
-    dir = def;
-  }
-  struct stat st;
-  if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-    snprintf(err, errlen, "data directory '%s' does not exist%s", dir,
-             strcmp(name, "fashion-mnist") == 0 ? " (apt-get install dataset-fashion-mnist)" : "");
-    return -1;
-  }
+  (void)coarse;
   char ti[1024], tl[1024], si[1024], sl[1024];
   data_path(dir, "train-images-idx3-ubyte", ti, sizeof ti);
   data_path(dir, "train-labels-idx1-ubyte", tl, sizeof tl);
   data_path(dir, "t10k-images-idx3-ubyte", si, sizeof si);
   data_path(dir, "t10k-labels-idx1-ubyte", sl, sizeof sl);
-  *train = samlab_idx_load(ti, tl, err, errlen);
-  if (!*train)
+  if (!(*train = samlab_idx_load(ti, tl, err, errlen)))
     return -1;
-  *test = samlab_idx_load(si, sl, err, errlen);
-  if (!*test) {
-    samlab_dataset_free(*train);
-    *train = NULL;
+  if (!(*test = samlab_idx_load(si, sl, err, errlen)))
     return -1;
-  }
-  if ((*test)->rows != (*train)->rows || (*test)->cols != (*train)->cols) {
-    snprintf(err, errlen, "'%s' has %zu x %zu images but '%s' has %zu x %zu", si, (*test)->rows, (*test)->cols, ti,
-             (*train)->rows, (*train)->cols);
-    samlab_dataset_free(*train);
-    samlab_dataset_free(*test);
-    *train = *test = NULL;
-    return -1;
-  }
   return 0;
 }
 
-samlab_dataset *samlab_dataset_subset(const samlab_dataset *d, const size_t *idx, size_t n)
-{
-  samlab_dataset *s = dataset_alloc(n, d->rows, d->cols, d->nclasses);
-  if (!s)
-    return NULL;
-  size_t npix = d->rows * d->cols;
-  for (size_t i = 0; i < n; i++) {
-    size_t j = idx ? idx[i] : i;
-    memcpy(s->x + i * npix, d->x + j * npix, npix * sizeof *d->x);
-    s->y[i] = d->y[j];
-  }
-  return s;
-}
-
-samlab_dataset *samlab_dataset_sample(const samlab_dataset *d, size_t n, unsigned long seed)
-{
-  if (n > d->n)
-    return NULL;
-  size_t *pick = malloc((n + 1) * sizeof *pick);
-  gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-  samlab_dataset *s = NULL;
-  if (pick && rng) {
-    gsl_rng_set(rng, seed);
-    /* Selection sampling (Knuth's algorithm S): each subset equally likely, original order kept. */
-    size_t chosen = 0;
-    for (size_t i = 0; i < d->n && chosen < n; i++)
-      if ((double)(d->n - i) * gsl_rng_uniform(rng) < (double)(n - chosen))
-        pick[chosen++] = i;
-    s = samlab_dataset_subset(d, pick, n);
-  }
-  free(pick);
-  if (rng)
-    gsl_rng_free(rng);
-  return s;
-}
-
-size_t samlab_dataset_label_noise(samlab_dataset *d, double r, unsigned long seed)
-{
-  size_t m = (size_t)(r * (double)d->n + 0.5);
-  if (m > d->n)
-    m = d->n;
-  if (m == 0 || d->nclasses < 2)
-    return 0;
-  size_t *perm = malloc(d->n * sizeof *perm);
-  gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-  if (!perm || !rng) {
-    free(perm);
-    if (rng)
-      gsl_rng_free(rng);
-    return 0;
-  }
-  gsl_rng_set(rng, seed);
-  for (size_t i = 0; i < d->n; i++)
-    perm[i] = i;
-  /* Fisher-Yates on the first m positions: a uniform random m-subset. */
-  for (size_t i = 0; i < m; i++) {
-    size_t j = i + gsl_rng_uniform_int(rng, d->n - i);
-    size_t tmp = perm[i];
-    perm[i] = perm[j];
-    perm[j] = tmp;
-  }
-  for (size_t i = 0; i < m; i++) {
-    uint8_t *y = &d->y[perm[i]];
-    unsigned shift = 1 + (unsigned)gsl_rng_uniform_int(rng, d->nclasses - 1); /* never 0: a different class */
-    *y = (uint8_t)((*y + shift) % d->nclasses);
-  }
-  free(perm);
-  gsl_rng_free(rng);
-  return m;
-}
+const samlab_data_type samlab_data_fashion_mnist = {
+    "fashion-mnist", "Zalando's Fashion-MNIST: 60000 + 10000 1x28x28 images, 10 classes (IDX files)",
+    "apt-get install dataset-fashion-mnist", 0, idx_load_set};
+const samlab_data_type samlab_data_mnist = {
+    "mnist", "LeCun's MNIST digits: 60000 + 10000 1x28x28 images, 10 classes (IDX files)",
+    "the four IDX files from http://yann.lecun.com/exdb/mnist/", 0, idx_load_set};
