@@ -184,6 +184,39 @@ static double *train_two_epochs(const samlab_dataset *d, samlab_augment aug)
   return w;
 }
 
+/* A step's loss is the loss on the augmented copies of its batch, made here from the documented stream (mt19937
+ * seeded with seed + 5), not on the batch as stored. */
+START_TEST(trainer_reads_the_augmented_batch)
+{
+  samlab_dataset *d = random_set(40, 6, 2);
+  samlab_problem *p = net("fcn", "8", d);
+  samlab_train_config c = config("sgd", "sgd", 0.05, 8, 1);
+  c.augment = SAMLAB_AUGMENT_CROP_FLIP;
+  samlab_trainer *t = trainer(p, d, &c);
+  size_t dim = samlab_trainer_dim(t);
+  double *w0 = malloc(dim * sizeof *w0);
+  memcpy(w0, samlab_trainer_weights(t), dim * sizeof *w0);
+  samlab_step_info info;
+  ck_assert_int_eq(samlab_trainer_step(t, &info, NULL), 0);
+  samlab_dataset *aug = samlab_dataset_alloc(8, 1, 6, 6, 10);
+  gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+  gsl_rng_set(rng, 11 + 5);
+  ck_assert_int_eq(samlab_dataset_augment(d, samlab_trainer_order(t), 8, SAMLAB_AUGMENT_CROP_FLIP, rng, aug), 0);
+  samlab_problem *q = net("fcn", "8", aug);
+  double want = q->value_grad(q->ctx, w0, NULL), plain;
+  ck_assert_close(info.loss, want, 1e-6);
+  ck_assert_int_eq(samlab_net_evaluate(p, w0, d, samlab_trainer_order(t), 8, &plain, NULL), 0);
+  ck_assert(fabs(plain - want) > 1e-3);
+  gsl_rng_free(rng);
+  free(w0);
+  samlab_problem_free(q);
+  samlab_dataset_free(aug);
+  samlab_trainer_free(t);
+  samlab_problem_free(p);
+  samlab_dataset_free(d);
+}
+END_TEST
+
 /* The network reads augmented copies: the run changes, the training set does not, and a seed repeats it. */
 START_TEST(augmentation_in_the_trainer)
 {
@@ -698,6 +731,7 @@ int main(void)
   tcase_add_test(lib, every_rule_trains_both_models);
   tcase_add_test(lib, divergence_is_reported);
   tcase_add_test(lib, augmentation_in_the_trainer);
+  tcase_add_test(lib, trainer_reads_the_augmented_batch);
   tcase_add_test(prog, program_resume_is_bit_exact);
   tcase_add_test(prog, program_bad_input_leaves_output_untouched);
   tcase_add_test(prog, program_divergence_exits_3);
