@@ -61,7 +61,7 @@ const samlab_base_type *cli_base(const char *cmd, const char *name);
       {"checkpoint", 'c', CLI_STR, &(ss).checkpoint, "FILE", "a samlab train file: the network at its weights"}, \
       {"epoch", 0, CLI_LONG, &(ss).epoch, "E", "the checkpoint's epoch (default: the last)"},                 \
       {"data", 0, CLI_STR, &(ss).data, "NAME", "networks: data set (default: the train file's)"},             \
-      {"data-dir", 0, CLI_STR, &(ss).data_dir, "DIR", "networks: directory of the IDX files"}
+      {"data-dir", 0, CLI_STR, &(ss).data_dir, "DIR", "networks: directory of the data set's files"}
 /* samlab_subject_open with networks computed at precision bits, or dies with its message. */
 void cli_subject_open(const char *cmd, samlab_subject_spec *ss, long precision, samlab_subject *sub);
 
