@@ -340,14 +340,20 @@ static void write_idx_dir(const char *sub, size_t ntrain, size_t ntest)
   }
 }
 
-/* Runs ./samlab train with the small data and the given options; returns the exit status. */
-static int run(const char *opts)
+/* Runs ./samlab train with data options (%s: the test directory), then opts; stderr to err.txt; the exit status. */
+static int run_on(const char *data, const char *opts)
 {
-  char cmd[2048];
-  snprintf(cmd, sizeof cmd, "./samlab train --data-dir %s/data --model fcn --hidden 16 %s >/dev/null 2>%s/err.txt",
-           dir, opts, dir);
+  char cmd[2048], d[600];
+  snprintf(d, sizeof d, data, dir);
+  snprintf(cmd, sizeof cmd, "./samlab train %s %s >/dev/null 2>%s/err.txt", d, opts, dir);
   int rc = system(cmd);
   return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+/* Runs ./samlab train with the small IDX data and the given options; returns the exit status. */
+static int run(const char *opts)
+{
+  return run_on("--data-dir %s/data --model fcn --hidden 16", opts);
 }
 
 static void write_text(const char *path, const char *text)
@@ -570,11 +576,7 @@ static void write_cifar_dir(void)
 
 static int run_cifar(const char *opts)
 {
-  char cmd[2048];
-  snprintf(cmd, sizeof cmd, "./samlab train --data cifar10 --data-dir %s/cifar %s >/dev/null 2>%s/err.txt",
-           dir, opts, dir);
-  int rc = system(cmd);
-  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+  return run_on("--data cifar10 --data-dir %s/cifar", opts);
 }
 
 /* The per-channel mean and standard deviation of the training pixels (bytes / 255), by hand from the files, in
