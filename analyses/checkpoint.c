@@ -94,16 +94,15 @@ int samlab_checkpoint_read(const char *path, long epoch, samlab_checkpoint *c, c
 {
   memset(c, 0, sizeof *c);
   c->seed = 1;
-  samlab_h5_quiet();
-  hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-  if (f < 0) {
-    snprintf(err, errlen, "cannot read checkpoint file '%s' as HDF5", path);
+  strcpy(c->labels, "fine");
+  hid_t f = samlab_in_open(path, err, errlen);
+  if (f < 0)
     return -1;
-  }
   /* where the training set came from (samlab train's root attributes), to rebuild it exactly */
   double v;
   samlab_in_attr_str(f, "/", "model", c->model, sizeof c->model);
   samlab_in_attr_str(f, "/", "data", c->data, sizeof c->data);
+  samlab_in_attr_str(f, "/", "labels", c->labels, sizeof c->labels);
   if (samlab_in_attr_f64(f, "/", "train_size", &v) == 0)
     c->train_size = (long)v;
   if (samlab_in_attr_f64(f, "/", "label_noise", &v) == 0)

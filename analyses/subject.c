@@ -1,5 +1,5 @@
 /* What an analysis looks at: a toy at a point, or a network at a checkpoint of samlab train with its training
- * set rebuilt the way samlab train built it (subset seed + 2, label noise seed + 3). */
+ * set rebuilt the way samlab train built it (subset seed + 2, label noise seed + 3, the stored normalisation). */
 #include <stdio.h>
 #include <errno.h>
 #include <math.h>
@@ -11,6 +11,7 @@
 #include "samlab/rule.h"
 #include "samlab/toy.h"
 #include "samlab/train.h"
+#include "samlab/io.h"
 #include "samlab/analyses.h"
 #include "samlab/bounds.h"
 
@@ -58,13 +59,34 @@ static int open_toy(const samlab_subject_spec *s, samlab_subject *out, char *err
   return 0;
 }
 
+/* The normalisation the run stored in path, applied to both sets (nothing when it stored none). */
+static int normalize_as_stored(const char *path, samlab_subject *out, char *err, size_t errlen)
+{
+  hid_t f = samlab_in_open(path, err, errlen);
+  if (f < 0)
+    return -1;
+  size_t C = samlab_dataset_channels(out->train);
+  double *mean = malloc(C * sizeof *mean), *std = malloc(C * sizeof *std);
+  int got = mean && std ? samlab_in_normalization(f, C, mean, std) : -1;
+  H5Fclose(f);
+  int rc = got < 0 || (got == 1 && (samlab_dataset_normalize(out->train, mean, std) != 0 ||
+                                    samlab_dataset_normalize(out->test, mean, std) != 0));
+  if (rc)
+    snprintf(err, errlen, "'%s': its normalisation (/normalize_mean, /normalize_std) is damaged or does not fit "
+             "the data's %zu channels", path, C);
+  free(mean);
+  free(std);
+  return rc ? -1 : 0;
+}
+
 static int open_net(const samlab_subject_spec *s, samlab_subject *out, char *err, size_t errlen)
 {
   samlab_checkpoint *c = &out->ck;
   if (samlab_checkpoint_read(s->checkpoint, s->epoch, c, err, errlen) != 0)
     return -1;
   const char *data = s->data ? s->data : c->data[0] ? c->data : "fashion-mnist";
-  if (samlab_data_load(data, s->data_dir, &out->train, &out->test, err, errlen) != 0)
+  samlab_data_options o = {s->data_dir, c->labels};
+  if (samlab_data_open(data, &o, &out->train, &out->test, err, errlen) != 0)
     return -1;
   if (c->train_size > 0 && (size_t)c->train_size < out->train->n) {
     samlab_dataset *sub = samlab_dataset_sample(out->train, (size_t)c->train_size, (unsigned long)c->seed + 2);
@@ -77,6 +99,8 @@ static int open_net(const samlab_subject_spec *s, samlab_subject *out, char *err
   }
   if (c->label_noise > 0)
     samlab_dataset_label_noise(out->train, c->label_noise, (unsigned long)c->seed + 3);
+  if (normalize_as_stored(s->checkpoint, out, err, errlen) != 0)
+    return -1;
   out->p = samlab_checkpoint_net(c, out->train, err, errlen);
   if (!out->p)
     return -1;
@@ -111,10 +135,10 @@ void samlab_subject_close(samlab_subject *s)
   memset(s, 0, sizeof *s);
 }
 
-int samlab_data_prepare(const char *data, const char *dir, long train_size, long test_size, unsigned long seed,
-                        samlab_dataset **train, samlab_dataset **test, char *err, size_t errlen)
+int samlab_data_prepare(const char *data, const samlab_data_options *o, long train_size, long test_size,
+                        unsigned long seed, samlab_dataset **train, samlab_dataset **test, char *err, size_t errlen)
 {
-  if (samlab_data_load(data, dir, train, test, err, errlen) != 0)
+  if (samlab_data_open(data, o, train, test, err, errlen) != 0)
     return -1;
   if (train_size > 0 && (size_t)train_size > (*train)->n) {
     snprintf(err, errlen, "bad value %ld for --train-size: the training set has %zu examples", train_size,

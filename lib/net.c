@@ -90,10 +90,13 @@ static int build_fcn(net_ctx *c, const char *hidden, char *err, size_t errlen)
 }
 
 /* LeNet-5 for one-channel h x w images: conv 6@5x5 pad 2, ReLU, pool, conv 16@5x5, ReLU, pool, 120, 84. */
-static int build_lenet(net_ctx *c, size_t h, size_t w, char *err, size_t errlen)
+static int build_lenet(net_ctx *c, const samlab_dataset *d, char *err, size_t errlen)
 {
-  if (h % 2 || w % 2 || h < 12 || w < 12 || (h / 2 - 4) % 2 || (w / 2 - 4) % 2) {
-    snprintf(err, errlen, "lenet needs even image sizes with (size/2 - 4) even, like 28 x 28; got %zu x %zu", h, w);
+  size_t h = d->rows, w = d->cols;
+  if (samlab_dataset_channels(d) != 1 || h % 2 || w % 2 || h < 12 || w < 12 || (h / 2 - 4) % 2 || (w / 2 - 4) % 2) {
+    char shape[64];
+    snprintf(err, errlen, "lenet needs 1-channel images of even sizes with size/2 - 4 even, like 1x28x28; %s has %s",
+             d->name ? d->name : "the data", samlab_dataset_shape(d, shape, sizeof shape));
     return -1;
   }
   add_conv(c, h, w, 1, 6, 5, 2);
@@ -308,12 +311,13 @@ samlab_problem *samlab_net_create(const char *model, const char *hidden, const s
     return NULL;
   }
   c->data = train;
-  c->in_size = train->rows * train->cols;
+  c->in_size = samlab_dataset_example_size(train);
   c->nclasses = train->nclasses;
   c->nbatch = train->n;
   c->whole = 1;
   c->precision = 32;
   c->batch = malloc(train->n * sizeof *c->batch);
+  c->batch_cap = train->n;
   int rc;
   if (strcmp(model, "fcn") == 0) {
     rc = build_fcn(c, hidden, err, errlen);
@@ -321,7 +325,7 @@ samlab_problem *samlab_net_create(const char *model, const char *hidden, const s
     c->slots = 1; /* its batch is one chunk; OpenBLAS threads its GEMMs */
   } else if (strcmp(model, "lenet") == 0) {
     rc = hidden ? (snprintf(err, errlen, "--hidden applies to fcn only, not lenet"), -1)
-                : build_lenet(c, train->rows, train->cols, err, errlen);
+                : build_lenet(c, train, err, errlen);
     /* Small chunks keep a chunk's im2col buffers (28x28x25 floats an example for the first conv) in the
      * core's cache: 16 examples ran an epoch 25% faster than 256 here (bench/bench_train 1 0.15 lenet). */
     c->chunk = 16;
@@ -437,7 +441,7 @@ int samlab_net_evaluate(const samlab_problem *net, const double *w, const samlab
                         size_t n, double *loss, double *accuracy)
 {
   net_ctx *c = net->ctx;
-  if (d->rows * d->cols != c->in_size || d->nclasses != c->nclasses)
+  if (samlab_dataset_example_size(d) != c->in_size || d->nclasses != c->nclasses)
     return -1;
   if (!idx)
     n = d->n;
@@ -456,6 +460,19 @@ int samlab_net_evaluate(const samlab_problem *net, const double *w, const samlab
   if (accuracy)
     *accuracy = (double)correct / (double)n;
   return 0;
+}
+
+/* ---- the data a network's batches index (issue 13: the trainer's augmented batches) ---- */
+int samlab_net_set_data(samlab_problem *net, const samlab_dataset *d)
+{
+  if (!samlab_net_is(net) || !d || d->n == 0)
+    return -1;
+  net_ctx *c = net->ctx;
+  if (samlab_dataset_example_size(d) != c->in_size || d->nclasses != c->nclasses || d->n > c->batch_cap)
+    return -1;
+  c->data = d;
+  c->batching.examples = d->n;
+  return net_set_batch(c, NULL, 0); /* a new batch: no inputs of the old data are reused */
 }
 
 void samlab_net_set_precision(samlab_problem *net, int bits)

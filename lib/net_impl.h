@@ -46,6 +46,7 @@ typedef struct net_ctx {
   const samlab_dataset *data;
   size_t *batch; /* current batch: indices into data (nbatch <= data->n of them), unless whole */
   size_t nbatch;
+  size_t batch_cap; /* room in batch: the size of the set the net was made on (samlab_net_set_data) */
   unsigned long batch_serial; /* counts set_batch calls, from 1 */
   int whole;     /* the batch is the whole set, in order */
   samlab_batching batching; /* the problem's batching capability */

@@ -18,51 +18,67 @@ samlab_out *samlab_out_create(const char *path, char *err, size_t errlen)
 {
   samlab_h5_quiet();
   samlab_out *o = calloc(1, sizeof *o);
-  size_t len = strlen(path) + 64;
-  if (!o || !(o->path = strdup(path)) || !(o->tmp = malloc(len))) {
-    if (o)
-      free(o->path);
+  if (!o || !(o->path = strdup(path))) {
     free(o);
     snprintf(err, errlen, "out of memory");
     return NULL;
   }
-  snprintf(o->tmp, len, "%s.partial-%ld", path, (long)getpid());
+  if (!(o->tmp = samlab_partial_begin(path, err, errlen))) {
+    free(o->path);
+    free(o);
+    return NULL;
+  }
   o->file = H5Fcreate(o->tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
   if (o->file < 0) {
-    snprintf(err, errlen, "cannot write '%s' (is the directory writable?)", path);
+    snprintf(err, errlen, "writing '%s' failed", path);
+    samlab_partial_end(o->tmp, path, 0); /* H5Fcreate may have left an empty file */
     free(o->path);
-    free(o->tmp);
     free(o);
     return NULL;
   }
   return o;
 }
 
-static void out_free(samlab_out *o)
+/* After a failed H5Fclose (disk full) HDF5 1.10 must not touch the file again: not even to close it at exit
+ * (samlab's main calls H5dont_atexit for that); the partial file is removed all the same. */
+static int out_close(samlab_out *o, int keep)
 {
+  int closed = H5Fclose(o->file) >= 0;
+  int rc = samlab_partial_end(o->tmp, o->path, keep && closed);
   free(o->path);
-  free(o->tmp);
   free(o);
+  return closed ? rc : -1;
 }
 
 int samlab_out_commit(samlab_out *o)
 {
-  int rc = H5Fclose(o->file) < 0 ? -1 : 0;
-  if (rc == 0 && rename(o->tmp, o->path) != 0)
-    rc = -1;
-  if (rc != 0)
-    unlink(o->tmp);
-  out_free(o);
-  return rc;
+  return out_close(o, 1);
 }
 
 void samlab_out_abort(samlab_out *o)
 {
-  if (!o)
-    return;
-  H5Fclose(o->file);
-  unlink(o->tmp);
-  out_free(o);
+  if (o)
+    out_close(o, 0);
+}
+
+int samlab_out_finish(samlab_out *o, int rc)
+{
+  int closed = out_close(o, rc == 0);
+  return rc == 0 ? closed : -1;
+}
+
+hid_t samlab_in_open(const char *path, char *err, size_t errlen)
+{
+  samlab_h5_quiet();
+  long pid = samlab_partial_pid(path);
+  if (pid > 0) {
+    snprintf(err, errlen, "'%s' is an unfinished file of process %ld, not a result", path, pid);
+    return -1;
+  }
+  hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (f < 0)
+    snprintf(err, errlen, "cannot read '%s' as HDF5", path);
+  return f;
 }
 
 int samlab_out_f64(samlab_out *o, const char *name, int rank, const hsize_t *dims, const double *data)

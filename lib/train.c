@@ -18,6 +18,8 @@ static double now_seconds(void)
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+static int augment_alloc(samlab_trainer *t, char *err, size_t errlen);
+
 void samlab_trainer_free(samlab_trainer *t)
 {
   if (!t)
@@ -27,6 +29,10 @@ void samlab_trainer_free(samlab_trainer *t)
   free(t->order);
   if (t->rng)
     gsl_rng_free(t->rng);
+  samlab_dataset_free(t->aug);
+  free(t->aug_idx);
+  if (t->aug_rng)
+    gsl_rng_free(t->aug_rng);
   free(t);
 }
 
@@ -88,7 +94,44 @@ samlab_trainer *samlab_trainer_alloc(samlab_problem *net, const samlab_dataset *
   gsl_rng_set(t->rng, cfg->seed + 1);
   for (size_t i = 0; i < train->n; i++)
     t->order[i] = i;
+  if (cfg->augment != SAMLAB_AUGMENT_NONE && augment_alloc(t, err, errlen) != 0) {
+    samlab_trainer_free(t);
+    return NULL;
+  }
   return t;
+}
+
+/* ---- augmentation (issue 13): each step's network reads augmented copies of its batch ---- */
+static int augment_alloc(samlab_trainer *t, char *err, size_t errlen)
+{
+  const samlab_dataset *d = t->train;
+  t->aug = samlab_dataset_alloc(t->cfg.batch, samlab_dataset_channels(d), d->rows, d->cols, d->nclasses);
+  t->aug_idx = malloc(t->cfg.batch * sizeof *t->aug_idx);
+  t->aug_rng = gsl_rng_alloc(gsl_rng_mt19937);
+  if (!t->aug || !t->aug_idx || !t->aug_rng) {
+    snprintf(err, errlen, "out of memory for the augmented batch");
+    return -1;
+  }
+  t->aug->name = d->name;
+  for (size_t i = 0; i < t->cfg.batch; i++)
+    t->aug_idx[i] = i;
+  gsl_rng_set(t->aug_rng, t->cfg.seed + 5);
+  return 0;
+}
+
+/* The rule's step on examples idx[0..m) of the training set, or on augmented copies of them. */
+static void step_on_batch(samlab_trainer *t, const size_t *idx, size_t m, samlab_step_info *info)
+{
+  if (!t->aug) {
+    samlab_problem_set_batch(t->net, idx, m);
+    samlab_rule_step(t->rule, t->net, t->w, info);
+    return;
+  }
+  samlab_dataset_augment(t->train, idx, m, t->cfg.augment, t->aug_rng, t->aug);
+  samlab_net_set_data(t->net, t->aug);
+  samlab_problem_set_batch(t->net, t->aug_idx, m);
+  samlab_rule_step(t->rule, t->net, t->w, info);
+  samlab_net_set_data(t->net, t->train); /* between steps the net is on the training set, as without augmentation */
 }
 
 int samlab_trainer_step(samlab_trainer *t, samlab_step_info *info, double *lr)
@@ -105,11 +148,10 @@ int samlab_trainer_step(samlab_trainer *t, samlab_step_info *info, double *lr)
   }
   size_t start = (size_t)t->pos * batch, m = n - start < batch ? n - start : batch;
   double t0 = now_seconds();
-  samlab_problem_set_batch(t->net, t->order + start, m);
   double lr_t = samlab_schedule_lr(t->cfg.schedule, t->cfg.hp.lr, t->step,
                                    t->steps_per_epoch * t->cfg.epochs);
   samlab_rule_set_lr(t->rule, lr_t);
-  samlab_rule_step(t->rule, t->net, t->w, info);
+  step_on_batch(t, t->order + start, m, info);
   t->acc_seconds += now_seconds() - t0;
   t->acc_loss += info->loss;
   t->acc_sam += info->sam_used;

@@ -15,6 +15,39 @@ static int make_u8(hid_t file, const char *path, size_t n, const void *data)
   return H5LTmake_dataset(file, path, 1, &d, H5T_NATIVE_UINT8, data) < 0 ? -1 : 0;
 }
 
+/* ---- augmentation (issue 13): the crop-flip stream's state, only when the run augments ---- */
+static int augment_save(const samlab_trainer *t, hid_t file, const char *group)
+{
+  char path[512];
+  if (!t->aug_rng)
+    return 0;
+  snprintf(path, sizeof path, "%s/augment_rng", group);
+  return samlab_attr_str(file, group, "augment", samlab_augment_name(t->cfg.augment)) |
+         make_u8(file, path, gsl_rng_size(t->aug_rng), gsl_rng_state(t->aug_rng));
+}
+
+static int read_exact(hid_t file, const char *path, hid_t type, size_t n, void *out);
+
+/* The stream's state into t (checked: the checkpoint augments as t does; no attribute: none). */
+static int augment_load(samlab_trainer *t, hid_t file, const char *group, char *err, size_t errlen)
+{
+  char path[512], s[64] = "none";
+  if (H5Aexists_by_name(file, group, "augment", H5P_DEFAULT) > 0)
+    samlab_in_attr_str(file, group, "augment", s, sizeof s);
+  if (strcmp(s, samlab_augment_name(t->cfg.augment)) != 0) {
+    snprintf(err, errlen, "its checkpoint augments with %s, not %s", s, samlab_augment_name(t->cfg.augment));
+    return -1;
+  }
+  if (!t->aug_rng)
+    return 0;
+  snprintf(path, sizeof path, "%s/augment_rng", group);
+  if (read_exact(file, path, H5T_NATIVE_UINT8, gsl_rng_size(t->aug_rng), gsl_rng_state(t->aug_rng)) != 0) {
+    snprintf(err, errlen, "its checkpoint is damaged (augmentation state missing or of the wrong size)");
+    return -1;
+  }
+  return 0;
+}
+
 int samlab_trainer_save(const samlab_trainer *t, hid_t file, const char *group)
 {
   char path[512];
@@ -56,6 +89,7 @@ int samlab_trainer_save(const samlab_trainer *t, hid_t file, const char *group)
   rc |= samlab_attr_str(file, group, "rule", t->cfg.rule->name);
   rc |= samlab_attr_str(file, group, "base", t->cfg.base->name);
   rc |= samlab_attr_str(file, group, "model", samlab_net_describe(t->net));
+  rc |= augment_save(t, file, group);
   return rc ? -1 : 0;
 }
 
@@ -110,6 +144,8 @@ int samlab_trainer_load(samlab_trainer *t, hid_t file, const char *group, char *
              batch, t->train->n, t->cfg.batch);
     return -1;
   }
+  if (augment_load(t, file, group, err, errlen) != 0)
+    return -1;
   size_t bytes = samlab_rule_state_bytes(t->rule), n = t->train->n;
   unsigned char *buf = malloc(bytes);
   int64_t *order = malloc(n * sizeof *order);

@@ -19,5 +19,9 @@ struct samlab_trainer {
   gsl_rng *rng;         /* batch order */
   double acc_loss, acc_seconds; /* the current epoch so far: sum of batch losses, step seconds */
   long acc_sam;                 /* and SAM steps */
+  /* augmentation (cfg.augment): the batch's augmented copies, what the network reads during a step */
+  samlab_dataset *aug;  /* batch examples */
+  size_t *aug_idx;      /* 0, 1, ..., batch - 1 */
+  gsl_rng *aug_rng;     /* crops and flips: mt19937 seeded with seed + 5, drawn on through the epochs */
 };
 #endif

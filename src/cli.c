@@ -198,6 +198,25 @@ static void set_opt(const cli_spec *s, const cli_opt *o, const char *val)
   }
 }
 
+/* Only MPI rank 0 writes, and the other ranks may run where the output's directory does not exist. */
+static int mpi_rank_other_than_0(void)
+{
+  const char *vars[] = {"OMPI_COMM_WORLD_RANK", "PMI_RANK", "PMIX_RANK"};
+  for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
+    const char *v = getenv(vars[i]);
+    if (v && *v && strcmp(v, "0") != 0)
+      return 1;
+  }
+  return 0;
+}
+
+void cli_check_out(const char *cmd, const char *path)
+{
+  char err[1024];
+  if (path && !mpi_rank_other_than_0() && samlab_out_check(path, err, sizeof err) != 0)
+    cli_die(cmd, "%s", err);
+}
+
 int cli_parse(const cli_spec *s, int argc, char **argv, char **pos)
 {
   int npos = 0;
@@ -257,6 +276,9 @@ int cli_parse(const cli_spec *s, int argc, char **argv, char **pos)
         cli_die(s->command, "%s", err);
     }
   }
+  for (const cli_opt *o = s->opts; o && o->name; o++)
+    if (o->kind == CLI_STR && strcmp(o->name, "out") == 0)
+      cli_check_out(s->command, *(const char **)o->dest);
   return npos;
 }
 

@@ -25,8 +25,12 @@ typedef struct cli_spec {
 } cli_spec;
 
 /* Parse argv[1..argc) (argv[0] is the command name).  Positional arguments go to pos[] (at most
- * max_positional) and their count is returned.  --help prints help and exits 0; errors exit 2. */
+ * max_positional) and their count is returned.  --help prints help and exits 0; errors exit 2.  The option
+ * named "out" (every command's output file) is checked with cli_check_out, so that a run that cannot write its
+ * result stops before any work. */
 int cli_parse(const cli_spec *spec, int argc, char **argv, char **pos);
+/* Dies (exit 2, one line) unless path (if not NULL) can be written: samlab_out_check. */
+void cli_check_out(const char *cmd, const char *path);
 /* One line "samlab CMD: message" on stderr, exit status 2. */
 void cli_die(const char *cmd, const char *fmt, ...) __attribute__((noreturn, format(printf, 2, 3)));
 /* Comma-separated numbers; returns the count (or dies naming the option on bad text or too many). */
@@ -57,7 +61,7 @@ const samlab_base_type *cli_base(const char *cmd, const char *name);
       {"checkpoint", 'c', CLI_STR, &(ss).checkpoint, "FILE", "a samlab train file: the network at its weights"}, \
       {"epoch", 0, CLI_LONG, &(ss).epoch, "E", "the checkpoint's epoch (default: the last)"},                 \
       {"data", 0, CLI_STR, &(ss).data, "NAME", "networks: data set (default: the train file's)"},             \
-      {"data-dir", 0, CLI_STR, &(ss).data_dir, "DIR", "networks: directory of the IDX files"}
+      {"data-dir", 0, CLI_STR, &(ss).data_dir, "DIR", "networks: directory of the data set's files"}
 /* samlab_subject_open with networks computed at precision bits, or dies with its message. */
 void cli_subject_open(const char *cmd, samlab_subject_spec *ss, long precision, samlab_subject *sub);
 /* Networks: evaluate on the first `examples` training examples (0: the whole set), returning how many (0 for a

@@ -5,9 +5,13 @@
 
 void cli_net_options(cli_net *n, const cli_opt *own, size_t nown, cli_opt *opts)
 {
+  char names[256];
+  snprintf(n->data_help, sizeof n->data_help, "data set: %s (default fashion-mnist)",
+           samlab_data_names(", ", names, sizeof names));
   const cli_opt head[] = {
-      {"data", 0, CLI_STR, &n->data, "NAME", "data set: fashion-mnist (default) or mnist"},
-      {"data-dir", 0, CLI_STR, &n->data_dir, "DIR", "directory of the IDX files"},
+      {"data", 0, CLI_STR, &n->data, "NAME", n->data_help},
+      {"data-dir", 0, CLI_STR, &n->data_dir, "DIR", "directory of the data set's files"},
+      {"labels", 0, CLI_STR, &n->labels, "KIND", "fine (default) or coarse (cifar100's 20 superclasses)"},
       {"model", 0, CLI_STR, &n->model, "M", "fcn (default) or lenet"},
       {"hidden", 0, CLI_STR, &n->hidden, "N,N", n->hidden_help}};
   const cli_opt tail[] = {
@@ -21,9 +25,10 @@ void cli_net_options(cli_net *n, const cli_opt *own, size_t nown, cli_opt *opts)
       {"seed", 0, CLI_LONG, &n->seed, "N", n->seed_help},
       {"out", 'o', CLI_STR, &n->out, "FILE", n->out_help},
       {NULL, 0, 0, NULL, NULL, NULL}};
+  const size_t nhead = sizeof head / sizeof *head;
   memcpy(opts, head, sizeof head);
-  memcpy(opts + 4, own, nown * sizeof *own);
-  memcpy(opts + 4 + nown, tail, sizeof tail);
+  memcpy(opts + nhead, own, nown * sizeof *own);
+  memcpy(opts + nhead + nown, tail, sizeof tail);
 }
 
 void cli_net_check(const char *cmd, cli_net *n, long min_train, long batch_less, const char *batch_what)
@@ -51,7 +56,8 @@ void cli_net_check(const char *cmd, cli_net *n, long min_train, long batch_less,
 void cli_net_data(const char *cmd, const cli_net *n, samlab_dataset **train, samlab_dataset **test)
 {
   char err[1024];
-  if (samlab_data_prepare(n->data, n->data_dir, n->train_size, n->test_size, (unsigned long)n->seed, train, test,
+  samlab_data_options o = {n->data_dir, n->labels};
+  if (samlab_data_prepare(n->data, &o, n->train_size, n->test_size, (unsigned long)n->seed, train, test,
                           err, sizeof err) != 0)
     cli_die(cmd, "%s", err);
 }
@@ -84,6 +90,7 @@ int cli_net_attrs_head(hid_t f, int argc, char **argv, const cli_net *n, const s
   rc |= samlab_attr_str(f, "/", "kind", kind);
   rc |= samlab_attr_str(f, "/", "model", samlab_net_describe(net));
   rc |= samlab_attr_str(f, "/", "data", n->data);
+  rc |= samlab_attr_str(f, "/", "labels", n->labels ? n->labels : "fine");
   return rc;
 }
 

@@ -6,18 +6,19 @@
 
 typedef struct cli_net {
   /* settings: the command sets its defaults, cli_parse fills them in */
-  const char *data, *data_dir, *model, *hidden, *base_name, *schedule, *out;
+  const char *data, *data_dir, *labels, *model, *hidden, *base_name, *schedule, *out;
   long train_size, test_size, batch, epochs, seed, threads;
   /* help of the options whose meaning or default differs between commands */
   const char *hidden_help, *base_help, *train_size_help, *epochs_help, *seed_help, *out_help;
+  char data_help[320]; /* set by cli_net_options: the registry's names */
   /* set by cli_net_check */
   const samlab_base_type *base;
   samlab_schedule sched;
 } cli_net;
 
-/* The option table: --data, --data-dir, --model, --hidden, the command's own options (nown of them), then
- * --base, --train-size, --test-size, --batch, --epochs, --schedule, --threads, --seed, --out and the end. */
-#define CLI_NET_OPTS 14
+/* The option table: --data, --data-dir, --labels, --model, --hidden, the command's own options (nown of them),
+ * then --base, --train-size, --test-size, --batch, --epochs, --schedule, --threads, --seed, --out and the end. */
+#define CLI_NET_OPTS 15
 void cli_net_options(cli_net *n, const cli_opt *own, size_t nown, cli_opt *opts);
 /* Checks the shared settings (dies with exit 2 on a bad one) and applies --threads.  The training set has at
  * least min_train examples; the batch is at most train_size - batch_less, described as batch_what. */

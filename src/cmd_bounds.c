@@ -74,13 +74,8 @@ static int write_h5(const char *path, const samlab_bound_row *rows, int n, int a
   rc |= samlab_attr_i64(o->file, "/", "all_ok", all_ok);
   free(check), free(claim), free(setting), free(note), free(verd), free(meas), free(bound), free(lower);
   free(prem), free(expect), free(holds), free(ok);
-  if (rc) {
-    samlab_out_abort(o);
+  if (samlab_out_finish(o, rc) != 0) {
     snprintf(err, errlen, "writing '%s' failed", path);
-    return -1;
-  }
-  if (samlab_out_commit(o) != 0) {
-    snprintf(err, errlen, "cannot write '%s'", path);
     return -1;
   }
   return 0;

@@ -152,12 +152,8 @@ int cmd_decompose(int argc, char **argv)
   rc |= samlab_attr_i64(o->file, "/", "train_size", (int64_t)train->n);
   rc |= samlab_attr_i64(o->file, "/", "test_size", (int64_t)test->n);
   rc |= cli_net_attrs_tail(o->file, &cn);
-  if (rc) {
-    samlab_out_abort(o);
+  if (samlab_out_finish(o, rc) != 0)
     cli_die(CMD, "writing '%s' failed", out);
-  }
-  if (samlab_out_commit(o) != 0)
-    cli_die(CMD, "cannot write '%s'", out);
   printf("%s: %zu variants, %s on %zu examples, %ld epochs\n", out, nv, samlab_net_describe(net), train->n, epochs);
   free(trl);
   free(tra);

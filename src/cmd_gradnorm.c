@@ -89,12 +89,9 @@ static int read_1d(hid_t f, const char *name, double **data, hsize_t *n)
 static int write_trace(samlab_out *o, const gradnorm_args *a, double *measured, double *replayed, char *err,
                        size_t errlen)
 {
-  samlab_h5_quiet();
-  hid_t f = H5Fopen(a->trace, H5F_ACC_RDONLY, H5P_DEFAULT);
-  if (f < 0) {
-    snprintf(err, errlen, "cannot read train file '%s' as HDF5", a->trace);
+  hid_t f = samlab_in_open(a->trace, err, errlen);
+  if (f < 0)
     return -1;
-  }
   double *s = NULL, *used = NULL;
   hsize_t n = 0, nu = 0;
   if (read_1d(f, "/step/grad_norm2", &s, &n) != 0 || n == 0) {
@@ -398,12 +395,8 @@ int cmd_gradnorm(int argc, char **argv)
   rc |= samlab_attr_f64(o->file, "/", "lambda2", a.lambda2);
   rc |= samlab_attr_f64(o->file, "/", "delta", a.delta);
   rc |= samlab_attr_i64(o->file, "/", "seed", a.seed);
-  if (rc) {
-    samlab_out_abort(o);
+  if (samlab_out_finish(o, rc) != 0)
     cli_die(CMD, "writing '%s' failed", a.out);
-  }
-  if (samlab_out_commit(o) != 0)
-    cli_die(CMD, "cannot write '%s'", a.out);
   printf("%s written\n", a.out);
   if (point)
     samlab_subject_close(&sub);

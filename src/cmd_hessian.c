@@ -340,12 +340,8 @@ int cmd_hessian(int argc, char **argv)
     rc |= samlab_attr_i64(o->file, "/", "epoch", sub.ck.epoch);
   hsize_t dw = dim;
   rc |= samlab_out_f64(o, "/w", 1, &dw, w);
-  if (rc) {
-    samlab_out_abort(o);
+  if (samlab_out_finish(o, rc) != 0)
     cli_die(CMD, "writing '%s' failed", a.out);
-  }
-  if (samlab_out_commit(o) != 0)
-    cli_die(CMD, "cannot write '%s'", a.out);
   printf("%s: %s%s%s of %s\n", a.out, samlab_operator_name(op), a.block ? " block " : "", a.block ? a.block : "",
          sub.what);
   free(vals);

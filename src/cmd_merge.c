@@ -94,9 +94,9 @@ int cmd_merge(int argc, char **argv)
   hid_t *h = calloc((size_t)n, sizeof *h);
   char *seen = calloc((size_t)n, 1);
   for (int i = 0; i < n; i++) {
-    h[i] = H5Fopen(files[i], H5F_ACC_RDONLY, H5P_DEFAULT);
-    if (h[i] < 0)
-      cli_die("merge", "cannot read '%s' as HDF5", files[i]);
+    char err[512];
+    if ((h[i] = samlab_in_open(files[i], err, sizeof err)) < 0)
+      cli_die("merge", "%s", err);
     char kind[64] = "";
     if (samlab_in_attr_str(h[i], "/", "kind", kind, sizeof kind) != 0 || strcmp(kind, "sweep") != 0)
       cli_die("merge", "'%s' is not a sweep file (kind '%s')", files[i], kind);
@@ -213,12 +213,8 @@ int cmd_merge(int argc, char **argv)
   }
   rc |= !from || samlab_attr_str(o->file, "/", "merged_from", from);
   free(from);
-  if (rc) {
-    samlab_out_abort(o);
+  if (samlab_out_finish(o, rc) != 0)
     cli_die("merge", "writing '%s' failed", out);
-  }
-  if (samlab_out_commit(o) != 0)
-    cli_die("merge", "cannot write '%s'", out);
   for (int i = 0; i < n; i++)
     H5Fclose(h[i]);
   printf("%s: %d shards, %zu runs\n", out, n, nruns);

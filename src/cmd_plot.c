@@ -28,9 +28,10 @@ int cmd_plot(int argc, char **argv)
     cli_die("plot", "no input file (see --help)");
   char kind[64] = "", k2[64];
   for (int i = 0; i < n; i++) {
-    hid_t f = H5Fopen(files[i], H5F_ACC_RDONLY, H5P_DEFAULT);
+    char err[512];
+    hid_t f = samlab_in_open(files[i], err, sizeof err);
     if (f < 0)
-      cli_die("plot", "cannot read '%s' as HDF5", files[i]);
+      cli_die("plot", "%s", err);
     int rc = samlab_in_attr_str(f, "/", "kind", k2, sizeof k2);
     H5Fclose(f);
     if (rc != 0)

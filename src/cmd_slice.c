@@ -186,12 +186,8 @@ int cmd_slice(int argc, char **argv)
   rc |= samlab_attr_i64(o->file, "/", "seed", seed);
   if (sub.train)
     rc |= samlab_attr_i64(o->file, "/", "epoch", sub.ck.epoch);
-  if (rc) {
-    samlab_out_abort(o);
+  if (samlab_out_finish(o, rc) != 0)
     cli_die(CMD, "writing '%s' failed", out);
-  }
-  if (samlab_out_commit(o) != 0)
-    cli_die(CMD, "cannot write '%s'", out);
   printf("%s: %s slice of %s, %zu points, loss at the centre %.6g\n", out, mode, sub.what, total, loss0);
   gsl_rng_free(rng);
   free(d1);

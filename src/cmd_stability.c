@@ -190,12 +190,8 @@ int cmd_stability(int argc, char **argv)
   rc |= samlab_attr_str(o->file, "/", "twin_sets",
                         "subset of train_size (mt19937 seed + 2); e = removed, j = replaced drawn by mt19937 seed + 4; "
                         "S = subset without e, S' = S with position j set to e");
-  if (rc) {
-    samlab_out_abort(o);
+  if (samlab_out_finish(o, rc) != 0)
     cli_die(CMD, "writing '%s' failed", out);
-  }
-  if (samlab_out_commit(o) != 0)
-    cli_die(CMD, "cannot write '%s'", out);
   printf("%s: twin runs of %zu rules, %s on %zu examples, %ld epochs\n", out, nrule, samlab_net_describe(net[0]),
          S->n, cn.epochs);
   free(ep);

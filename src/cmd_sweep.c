@@ -328,12 +328,8 @@ int cmd_sweep(int argc, char **argv)
   rc |= samlab_attr_str(f, "/", "fast_rules", fast_rules);
   rc |= samlab_attr_str(f, "/", "success_definition",
                         "all iterates finite with |w_i| <= 1e8 and ||w_T - w*|| <= tol for a global minimum w*");
-  if (rc) {
-    samlab_out_abort(o);
+  if (samlab_out_finish(o, rc) != 0)
     cli_die("sweep", "writing '%s' failed", out);
-  }
-  if (samlab_out_commit(o) != 0)
-    cli_die("sweep", "cannot write '%s'", out);
   double steps_done = (double)nmine * (double)steps;
   printf("%s: %zu runs (%zu rules x %zu rho x %ld lr x %ld starts, %ld steps)%s in %.2f s, %.3g steps/s; fast "
          "kernel (%s): %s\n",

@@ -164,12 +164,8 @@ int cmd_toy(int argc, char **argv)
   free(inlined);
   rc |= samlab_attr_i64(o->file, "/", "steps", steps);
   rc |= samlab_attr_i64(o->file, "/", "diverged", diverged);
-  if (rc) {
-    samlab_out_abort(o);
+  if (samlab_out_finish(o, rc) != 0)
     cli_die("toy", "writing '%s' failed", out);
-  }
-  if (samlab_out_commit(o) != 0)
-    cli_die("toy", "cannot write '%s'", out);
   printf("%s: %s/%s on %s, %ld steps%s, final loss %.10g\n", out, rt->name, bt->name, function, done,
          diverged ? " (diverged)" : "", loss[done]);
   samlab_rule_free(r);

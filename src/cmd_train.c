@@ -1,5 +1,6 @@
-/* samlab train: any rule over any base optimizer on fcn or LeNet-5 over Fashion-MNIST (or any IDX pair),
- * with per-step and per-epoch traces, weight snapshots and a checkpoint that resumes bit for bit. */
+/* samlab train: any rule over any base optimizer on fcn or LeNet-5 over a registered data set (Fashion-MNIST,
+ * MNIST, CIFAR-10/100) or any IDX pair, optionally augmented and normalised, with per-step and per-epoch traces,
+ * weight snapshots and a checkpoint that resumes bit for bit. */
 #include <stdio.h>
 #include <math.h>
 #include <signal.h>
@@ -17,6 +18,8 @@
 typedef struct train_args {
   const char *data, *data_dir, *model, *hidden, *rule, *base, *schedule, *out, *resume;
   const char *train_images, *train_labels, *test_images, *test_labels;
+  const char *labels, *augment; /* data sets (issue 13) */
+  int normalize;
   long batch, epochs, seed, threads, train_size, weights_every;
   long track_hessian; /* every this many epochs, the Hessian's top eigenvalue and trace (0: never) */
   double label_noise;
@@ -26,18 +29,29 @@ typedef struct train_args {
 
 static volatile sig_atomic_t interrupted;
 
-static void on_sigint(int sig)
+/* SIGINT or SIGTERM: stop after the current step and save a checkpoint.  A second one ends at once (removing
+ * the partial file); the file at --out is still the last checkpoint. */
+static void on_stop_signal(int sig)
 {
   interrupted = 1;
-  signal(sig, SIG_DFL); /* a second Ctrl-C ends at once; the file at --out is still the last checkpoint */
+  signal(sig, samlab_partial_signal_handler);
 }
 
 static void parse(train_args *a, int argc, char **argv)
 {
+  char names[256], data_help[320];
+  snprintf(data_help, sizeof data_help, "data set: %s (default fashion-mnist; docs/hdf5-train.md)",
+           samlab_data_names(", ", names, sizeof names));
   const cli_opt opts[] = {
-      {"data", 0, CLI_STR, &a->data, "NAME", "data set: fashion-mnist (default) or mnist"},
-      {"data-dir", 0, CLI_STR, &a->data_dir, "DIR", "directory of the IDX files (default $SAMLAB_DATA, else "
+      {"data", 0, CLI_STR, &a->data, "NAME", data_help},
+      {"data-dir", 0, CLI_STR, &a->data_dir, "DIR", "directory of the data set's files (default $SAMLAB_DATA, else "
                                                     "/usr/share/datasets/NAME)"},
+      {"labels", 0, CLI_STR, &a->labels, "KIND", "fine (default) or coarse: cifar100's 100 classes or its 20 "
+                                                 "superclasses"},
+      {"augment", 0, CLI_STR, &a->augment, "KIND", "none (default) or crop-flip: each batch padded by 4, cropped "
+                                                   "back at a random offset, mirrored with probability 1/2 (seeded)"},
+      {"normalize", 0, CLI_FLAG, &a->normalize, "", "subtract the training set's per-channel mean, divide by its "
+                                                   "standard deviation (train and test; stored in the file)"},
       {"train-images", 0, CLI_STR, &a->train_images, "FILE", "IDX training images (with the three below, "
                                                              "instead of --data)"},
       {"train-labels", 0, CLI_STR, &a->train_labels, "FILE", "IDX training labels"},
@@ -71,11 +85,12 @@ static void parse(train_args *a, int argc, char **argv)
       {NULL, 0, 0, NULL, NULL, NULL}};
   const cli_spec spec = {
       CMD, "samlab train --model fcn|lenet --rule NAME --base NAME [options] --out FILE",
-      "Trains a network on Fashion-MNIST (inputs scaled to [0, 1], softmax cross-entropy) with any rule of\n"
-      "the library.  Writes per-step loss, ||g||^2, sam_used and lr, per-epoch train/test loss and accuracy,\n"
-      "fraction of SAM steps and seconds, weight snapshots and a checkpoint (layout: docs/hdf5-train.md).\n"
+      "Trains a network on a data set (Fashion-MNIST by default; MNIST, CIFAR-10/100 or any IDX pair; pixels are\n"
+      "the files' bytes / 255, softmax cross-entropy) with any rule of the library.  Writes per-step loss,\n"
+      "||g||^2, sam_used and lr, per-epoch train/test loss and accuracy, fraction of SAM steps and seconds,\n"
+      "weight snapshots and a checkpoint (layout: docs/hdf5-train.md).\n"
       "The file is rewritten after every epoch under a temporary name and renamed, so it is always complete;\n"
-      "Ctrl-C stops after the current step and saves a checkpoint that --resume continues bit for bit.\n"
+      "Ctrl-C (or SIGTERM) stops after the current step and saves a checkpoint that --resume continues bit for bit.\n"
       "A run whose loss or weights become non-finite stops, is recorded with diverged = 1, exit status 3.\n"
       "Example: samlab train --model fcn --rule sam --rho 0.05 --base sgdm --lr 0.05 --epochs 5 --out run.h5",
       opts, &a->hp, 0};
@@ -96,6 +111,8 @@ static void defaults(train_args *a)
   a->threads = 1;
   a->train_size = 0;
   a->weights_every = 1;
+  a->labels = "fine";
+  a->augment = "none";
   samlab_hparams_unset(&a->hp);
 }
 
@@ -149,6 +166,7 @@ typedef struct run {
   const samlab_rule_type *rt;
   const samlab_base_type *bt;
   samlab_schedule schedule;
+  samlab_augment augment;
   samlab_dataset *train, *test;
   size_t label_changed;
   samlab_problem *net;
@@ -163,7 +181,29 @@ typedef struct run {
   double bar_start_examples, bar_start_time, last_test_acc;
 } run;
 
-static void load_data(run *r)
+/* --normalize: the training set's per-channel statistics (on --resume, the ones the run stored), applied to the
+ * training and the test set. */
+static void normalize_data(run *r, hid_t resume)
+{
+  size_t C = samlab_dataset_channels(r->train);
+  double *mean = malloc(C * sizeof *mean), *std = malloc(C * sizeof *std);
+  if (!mean || !std)
+    cli_die(CMD, "out of memory");
+  int stored = resume >= 0 ? samlab_in_normalization(resume, C, mean, std) : 0;
+  if (stored < 0)
+    cli_die(CMD, "cannot resume from '%s': its /normalize_mean or /normalize_std is damaged", r->a.resume);
+  if (!stored && samlab_dataset_channel_stats(r->train, mean, std) != 0)
+    cli_die(CMD, "--normalize: the training set is empty");
+  for (size_t c = 0; c < C; c++)
+    if (!(std[c] > 0))
+      cli_die(CMD, "--normalize: channel %zu of the training set is constant (standard deviation 0)", c);
+  if (samlab_dataset_normalize(r->train, mean, std) != 0 || samlab_dataset_normalize(r->test, mean, std) != 0)
+    cli_die(CMD, "out of memory");
+  free(mean);
+  free(std);
+}
+
+static void load_data(run *r, hid_t resume)
 {
   char err[1024];
   train_args *a = &r->a;
@@ -171,14 +211,18 @@ static void load_data(run *r)
   if (custom) {
     if (!a->train_images || !a->train_labels || !a->test_images || !a->test_labels)
       cli_die(CMD, "--train-images, --train-labels, --test-images and --test-labels go together");
+    if (strcmp(a->labels, "fine") != 0)
+      cli_die(CMD, "bad value '%s' for --labels: IDX files have one set of labels", a->labels);
     if (!(r->train = samlab_idx_load(a->train_images, a->train_labels, err, sizeof err)) ||
         !(r->test = samlab_idx_load(a->test_images, a->test_labels, err, sizeof err)))
       cli_die(CMD, "%s", err);
     if (r->test->rows != r->train->rows || r->test->cols != r->train->cols)
       cli_die(CMD, "test images are %zu x %zu but training images %zu x %zu", r->test->rows, r->test->cols,
               r->train->rows, r->train->cols);
-  } else if (samlab_data_load(a->data, a->data_dir, &r->train, &r->test, err, sizeof err) != 0) {
-    cli_die(CMD, "%s", err);
+  } else {
+    samlab_data_options o = {a->data_dir, a->labels};
+    if (samlab_data_open(a->data, &o, &r->train, &r->test, err, sizeof err) != 0)
+      cli_die(CMD, "%s", err);
   }
   if (a->train_size > 0) {
     if ((size_t)a->train_size > r->train->n)
@@ -192,6 +236,8 @@ static void load_data(run *r)
   }
   if (a->label_noise > 0)
     r->label_changed = samlab_dataset_label_noise(r->train, a->label_noise, (unsigned long)a->seed + 3);
+  if (a->normalize)
+    normalize_data(r, resume);
 }
 
 static void check_options(run *r)
@@ -219,6 +265,31 @@ static void check_options(run *r)
     cli_die(CMD, "bad value %ld for --weights-every: must be >= 0", a->weights_every);
   if (strcmp(a->model, "fcn") != 0 && strcmp(a->model, "lenet") != 0)
     cli_die(CMD, "unknown model '%s' (fcn, lenet)", a->model);
+  if (samlab_augment_parse(a->augment, &r->augment) != 0)
+    cli_die(CMD, "bad value '%s' for --augment: none or crop-flip", a->augment);
+  if (strcmp(a->labels, "fine") != 0 && strcmp(a->labels, "coarse") != 0)
+    cli_die(CMD, "bad value '%s' for --labels: fine or coarse", a->labels);
+}
+
+/* Root attributes of the data (issue 13): labels, shape, classes, augmentation, normalisation. */
+static int write_data_attrs(const run *r, hid_t f)
+{
+  char method[256];
+  int rc = samlab_attr_str(f, "/", "labels", r->a.labels);
+  rc |= samlab_attr_i64(f, "/", "channels", (int64_t)samlab_dataset_channels(r->train));
+  rc |= samlab_attr_i64(f, "/", "height", (int64_t)r->train->rows);
+  rc |= samlab_attr_i64(f, "/", "width", (int64_t)r->train->cols);
+  rc |= samlab_attr_i64(f, "/", "classes", (int64_t)r->train->nclasses);
+  rc |= samlab_attr_str(f, "/", "augment", samlab_augment_name(r->augment));
+  if (r->augment == SAMLAB_AUGMENT_CROP_FLIP) {
+    snprintf(method, sizeof method, "each step's batch: padded by %d (with what a byte 0 becomes), cropped back at "
+             "offsets uniform in [0, %d] and mirrored left-right with probability 1/2; mt19937 seeded with seed + 5, "
+             "drawn serially (dy, dx, flip) per example", SAMLAB_AUGMENT_PAD, 2 * SAMLAB_AUGMENT_PAD);
+    rc |= samlab_attr_str(f, "/", "augment_method", method);
+  }
+  rc |= samlab_attr_i64(f, "/", "normalize", r->a.normalize);
+  rc |= samlab_out_normalization(f, r->train);
+  return rc;
 }
 
 static long planned_snapshots(const train_args *a)
@@ -258,9 +329,12 @@ static int write_file(run *r)
   rc |= samlab_attr_i64(f, "/", "test_size", (int64_t)r->test->n);
   rc |= samlab_attr_f64(f, "/", "label_noise", r->a.label_noise);
   rc |= samlab_attr_i64(f, "/", "label_noise_changed", (int64_t)r->label_changed);
-  rc |= samlab_attr_str(f, "/", "label_noise_method",
-                        "symmetric: the first round(r n) examples of a seeded shuffle (mt19937, seed + 3) get a "
-                        "label drawn uniformly among the other 9 classes; applied once, before training");
+  char noise[256];
+  snprintf(noise, sizeof noise, "symmetric: the first round(r n) examples of a seeded shuffle (mt19937, seed + 3) "
+           "get a label drawn uniformly among the other %zu classes; applied once, before training",
+           r->train->nclasses - 1);
+  rc |= samlab_attr_str(f, "/", "label_noise_method", noise);
+  rc |= write_data_attrs(r, f);
   rc |= samlab_attr_str(f, "/", "init", "PyTorch default: weights and biases U(-1/sqrt(fan_in), 1/sqrt(fan_in)), "
                                         "mt19937 seeded with seed");
   if (r->a.track_hessian > 0)
@@ -279,13 +353,8 @@ static int write_file(run *r)
   rc |= samlab_attr_str(f, "/", "blas_core", samlab_blas_core());
   rc |= samlab_attr_i64(f, "/", "diverged", r->diverged);
   rc |= samlab_attr_i64(f, "/", "interrupted", r->stopped);
-  if (rc) {
-    samlab_out_abort(o);
+  if (samlab_out_finish(o, rc) != 0) {
     fprintf(stderr, "samlab %s: writing '%s' failed\n", CMD, r->a.out);
-    return -1;
-  }
-  if (samlab_out_commit(o) != 0) {
-    fprintf(stderr, "samlab %s: cannot write '%s'\n", CMD, r->a.out);
     return -1;
   }
   return 0;
@@ -369,9 +438,10 @@ int cmd_train(int argc, char **argv)
     const char *path = r->a.resume;
     if (access(path, R_OK) != 0)
       cli_die(CMD, "cannot read '%s' for --resume", path);
-    resume = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if ((resume = samlab_in_open(path, err, sizeof err)) < 0)
+      cli_die(CMD, "%s", err);
     char kind[32];
-    if (resume < 0 || samlab_in_attr_str(resume, "/", "kind", kind, sizeof kind) != 0 || strcmp(kind, "train") != 0)
+    if (samlab_in_attr_str(resume, "/", "kind", kind, sizeof kind) != 0 || strcmp(kind, "train") != 0)
       cli_die(CMD, "'%s' is not a samlab train file", path);
     if (!(old = read_args(resume, &nold)))
       cli_die(CMD, "'%s' has no stored options (/args)", path);
@@ -393,15 +463,16 @@ int cmd_train(int argc, char **argv)
   }
   if (!r->a.out)
     r->a.out = "train.h5";
+  cli_check_out(CMD, r->a.out); /* with --resume, --out was not known when parsing */
   check_options(r);
   samlab_set_threads((int)r->a.threads);
-  load_data(r);
+  load_data(r, resume);
 
   if (!(r->net = samlab_net_create(r->a.model, r->a.hidden, r->train, err, sizeof err)))
     cli_die(CMD, "%s", err);
   samlab_train_config cfg = {.rule = r->rt, .base = r->bt, .hp = r->a.hp, .batch = (size_t)r->a.batch,
                              .epochs = r->a.epochs, .schedule = r->schedule, .seed = (unsigned long)r->a.seed,
-                             .eval_train = 1, .geometry = r->a.trace_geometry};
+                             .eval_train = 1, .geometry = r->a.trace_geometry, .augment = r->augment};
   if (!(r->t = samlab_trainer_alloc(r->net, r->train, r->test, &cfg, err, sizeof err)))
     cli_die(CMD, "%s", err);
   samlab_trainer *t = r->t;
@@ -429,7 +500,8 @@ int cmd_train(int argc, char **argv)
     train_trace_weights(&r->tr, 0, samlab_trainer_weights(t));
   }
 
-  signal(SIGINT, on_sigint);
+  samlab_catch_signal(SIGINT, on_stop_signal);
+  samlab_catch_signal(SIGTERM, on_stop_signal);
   progress_start(&r->bar, "train", (double)(samlab_trainer_steps_per_epoch(t) * r->a.epochs));
   r->bar_start_examples = (double)(samlab_trainer_steps_done(t) * (long)samlab_trainer_config(t)->batch);
   r->bar_start_time = progress_now();
@@ -458,7 +530,7 @@ int cmd_train(int argc, char **argv)
       train_trace_weights(&r->tr, samlab_trainer_epochs_done(t), samlab_trainer_weights(t));
     r->last_test_acc = s.test_acc;
     if (write_file(r) != 0)
-      return 1;
+      return 2;
     /* One line per epoch; on a terminal it replaces the bar, which redraws below it. */
     fprintf(stderr,
             "%sepoch %ld/%ld: train loss %.4f acc %.2f%%, test loss %.4f acc %.2f%%, SAM steps %.0f%%, %.2f s\n",
@@ -474,7 +546,7 @@ int cmd_train(int argc, char **argv)
   }
   progress_end(&r->bar);
   if (status != 0 && write_file(r) != 0)
-    return 1;
+    return 2;
   const samlab_epoch_stats *last = r->tr.nepochs ? &r->tr.epoch[r->tr.nepochs - 1] : NULL;
   printf("%s: %s, %s/%s, %ld epochs%s%s", r->a.out, samlab_net_describe(r->net), r->rt->name, r->bt->name,
          samlab_trainer_epochs_done(t), r->diverged ? " (diverged: loss or weights not finite)" : "",

@@ -1,4 +1,5 @@
 /* samlab <command> [options]: dispatch to the commands listed in commands.h. */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include "commands.h"
@@ -34,7 +35,12 @@ int main(int argc, char **argv)
     printf("samlab %s\n", SAMLAB_VERSION);
     return 0;
   }
+  /* Before HDF5 starts: its exit-time cleanup crashes on a file whose close failed (disk full); samlab closes
+   * every file itself. */
+  H5dont_atexit();
   samlab_h5_quiet();
+  signal(SIGXFSZ, SIG_IGN); /* over a file size limit, write fails (EFBIG) and the run reports it */
+  samlab_partial_cleanup_on_signals();
   for (size_t i = 0; i < NCOMMANDS; i++)
     if (strcmp(argv[1], commands[i].name) == 0)
       return commands[i].run(argc - 1, argv + 1);

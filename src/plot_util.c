@@ -45,10 +45,7 @@ void plot_quote(FILE *s, const char *text)
 
 hid_t plot_open(const char *path, char *err, size_t errlen)
 {
-  hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-  if (f < 0)
-    snprintf(err, errlen, "cannot read '%s' as HDF5", path);
-  return f;
+  return samlab_in_open(path, err, errlen);
 }
 
 /* The gnuplot script: prelude, then body drawn once to the PNG and once to the SVG beside it (multiplot cannot
@@ -56,18 +53,19 @@ hid_t plot_open(const char *path, char *err, size_t errlen)
 int plot_draw(const plot_request *req, const plot_page *pg, const char *prelude, const char *body, char *err,
               size_t errlen)
 {
-  char svg[4096], *script = NULL;
+  char svg[4096], *script = NULL, *png_tmp, *svg_tmp = NULL;
   size_t len = 0;
   plot_sibling(req->out, ".svg", svg, sizeof svg);
-  FILE *probe = fopen(req->out, "w"); /* a clear message before any drawing */
-  if (!probe) {
-    snprintf(err, errlen, "cannot write '%s'", req->out);
+  /* both drawn under partial names and renamed when gnuplot succeeded; a clear message before any drawing */
+  if (!(png_tmp = samlab_partial_begin(req->out, err, errlen)) || !(svg_tmp = samlab_partial_begin(svg, err, errlen))) {
+    if (png_tmp)
+      samlab_partial_end(png_tmp, req->out, 0);
     return -1;
   }
-  fclose(probe);
   FILE *s = open_memstream(&script, &len);
   if (!s) {
-    unlink(req->out);
+    samlab_partial_end(png_tmp, req->out, 0);
+    samlab_partial_end(svg_tmp, svg, 0);
     snprintf(err, errlen, "out of memory");
     return -1;
   }
@@ -76,18 +74,22 @@ int plot_draw(const plot_request *req, const plot_page *pg, const char *prelude,
   if (prelude)
     fputs(prelude, s);
   fprintf(s, "set terminal pngcairo size %d,%d %s font ',%d'\nset output ", pg->width, pg->height, text, font);
-  plot_quote(s, req->out);
+  plot_quote(s, png_tmp);
   fprintf(s, "\n%s\nunset multiplot\nset output\n", body);
   fprintf(s, "set terminal svg size %d,%d %s font 'sans,%d' background '#ffffff'\nset output ", pg->width,
           pg->height, text, font);
-  plot_quote(s, svg);
+  plot_quote(s, svg_tmp);
   fprintf(s, "\n%s\nunset multiplot\nunset output\n", pg->replot ? "replot" : body);
   fclose(s);
   int rc = plot_gnuplot(script, err, errlen);
   free(script);
-  if (rc != 0) {
-    unlink(req->out);
-    unlink(svg);
+  if (samlab_partial_end(png_tmp, req->out, rc == 0) != 0 && rc == 0) {
+    snprintf(err, errlen, "writing '%s' failed", req->out);
+    rc = -1;
+  }
+  if (samlab_partial_end(svg_tmp, svg, rc == 0) != 0 && rc == 0) {
+    snprintf(err, errlen, "writing '%s' failed", svg);
+    rc = -1;
   }
   return rc;
 }

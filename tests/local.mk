@@ -35,7 +35,7 @@ tests_test_sweep_LDADD = $(TEST_LIBS)
 TESTS += tests/test_sweep
 # train (issue 7): data, networks, trainer and the samlab train command
 check_PROGRAMS += tests/test_data
-tests_test_data_SOURCES = tests/test_data.c tests/testutil.h
+tests_test_data_SOURCES = tests/test_data.c tests/testutil.h tests/cifar_files.h
 tests_test_data_CFLAGS = $(TEST_CFLAGS)
 tests_test_data_LDADD = $(TEST_LIBS)
 TESTS += tests/test_data
@@ -51,7 +51,7 @@ tests_test_analyses_CFLAGS = $(TEST_CFLAGS)
 tests_test_analyses_LDADD = $(TEST_LIBS)
 TESTS += tests/test_analyses
 check_PROGRAMS += tests/test_train
-tests_test_train_SOURCES = tests/test_train.c tests/testutil.h
+tests_test_train_SOURCES = tests/test_train.c tests/testutil.h tests/cifar_files.h
 tests_test_train_CFLAGS = $(TEST_CFLAGS)
 tests_test_train_LDADD = $(TEST_LIBS)
 TESTS += tests/test_train

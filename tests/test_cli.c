@@ -4,13 +4,16 @@
 #include <dirent.h>
 #include <hdf5_hl.h>
 #include <stdio.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "testutil.h"
 
 static char dir[256];          /* a fresh empty directory per test */
-static char errpath[300];      /* stderr of the last run (outside dir) */
 static char errtext[4096];
 
 static const char *samlab_bin(void)
@@ -23,36 +26,67 @@ static void setup(void)
 {
   snprintf(dir, sizeof dir, "/tmp/samlab-test-cli-XXXXXX");
   ck_assert(mkdtemp(dir) != NULL);
-  snprintf(errpath, sizeof errpath, "%s.stderr", dir);
 }
 
 static void teardown(void)
 {
   char cmd[600];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s' '%s'", dir, errpath);
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
   ck_assert(system(cmd) == 0);
 }
 
-/* Runs samlab with args (a shell fragment; OUT is replaced by dir); returns the exit status. */
-static int run(const char *args)
+/* args with every OUT replaced by dir */
+static void expand_out(const char *args, char *expanded, size_t len)
 {
-  char expanded[2048] = "", cmd[4096];
   const char *a = args, *hit;
+  expanded[0] = 0;
   while ((hit = strstr(a, "OUT"))) {
-    strncat(expanded, a, (size_t)(hit - a));
-    strcat(expanded, dir);
+    strncat(expanded, a, (size_t)(hit - a) < len - strlen(expanded) - 1 ? (size_t)(hit - a) : len - strlen(expanded) - 1);
+    strncat(expanded, dir, len - strlen(expanded) - 1);
     a = hit + 3;
   }
-  strcat(expanded, a);
-  snprintf(cmd, sizeof cmd, "%s %s >/dev/null 2>'%s'", samlab_bin(), expanded, errpath);
-  int st = system(cmd);
-  FILE *f = fopen(errpath, "r");
-  size_t n = f ? fread(errtext, 1, sizeof errtext - 1, f) : 0;
+  strncat(expanded, a, len - strlen(expanded) - 1);
+}
+
+/* Runs samlab with args (a shell fragment; OUT is replaced by dir), its stderr into errtext; returns the exit
+ * status.  fsize >= 0 limits the files it writes to fsize bytes (RLIMIT_FSIZE): writes past it fail with EFBIG,
+ * which stands for a full disk. */
+static int run_limited(long fsize, const char *args)
+{
+  char expanded[2048], cmd[4096];
+  expand_out(args, expanded, sizeof expanded);
+  snprintf(cmd, sizeof cmd, "exec %s %s >/dev/null", samlab_bin(), expanded);
+  int fd[2];
+  ck_assert(pipe(fd) == 0);
+  pid_t pid = fork();
+  ck_assert(pid >= 0);
+  if (pid == 0) {
+    struct rlimit rl = {(rlim_t)fsize, (rlim_t)fsize};
+    if (dup2(fd[1], 2) < 0 || (fsize >= 0 && setrlimit(RLIMIT_FSIZE, &rl) != 0))
+      _exit(127);
+    close(fd[0]);
+    close(fd[1]);
+    execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+    _exit(127);
+  }
+  close(fd[1]);
+  size_t n = 0;
+  ssize_t got;
+  char sink[512];
+  while ((got = read(fd[0], n < sizeof errtext - 1 ? errtext + n : sink,
+                     n < sizeof errtext - 1 ? sizeof errtext - 1 - n : sizeof sink)) > 0)
+    n += n < sizeof errtext - 1 ? (size_t)got : 0;
   errtext[n] = 0;
-  if (f)
-    fclose(f);
-  ck_assert_msg(WIFEXITED(st), "'%s' did not exit normally", cmd);
+  close(fd[0]);
+  int st;
+  ck_assert(waitpid(pid, &st, 0) == pid);
+  ck_assert_msg(WIFEXITED(st), "'%s' did not exit normally (status %d)", cmd, st);
   return WEXITSTATUS(st);
+}
+
+static int run(const char *args)
+{
+  return run_limited(-1, args);
 }
 
 static int dir_entries(void)
@@ -67,16 +101,21 @@ static int dir_entries(void)
   return n;
 }
 
-/* exit 2, exactly one line on stderr that contains want, nothing left in dir */
-static void bad(const char *args, const char *want)
+/* exit 2, exactly one line on stderr that contains want, nothing left in dir; files limited to fsize bytes */
+static void bad_limited(long fsize, const char *args, const char *want)
 {
-  int st = run(args);
+  int st = run_limited(fsize, args);
   ck_assert_msg(st == 2, "'%s': exit %d, expected 2 (stderr: %s)", args, st, errtext);
   size_t len = strlen(errtext);
   ck_assert_msg(len > 0 && errtext[len - 1] == '\n' && strchr(errtext, '\n') == errtext + len - 1,
                 "'%s': stderr is not one line: '%s'", args, errtext);
   ck_assert_msg(strstr(errtext, want) != NULL, "'%s': stderr '%s' does not name '%s'", args, errtext, want);
   ck_assert_msg(dir_entries() == 0, "'%s' left a file behind", args);
+}
+
+static void bad(const char *args, const char *want)
+{
+  bad_limited(-1, args, want);
 }
 
 #define TOY "toy --function quartic --steps 5 --out OUT/run.h5 "
@@ -457,6 +496,131 @@ START_TEST(test_help_and_plot)
 }
 END_TEST
 
+/* ---- issue 16: an output is written whole or not at all, and never replaces what is not a regular file */
+
+static void path_in_dir(char *buf, size_t len, const char *name)
+{
+  snprintf(buf, len, "%s/%s", dir, name);
+}
+
+static int mode_of(const char *path)
+{
+  struct stat st;
+  ck_assert_msg(stat(path, &st) == 0, "%s is gone", path);
+  return (int)(st.st_mode & S_IFMT);
+}
+
+/* A device (like /dev/null; made here when mknod is allowed, so that a regression cannot replace the real one), a
+ * FIFO and a directory as the output of a command or of a plot: exit 2, one line, all left as they were. */
+START_TEST(test_non_regular_target_refused)
+{
+  char fifo[400], sub[400], dev[400];
+  path_in_dir(fifo, sizeof fifo, "fifo");
+  path_in_dir(sub, sizeof sub, "sub");
+  path_in_dir(dev, sizeof dev, "null");
+  ck_assert(mkfifo(fifo, 0644) == 0 && mkdir(sub, 0755) == 0);
+  int have_dev = mknod(dev, S_IFCHR | 0666, makedev(1, 3)) == 0;
+  const char *cmds[] = {"toy --steps 5 --out OUT/fifo", "toy --steps 5 --out OUT/sub", "toy --steps 5 --out OUT/null",
+                        "sweep --starts 4 --lr-count 2 --steps 5 --out OUT/fifo", "hessian -f quartic -o OUT/fifo",
+                        "plot OUT/run.h5 -o OUT/fifo", "plot OUT/run.h5 -o OUT/null"};
+  ck_assert_int_eq(run("toy --steps 5 --out OUT/run.h5"), 0);
+  for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+    if (!have_dev && strstr(cmds[i], "OUT/null"))
+      continue;
+    ck_assert_msg(run(cmds[i]) == 2, "'%s' accepted", cmds[i]);
+    ck_assert_msg(strstr(errtext, "not a regular file") != NULL, "'%s': %s", cmds[i], errtext);
+    ck_assert_int_eq(mode_of(fifo), S_IFIFO);
+    ck_assert_int_eq(mode_of(sub), S_IFDIR);
+    if (have_dev)
+      ck_assert_int_eq(mode_of(dev), S_IFCHR);
+    ck_assert_int_eq(dir_entries(), 3 + have_dev);
+  }
+}
+END_TEST
+
+/* A full disk, as a file size limit: "writing ... failed", exit 2, no file left, no crash in HDF5's exit-time
+ * cleanup after its failed close; with a limit of 0 H5Fcreate itself fails after creating the file. */
+START_TEST(test_disk_full)
+{
+  bad_limited(32768, "toy --steps 20000 --out OUT/big.h5", "big.h5' failed");
+  bad_limited(0, "toy --steps 5 --out OUT/small.h5", "small.h5' failed");
+  bad_limited(32768, "sweep --starts 20000 --steps 2 --lr-count 2 --keep-endpoints --out OUT/s.h5", "s.h5' failed");
+}
+END_TEST
+
+/* Starts samlab with args in the background, waits until its partial file NAME.partial-PID appears in dir, sends
+ * sig; the wait status. */
+static int signal_when_partial(const char *args, const char *name, int sig)
+{
+  char expanded[2048], cmd[4096], partial[600];
+  expand_out(args, expanded, sizeof expanded);
+  snprintf(cmd, sizeof cmd, "exec %s %s >/dev/null 2>/dev/null", samlab_bin(), expanded);
+  pid_t pid = fork();
+  ck_assert(pid >= 0);
+  if (pid == 0) {
+    execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+    _exit(127);
+  }
+  snprintf(partial, sizeof partial, "%s/%s.partial-%d", dir, name, (int)pid);
+  for (int i = 0; i < 3000 && access(partial, F_OK) != 0; i++)
+    usleep(10000);
+  ck_assert_msg(access(partial, F_OK) == 0, "'%s' never wrote %s", args, partial);
+  kill(pid, sig);
+  int st;
+  ck_assert(waitpid(pid, &st, 0) == pid);
+  return st;
+}
+
+START_TEST(test_signals_remove_partial_files)
+{
+  const char *cmds[] = {"hessian -f quartic --trace-probes 1000000000 -o OUT/h.h5", "h.h5",
+                        "sweep --rules sam --rho 0.05 --lr 0.01 --starts 100000 --steps 1000000 -o OUT/s.h5", "s.h5"};
+  const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+  for (size_t c = 0; c < 2; c++)
+    for (size_t k = 0; k < 3; k++) {
+      int st = signal_when_partial(cmds[2 * c], cmds[2 * c + 1], sigs[k]);
+      ck_assert_msg(WIFSIGNALED(st) && WTERMSIG(st) == sigs[k], "'%s': status %d after signal %d", cmds[2 * c], st,
+                    sigs[k]);
+      ck_assert_msg(dir_entries() == 0, "'%s' left its partial file after signal %d", cmds[2 * c], sigs[k]);
+    }
+}
+END_TEST
+
+/* A partial file whose process is gone (SIGKILL) is removed by the next run that writes its name, one of a live
+ * process is not, and no reader takes one for a result. */
+START_TEST(test_stale_partial_files)
+{
+  pid_t gone = fork();
+  if (gone == 0)
+    _exit(0);
+  ck_assert(waitpid(gone, NULL, 0) == gone);
+  char stale[400], live[400], other[400], name[64];
+  snprintf(name, sizeof name, "run.h5.partial-%d", (int)gone);
+  path_in_dir(stale, sizeof stale, name);
+  snprintf(name, sizeof name, "run.h5.partial-%d", (int)getpid());
+  path_in_dir(live, sizeof live, name);
+  snprintf(name, sizeof name, "other.h5.partial-%d", (int)gone);
+  path_in_dir(other, sizeof other, name);
+  ck_assert_int_eq(run("toy --steps 5 --out OUT/src.h5"), 0);
+  char cmd[2400];
+  snprintf(cmd, sizeof cmd, "cp '%s/src.h5' '%s' && cp '%s/src.h5' '%s' && cp '%s/src.h5' '%s'", dir, stale, dir, live,
+           dir, other);
+  ck_assert(system(cmd) == 0);
+  ck_assert_int_eq(run("toy --steps 5 --out OUT/run.h5"), 0);
+  ck_assert_msg(access(stale, F_OK) != 0, "the stale partial file of a dead process is still there");
+  ck_assert(access(live, F_OK) == 0 && access(other, F_OK) == 0);
+  const char *readers[] = {"plot %s -o OUT/p.png", "merge %s -o OUT/m.h5", "train --resume %s",
+                           "hessian --checkpoint %s -o OUT/h.h5"};
+  for (size_t i = 0; i < sizeof readers / sizeof readers[0]; i++) {
+    char args[1200];
+    snprintf(args, sizeof args, readers[i], live);
+    ck_assert_msg(run(args) == 2 && strstr(errtext, "unfinished") != NULL, "'%s' read a partial file: %s", args,
+                  errtext);
+  }
+  ck_assert_int_eq(dir_entries(), 4);
+}
+END_TEST
+
 int main(void)
 {
   samlab_h5_quiet();
@@ -476,6 +640,10 @@ int main(void)
   tcase_add_test(tc, test_deterministic_seed);
   tcase_add_test(tc, test_fixed_point_eps);
   tcase_add_test(tc, test_help_and_plot);
+  tcase_add_test(tc, test_non_regular_target_refused);
+  tcase_add_test(tc, test_disk_full);
+  tcase_add_test(tc, test_signals_remove_partial_files);
+  tcase_add_test(tc, test_stale_partial_files);
   suite_add_tcase(s, tc);
   return run_suite(s);
 }

@@ -474,7 +474,18 @@ START_TEST(bad_models)
   ck_assert_ptr_null(samlab_net_create("fcn", "0", d, err, sizeof err));
   ck_assert_ptr_null(samlab_net_create("lenet", "5", d, err, sizeof err));
   ck_assert_ptr_null(samlab_net_create("lenet", NULL, d, err, sizeof err)); /* 10 x 10: 10/2 - 4 is odd */
-  ck_assert_ptr_nonnull(strstr(err, "10 x 10"));
+  ck_assert_ptr_nonnull(strstr(err, "the data has 1x10x10"));
+  samlab_dataset_free(d);
+  /* three channels: lenet refuses them, naming the data set and its shape; fcn takes any input size */
+  d = samlab_dataset_alloc(2, 3, 28, 28, 10);
+  d->name = "cifar-like";
+  ck_assert_ptr_null(samlab_net_create("lenet", NULL, d, err, sizeof err));
+  ck_assert_str_eq(err, "lenet needs 1-channel images of even sizes with size/2 - 4 even, like 1x28x28; cifar-like "
+                        "has 3x28x28");
+  samlab_problem *p = samlab_net_create("fcn", "4", d, err, sizeof err);
+  ck_assert_ptr_nonnull(p);
+  ck_assert_uint_eq(p->dim, (3 * 28 * 28 + 1) * 4 + (4 + 1) * 10);
+  samlab_problem_free(p);
   samlab_dataset_free(d);
 }
 END_TEST

@@ -1,6 +1,7 @@
-/* The trainer (library) and `samlab train` (the program, run from the build directory on small IDX files
- * written here): schedules, batches, determinism, bit-exact checkpoints, every rule on both models, bad
- * input leaving the output untouched, divergence (exit 3) and Ctrl-C (exit 130, then resume). */
+/* The trainer (library) and `samlab train` (the program, run from the build directory on small IDX and CIFAR
+ * files written here): schedules, batches, determinism, bit-exact checkpoints (with augmentation too), every rule
+ * on both models, bad input and bad data leaving the output untouched, divergence (exit 3), Ctrl-C (exit 130,
+ * then resume) and a CIFAR-10 smoke test on generated data. */
 #include <stdio.h>
 #include <gsl/gsl_rng.h>
 #include <fcntl.h>
@@ -12,6 +13,7 @@
 #include <zlib.h>
 #include <hdf5_hl.h>
 #include "testutil.h"
+#include "cifar_files.h"
 
 static char dir[256];
 
@@ -121,11 +123,12 @@ END_TEST
 
 /* Two trainers from one seed agree bit for bit; save after `split` steps, load into a fresh trainer and
  * both go on: still bit for bit. */
-static void resume_matches(const char *model, const char *hidden, const char *rule, int side)
+static void resume_matches(const char *model, const char *hidden, const char *rule, int side, samlab_augment aug)
 {
   samlab_dataset *d = random_set(40, (size_t)side, 2);
   samlab_problem *p = net(model, hidden, d), *q = net(model, hidden, d);
   samlab_train_config c = config(rule, "sgdm", 0.05, 8, 3);
+  c.augment = aug;
   samlab_trainer *a = trainer(p, d, &c), *b = trainer(q, d, &c);
   samlab_trainer_epoch(a, NULL, NULL, NULL); /* one epoch and two steps */
   samlab_trainer_step(a, NULL, NULL);
@@ -156,10 +159,81 @@ static void resume_matches(const char *model, const char *hidden, const char *ru
 
 START_TEST(checkpoint_resumes_bit_for_bit)
 {
-  resume_matches("fcn", "8", "sam", 4);
-  resume_matches("fcn", "8", "ae-sam", 4);     /* EMA state and the step counter in the schedule */
-  resume_matches("fcn", "8", "ss-sam", 4); /* the rule's RNG */
-  resume_matches("lenet", NULL, "sam", 12);
+  resume_matches("fcn", "8", "sam", 4, SAMLAB_AUGMENT_NONE);
+  resume_matches("fcn", "8", "ae-sam", 4, SAMLAB_AUGMENT_NONE);     /* EMA state and the step counter in the schedule */
+  resume_matches("fcn", "8", "ss-sam", 4, SAMLAB_AUGMENT_NONE); /* the rule's RNG */
+  resume_matches("lenet", NULL, "sam", 12, SAMLAB_AUGMENT_NONE);
+  resume_matches("fcn", "8", "sam", 4, SAMLAB_AUGMENT_CROP_FLIP);   /* the crops' and flips' stream */
+  resume_matches("lenet", NULL, "ss-sam", 12, SAMLAB_AUGMENT_CROP_FLIP);
+}
+END_TEST
+
+/* Weights after two epochs of SAM on d with augmentation aug (seed 11). */
+static double *train_two_epochs(const samlab_dataset *d, samlab_augment aug)
+{
+  samlab_problem *p = net("fcn", "8", d);
+  samlab_train_config c = config("sam", "sgdm", 0.05, 8, 2);
+  c.augment = aug;
+  samlab_trainer *t = trainer(p, d, &c);
+  for (int e = 0; e < 2; e++)
+    ck_assert_int_eq(samlab_trainer_epoch(t, NULL, NULL, NULL), 0);
+  double *w = malloc(samlab_trainer_dim(t) * sizeof *w);
+  memcpy(w, samlab_trainer_weights(t), samlab_trainer_dim(t) * sizeof *w);
+  samlab_trainer_free(t);
+  samlab_problem_free(p);
+  return w;
+}
+
+/* A step's loss is the loss on the augmented copies of its batch, made here from the documented stream (mt19937
+ * seeded with seed + 5), not on the batch as stored. */
+START_TEST(trainer_reads_the_augmented_batch)
+{
+  samlab_dataset *d = random_set(40, 6, 2);
+  samlab_problem *p = net("fcn", "8", d);
+  samlab_train_config c = config("sgd", "sgd", 0.05, 8, 1);
+  c.augment = SAMLAB_AUGMENT_CROP_FLIP;
+  samlab_trainer *t = trainer(p, d, &c);
+  size_t dim = samlab_trainer_dim(t);
+  double *w0 = malloc(dim * sizeof *w0);
+  memcpy(w0, samlab_trainer_weights(t), dim * sizeof *w0);
+  samlab_step_info info;
+  ck_assert_int_eq(samlab_trainer_step(t, &info, NULL), 0);
+  samlab_dataset *aug = samlab_dataset_alloc(8, 1, 6, 6, 10);
+  gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+  gsl_rng_set(rng, 11 + 5);
+  ck_assert_int_eq(samlab_dataset_augment(d, samlab_trainer_order(t), 8, SAMLAB_AUGMENT_CROP_FLIP, rng, aug), 0);
+  samlab_problem *q = net("fcn", "8", aug);
+  double want = q->value_grad(q->ctx, w0, NULL), plain;
+  ck_assert_close(info.loss, want, 1e-6);
+  ck_assert_int_eq(samlab_net_evaluate(p, w0, d, samlab_trainer_order(t), 8, &plain, NULL), 0);
+  ck_assert(fabs(plain - want) > 1e-3);
+  gsl_rng_free(rng);
+  free(w0);
+  samlab_problem_free(q);
+  samlab_dataset_free(aug);
+  samlab_trainer_free(t);
+  samlab_problem_free(p);
+  samlab_dataset_free(d);
+}
+END_TEST
+
+/* The network reads augmented copies: the run changes, the training set does not, and a seed repeats it. */
+START_TEST(augmentation_in_the_trainer)
+{
+  samlab_dataset *d = random_set(40, 6, 2);
+  size_t bytes = 40 * 36 * sizeof(float), dim = (36 + 1) * 8 + (8 + 1) * 10;
+  float *x = malloc(bytes);
+  memcpy(x, d->x, bytes);
+  double *plain = train_two_epochs(d, SAMLAB_AUGMENT_NONE), *a = train_two_epochs(d, SAMLAB_AUGMENT_CROP_FLIP),
+         *b = train_two_epochs(d, SAMLAB_AUGMENT_CROP_FLIP);
+  ck_assert_int_ne(memcmp(plain, a, dim * sizeof *a), 0);
+  ck_assert_int_eq(memcmp(a, b, dim * sizeof *a), 0);
+  ck_assert_int_eq(memcmp(x, d->x, bytes), 0);
+  free(x);
+  free(plain);
+  free(a);
+  free(b);
+  samlab_dataset_free(d);
 }
 END_TEST
 
@@ -175,6 +249,15 @@ START_TEST(load_rejects_another_model)
   samlab_trainer_save(a, f, "/checkpoint");
   ck_assert_int_eq(samlab_trainer_load(b, f, "/checkpoint", err, sizeof err), -1);
   ck_assert_ptr_nonnull(strstr(err, "another model"));
+  /* a checkpoint without augmentation into a trainer that augments */
+  samlab_problem *r = net("fcn", "8", d);
+  samlab_train_config ca = c;
+  ca.augment = SAMLAB_AUGMENT_CROP_FLIP;
+  samlab_trainer *aug = trainer(r, d, &ca);
+  ck_assert_int_eq(samlab_trainer_load(aug, f, "/checkpoint", err, sizeof err), -1);
+  ck_assert_str_eq(err, "its checkpoint augments with none, not crop-flip");
+  samlab_trainer_free(aug);
+  samlab_problem_free(r);
   H5Fclose(f);
   samlab_trainer_free(a);
   samlab_trainer_free(b);
@@ -257,14 +340,20 @@ static void write_idx_dir(const char *sub, size_t ntrain, size_t ntest)
   }
 }
 
-/* Runs ./samlab train with the small data and the given options; returns the exit status. */
-static int run(const char *opts)
+/* Runs ./samlab train with data options (%s: the test directory), then opts; stderr to err.txt; the exit status. */
+static int run_on(const char *data, const char *opts)
 {
-  char cmd[2048];
-  snprintf(cmd, sizeof cmd, "./samlab train --data-dir %s/data --model fcn --hidden 16 %s >/dev/null 2>%s/err.txt",
-           dir, opts, dir);
+  char cmd[2048], d[600];
+  snprintf(d, sizeof d, data, dir);
+  snprintf(cmd, sizeof cmd, "./samlab train %s %s >/dev/null 2>%s/err.txt", d, opts, dir);
   int rc = system(cmd);
   return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+/* Runs ./samlab train with the small IDX data and the given options; returns the exit status. */
+static int run(const char *opts)
+{
+  return run_on("--data-dir %s/data --model fcn --hidden 16", opts);
 }
 
 static void write_text(const char *path, const char *text)
@@ -379,11 +468,9 @@ START_TEST(program_divergence_exits_3)
 }
 END_TEST
 
-START_TEST(program_ctrl_c_then_resume)
+/* Starts a long training run writing to cut, sends sig once its first checkpoint exists; the wait status. */
+static int interrupt_train(const char *cut, const char *epochs, int sig)
 {
-  char full[512], cut[512], epochs[] = "150";
-  snprintf(full, sizeof full, "%s/sig-full.h5", dir);
-  snprintf(cut, sizeof cut, "%s/sig-cut.h5", dir);
   char datadir[512];
   snprintf(datadir, sizeof datadir, "%s/data", dir);
   pid_t pid = fork();
@@ -398,9 +485,18 @@ START_TEST(program_ctrl_c_then_resume)
   for (int i = 0; i < 3000 && access(cut, F_OK) != 0; i++)
     usleep(10000);
   ck_assert_int_eq(access(cut, F_OK), 0);
-  kill(pid, SIGINT);
+  kill(pid, sig);
   int status;
   waitpid(pid, &status, 0);
+  return status;
+}
+
+START_TEST(program_ctrl_c_then_resume)
+{
+  char full[512], cut[512], epochs[] = "150";
+  snprintf(full, sizeof full, "%s/sig-full.h5", dir);
+  snprintf(cut, sizeof cut, "%s/sig-cut.h5", dir);
+  int status = interrupt_train(cut, epochs, SIGINT);
   ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 130, "status %d", status);
   ck_assert_int_eq(attr_i64(cut, "interrupted"), 1);
   ck_assert_int_lt(attr_i64(cut, "epochs_done"), 150);
@@ -413,6 +509,206 @@ START_TEST(program_ctrl_c_then_resume)
 }
 END_TEST
 
+/* The number of files in dir/sub. */
+static int files_in(const char *sub)
+{
+  char cmd[600];
+  snprintf(cmd, sizeof cmd, "exit $(ls -A '%s/%s' | wc -l)", dir, sub);
+  int rc = system(cmd);
+  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+static int err_has(const char *text)
+{
+  char path[512], buf[2048] = "";
+  snprintf(path, sizeof path, "%s/err.txt", dir);
+  FILE *f = fopen(path, "r");
+  if (!f)
+    return 0;
+  size_t n = fread(buf, 1, sizeof buf - 1, f);
+  fclose(f);
+  buf[n] = 0;
+  return strstr(buf, text) != NULL;
+}
+
+/* issue 16: SIGTERM stops like Ctrl-C (a checkpoint, exit 130, no partial file); an output that cannot be written
+ * stops the run before the data are loaded (exit 2, the path named); a full disk (a file size limit: sh's ulimit -f
+ * counts 512-byte blocks) is "writing ... failed", exit 2 and no file. */
+START_TEST(program_output_faults)
+{
+  char cut[600], sub[512], cmd[2048];
+  snprintf(sub, sizeof sub, "%s/faults", dir);
+  ck_assert_int_eq(mkdir(sub, 0755), 0);
+  snprintf(cut, sizeof cut, "%s/term.h5", sub);
+  int status = interrupt_train(cut, "150", SIGTERM);
+  ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 130, "status %d", status);
+  ck_assert_int_eq(attr_i64(cut, "interrupted"), 1);
+  ck_assert_int_eq(files_in("faults"), 1);
+  unlink(cut);
+
+  snprintf(cmd, sizeof cmd, "./samlab train --data-dir /nonexistent/samlab --out %s/missing/dir/o.h5 >/dev/null "
+           "2>%s/err.txt", sub, dir);
+  status = system(cmd);
+  ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 2, "missing directory: status %d", status);
+  ck_assert_msg(err_has("missing/dir/o.h5") && !err_has("nonexistent"), "the output was not checked first");
+
+  snprintf(cmd, sizeof cmd, "ulimit -f 16; exec ./samlab train --data-dir %s/data --model fcn --hidden 16 --epochs 1 "
+           "--out %s/full.h5 >/dev/null 2>%s/err.txt", dir, sub, dir);
+  status = system(cmd);
+  ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 2, "disk full: status %d", status);
+  ck_assert(err_has("writing") && err_has("full.h5' failed"));
+  ck_assert_int_eq(files_in("faults"), 0);
+}
+END_TEST
+
+/* ---------------------------------------------------------------- CIFAR-10 on generated data */
+/* dir/cifar/cifar-10-batches-bin (the archive's folder): five batches of 20 records, a test batch of 30. */
+static void write_cifar_dir(void)
+{
+  char path[512];
+  snprintf(path, sizeof path, "%s/cifar", dir);
+  mkdir(path, 0755);
+  snprintf(path, sizeof path, "%s/cifar/cifar-10-batches-bin", dir);
+  mkdir(path, 0755);
+  const size_t counts[5] = {20, 20, 20, 20, 20};
+  cifar10_write_dir(path, counts, 30);
+}
+
+static int run_cifar(const char *opts)
+{
+  return run_on("--data cifar10 --data-dir %s/cifar", opts);
+}
+
+/* The per-channel mean and standard deviation of the training pixels (bytes / 255), by hand from the files, in
+ * one pass (sum and sum of squares; the library takes two). */
+static void cifar_stats_by_hand(double mean[3], double std[3])
+{
+  double sum[3] = {0}, sq[3] = {0}, n = 0;
+  unsigned char rec[3073];
+  for (int k = 1; k <= 5; k++) {
+    char path[600];
+    snprintf(path, sizeof path, "%s/cifar/cifar-10-batches-bin/data_batch_%d.bin", dir, k);
+    FILE *f = fopen(path, "rb");
+    while (fread(rec, 1, sizeof rec, f) == sizeof rec) {
+      for (int j = 0; j < 3072; j++) {
+        double v = (float)rec[1 + j] / 255.0f;
+        sum[j / 1024] += v;
+        sq[j / 1024] += v * v;
+      }
+      n += 1024;
+    }
+    fclose(f);
+  }
+  for (int c = 0; c < 3; c++) {
+    mean[c] = sum[c] / n;
+    std[c] = sqrt(sq[c] / n - mean[c] * mean[c]);
+  }
+}
+
+/* samlab train --data cifar10 with fcn: trains, checkpoints, resumes bit for bit with crop-flip and --normalize;
+ * the stored statistics are the hand-computed ones, and an analysis of the checkpoint sees the normalised data. */
+START_TEST(program_cifar10_smoke)
+{
+  char full[512], part[512], opts[1024], cmd[2048];
+  snprintf(full, sizeof full, "%s/c10-full.h5", dir);
+  snprintf(part, sizeof part, "%s/c10-part.h5", dir);
+  const char *common = "--hidden 16 --rule sam --batch 32 --augment crop-flip --normalize --trace-geometry";
+  snprintf(opts, sizeof opts, "%s --epochs 2 --out %s", common, full);
+  ck_assert_msg(run_cifar(opts) == 0, "cifar10 run failed");
+  snprintf(opts, sizeof opts, "%s --epochs 1 --out %s", common, part);
+  ck_assert_int_eq(run_cifar(opts), 0);
+  snprintf(cmd, sizeof cmd, "./samlab train --resume %s --epochs 2 >/dev/null 2>&1", part);
+  ck_assert_int_eq(system(cmd), 0);
+  same_runs(full, part);
+  ck_assert_int_eq(attr_i64(part, "channels"), 3);
+  ck_assert_int_eq(attr_i64(part, "height"), 32);
+  ck_assert_int_eq(attr_i64(part, "classes"), 10);
+  ck_assert_int_eq(attr_i64(part, "train_size"), 100);
+  ck_assert_int_eq(attr_i64(part, "test_size"), 30);
+  ck_assert_int_eq(attr_i64(part, "normalize"), 1);
+  double mean[3], std[3];
+  cifar_stats_by_hand(mean, std);
+  size_t n;
+  double *m = read_f64(part, "/normalize_mean", &n), *s = read_f64(part, "/normalize_std", &n);
+  ck_assert_uint_eq(n, 3);
+  for (int c = 0; c < 3; c++) {
+    ck_assert_close(m[c], mean[c], 1e-12);
+    ck_assert_close(s[c], std[c], 1e-9);
+    ck_assert(m[c] > 0.4 && m[c] < 0.6); /* uniform bytes: 127.5 / 255 */
+  }
+  free(m);
+  free(s);
+  /* the Hessian's loss at the final weights, over the whole rebuilt (normalised) training set, is the run's last
+   * train loss */
+  char h[512];
+  snprintf(h, sizeof h, "%s/c10-hessian.h5", dir);
+  snprintf(cmd, sizeof cmd, "./samlab hessian --checkpoint %s --data-dir %s/cifar --examples 0 --k 1 --max-iter 3 "
+           "--trace-probes 0 --out %s >/dev/null 2>&1", part, dir, h);
+  ck_assert_int_eq(system(cmd), 0);
+  hid_t f = H5Fopen(h, H5F_ACC_RDONLY, H5P_DEFAULT);
+  double loss = NAN;
+  H5LTget_attribute_double(f, "/", "loss", &loss);
+  H5Fclose(f);
+  double *train_loss = read_f64(part, "/epoch/train_loss", &n);
+  ck_assert_uint_eq(n, 2);
+  ck_assert_close(loss, train_loss[1], 1e-5);
+  free(train_loss);
+}
+END_TEST
+
+/* Bad data and options the data cannot meet: exit 2, one line naming the file or value, the output untouched. */
+START_TEST(program_bad_cifar_data)
+{
+  char out[512], opts[1024], path[600], want[800];
+  snprintf(out, sizeof out, "%s/keep-cifar.h5", dir);
+  write_text(out, "keep me");
+  const char *cases[][2] = {
+      {"--model lenet", "lenet needs 1-channel images of even sizes with size/2 - 4 even, like 1x28x28; cifar10 has "
+                        "3x32x32"},
+      {"--labels coarse", "bad value 'coarse' for --labels: cifar10 has one set of labels"},
+      {"--labels medium", "bad value 'medium' for --labels: fine or coarse"},
+      {"--augment cutout", "bad value 'cutout' for --augment: none or crop-flip"},
+      {"--data cifar100", "cifar/train.bin': No such file or directory"}, /* cifar100 has no files there */
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    snprintf(opts, sizeof opts, "%s --out %s", cases[i][0], out);
+    ck_assert_msg(run_cifar(opts) == 2, "%s: expected exit 2", cases[i][0]);
+    ck_assert_msg(err_has(cases[i][1]), "%s: the message lacks '%s'", cases[i][0], cases[i][1]);
+    ck_assert_msg(file_is(out, "keep me"), "%s: output touched", cases[i][0]);
+  }
+  /* damaged files, each in a copy of the good directory */
+  const char *damage[] = {"truncate", "label", "missing"};
+  for (int k = 0; k < 3; k++) {
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "rm -rf %s/cifar-bad && cp -r %s/cifar %s/cifar-bad", dir, dir, dir);
+    ck_assert_int_eq(system(cmd), 0);
+    snprintf(path, sizeof path, "%s/cifar-bad/cifar-10-batches-bin/data_batch_2.bin", dir);
+    if (k == 0) {
+      ck_assert_int_eq(truncate(path, 3073 * 20 - 5), 0);
+      snprintf(want, sizeof want, "samlab train: '%s' is not a CIFAR-10 binary file: its 61455 bytes are not a whole "
+               "number of 3073-byte records\n", path);
+    } else if (k == 1) {
+      FILE *f = fopen(path, "r+b");
+      fseek(f, 3073 * 19, SEEK_SET);
+      fputc(12, f);
+      fclose(f);
+      snprintf(want, sizeof want, "samlab train: '%s' is corrupt (label 12 at record 19, expected 0..9)\n", path);
+    } else {
+      unlink(path);
+      snprintf(want, sizeof want, "samlab train: cannot read '%s': No such file or directory\n", path);
+    }
+    snprintf(cmd, sizeof cmd, "./samlab train --data cifar10 --data-dir %s/cifar-bad --out %s >/dev/null 2>%s/err.txt",
+             dir, out, dir);
+    int rc = system(cmd);
+    ck_assert_msg(WIFEXITED(rc) && WEXITSTATUS(rc) == 2, "%s: expected exit 2", damage[k]);
+    char errpath[600];
+    snprintf(errpath, sizeof errpath, "%s/err.txt", dir);
+    ck_assert_msg(file_is(errpath, want), "%s: expected the one line %s", damage[k], want);
+    ck_assert_msg(file_is(out, "keep me"), "%s: output touched", damage[k]);
+  }
+}
+END_TEST
+
 int main(void)
 {
   snprintf(dir, sizeof dir, "/tmp/samlab-test-train-XXXXXX");
@@ -420,6 +716,7 @@ int main(void)
     return 1;
   samlab_h5_quiet();
   write_idx_dir("data", 200, 50);
+  write_cifar_dir();
   char corrupt[512];
   snprintf(corrupt, sizeof corrupt, "%s/corrupt", dir);
   mkdir(corrupt, 0755);
@@ -435,10 +732,15 @@ int main(void)
   tcase_add_test(lib, load_rejects_another_model);
   tcase_add_test(lib, every_rule_trains_both_models);
   tcase_add_test(lib, divergence_is_reported);
+  tcase_add_test(lib, augmentation_in_the_trainer);
+  tcase_add_test(lib, trainer_reads_the_augmented_batch);
   tcase_add_test(prog, program_resume_is_bit_exact);
   tcase_add_test(prog, program_bad_input_leaves_output_untouched);
   tcase_add_test(prog, program_divergence_exits_3);
   tcase_add_test(prog, program_ctrl_c_then_resume);
+  tcase_add_test(prog, program_output_faults);
+  tcase_add_test(prog, program_cifar10_smoke);
+  tcase_add_test(prog, program_bad_cifar_data);
   suite_add_tcase(s, lib);
   suite_add_tcase(s, prog);
   int rc = run_suite(s);

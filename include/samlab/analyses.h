@@ -93,8 +93,9 @@ typedef struct samlab_checkpoint {
   long epoch;
   size_t dim;
   double *w; /* malloc'ed */
-  /* samlab train's root attributes when present: data set, subset size (0: all), label noise, seed */
-  char data[512];
+  /* samlab train's root attributes when present: data set, subset size (0: all), label noise, seed, labels
+   * ("fine" when absent) */
+  char data[512], labels[16];
   long train_size, seed;
   double label_noise;
 } samlab_checkpoint;
@@ -106,7 +107,8 @@ samlab_problem *samlab_checkpoint_net(const samlab_checkpoint *c, const samlab_d
 
 /* What an analysis looks at: a toy (function, toy_options; at "x1,x2,..." or its first global minimum), or a
  * network at a checkpoint (epoch < 0: the last) with its training set rebuilt as samlab train built it (data set
- * from the file unless data is given; subset seed + 2; label noise seed + 3).  precision 64 computes networks in
+ * and labels from the file unless data is given; subset seed + 2; label noise seed + 3; the stored
+ * normalisation; never augmented).  precision 64 computes networks in
  * double (exact HVPs to rounding).  Exactly one of function and checkpoint. */
 typedef struct samlab_subject_spec {
   const char *function, *toy_options, *at;
@@ -197,10 +199,11 @@ int samlab_twin_sets(const samlab_dataset *train, unsigned long seed, samlab_dat
 double samlab_twin_distance(size_t n, const double *w, const double *w2);       /* ||w-w'|| / (||w|| + ||w'||) */
 double samlab_twin_distance_hardt(size_t n, const double *w, const double *w2); /* sqrt(||w-w'||^2/(||w||^2+||w'||^2)) */
 
-/* A data set for training analyses: train subset of train_size (0: all) drawn as samlab train draws it (seed + 2),
- * the first test_size test examples (0: all).  0, or -1 with a message naming the bad size. */
-int samlab_data_prepare(const char *data, const char *dir, long train_size, long test_size, unsigned long seed,
-                        samlab_dataset **train, samlab_dataset **test, char *err, size_t errlen);
+/* A data set for training analyses (samlab_data_open with o): train subset of train_size (0: all) drawn as samlab
+ * train draws it (seed + 2), the first test_size test examples (0: all).  0, or -1 with a message naming the bad
+ * size. */
+int samlab_data_prepare(const char *data, const samlab_data_options *o, long train_size, long test_size,
+                        unsigned long seed, samlab_dataset **train, samlab_dataset **test, char *err, size_t errlen);
 
 #ifdef __cplusplus
 }

@@ -11,16 +11,43 @@
 extern "C" {
 #endif
 
-/* A file written under a temporary name and renamed into place by samlab_out_commit, so that a failed or
- * interrupted run leaves no half-written file at the final path. */
+/* Output files are written as PATH.partial-PID (a "partial file") and renamed over PATH when complete, so that
+ * a failed or interrupted run leaves no half-written file at PATH and never replaces what is not a regular file
+ * (/dev/null, a FIFO, a directory).  lib/out_file.c. */
+/* Whether path can be written: not an existing non-regular file, in a writable directory; 0, or -1 with a
+ * one-line message naming path. */
+int samlab_out_check(const char *path, char *err, size_t errlen);
+/* Checks path, removes partial files of path whose process is gone (SIGKILL), and returns the malloc'ed
+ * partial name to write to, registered for removal at exit and by samlab_partial_signal_handler; NULL with a
+ * message if path cannot be written. */
+char *samlab_partial_begin(const char *path, char *err, size_t errlen);
+/* keep: rename tmp over path (checked again); else delete tmp.  Frees tmp; 0, or -1 if keeping failed (tmp
+ * is then deleted). */
+int samlab_partial_end(char *tmp, const char *path, int keep);
+/* The PID in a partial file's name (NAME.partial-PID), or -1 if path is not one. */
+long samlab_partial_pid(const char *path);
+/* Deletes the partial files of this process; async-signal-safe. */
+void samlab_partial_remove_all(void);
+/* A signal handler: deletes the partial files, then dies of the signal. */
+void samlab_partial_signal_handler(int sig);
+/* Installs samlab_partial_signal_handler for SIGINT, SIGTERM and SIGHUP. */
+void samlab_partial_cleanup_on_signals(void);
+/* Installs handler for sig unless sig was ignored at start (nohup); 0, or -1 if left as it was. */
+int samlab_catch_signal(int sig, void (*handler)(int));
+
+/* An HDF5 output file written under its partial name. */
 typedef struct samlab_out {
   hid_t file;
   char *path, *tmp;
 } samlab_out;
 
-samlab_out *samlab_out_create(const char *path, char *err, size_t errlen);
-int samlab_out_commit(samlab_out *o);  /* close and rename; frees o; 0 or -1 */
+samlab_out *samlab_out_create(const char *path, char *err, size_t errlen); /* NULL with a message */
+int samlab_out_commit(samlab_out *o);  /* close and rename; frees o; 0 or -1 (the partial file is deleted) */
 void samlab_out_abort(samlab_out *o);  /* close and delete; frees o */
+/* Commit if rc (the writes' status) is 0, else abort; 0, or -1 when nothing was written. */
+int samlab_out_finish(samlab_out *o, int rc);
+/* A samlab file opened read-only; a negative id with a message if it is a partial file or not HDF5. */
+hid_t samlab_in_open(const char *path, char *err, size_t errlen);
 /* Datasets (name may contain groups that already exist); dims has rank entries. */
 int samlab_out_f64(samlab_out *o, const char *name, int rank, const hsize_t *dims, const double *data);
 int samlab_out_u8(samlab_out *o, const char *name, int rank, const hsize_t *dims, const uint8_t *data);
@@ -42,6 +69,12 @@ int samlab_in_attr_str(hid_t file, const char *obj, const char *name, char *buf,
 int samlab_in_attr_f64(hid_t file, const char *obj, const char *name, double *value);
 /* HDF5 prints error stacks by default; samlab reports its own one-line errors instead. */
 void samlab_h5_quiet(void);
+
+/* A data set's per-channel normalisation as datasets /normalize_mean and /normalize_std (nothing when d is not
+ * normalised): 0 or -1.  Reading: 1 with mean and std filled (channels entries), 0 when the file has none, -1
+ * when they are damaged or not channels long. */
+int samlab_out_normalization(hid_t file, const samlab_dataset *d);
+int samlab_in_normalization(hid_t file, size_t channels, double *mean, double *std);
 
 /* Everything needed to continue bit for bit (w, rule state, batch-order RNG and order, counters) under the
  * group path (created by save) of an open HDF5 file.  0, or -1 (load: with a message if it does not fit). */

@@ -12,19 +12,51 @@
 extern "C" {
 #endif
 
-/* Image classification data: n examples of rows x cols pixels scaled to [0, 1], labels 0..nclasses-1. */
+/* Image classification data: n examples of channels x rows x cols pixels, labels 0..nclasses-1.  Pixels are the
+ * files' bytes / 255 (in [0, 1]) unless samlab_dataset_normalize changed them.  Layout: example after example,
+ * each channel after channel (CHW), each channel's image row-major.  IDX files give 1 channel, CIFAR 3 (R, G, B).
+ * channels 0 reads as 1 (sets built by hand before channels existed): use samlab_dataset_example_size. */
 typedef struct samlab_dataset {
   size_t n, rows, cols, nclasses;
-  float *x;   /* n * rows * cols, row-major images */
+  float *x;   /* n * channels * rows * cols */
   uint8_t *y; /* n labels */
+  size_t channels;
+  const char *name;            /* the data set's name ("cifar10"; "IDX files" for a pair), NULL if unknown */
+  double *norm_mean, *norm_std; /* per channel, when samlab_dataset_normalize ran; else NULL */
 } samlab_dataset;
 
+/* An empty set of n examples of that shape (pixels 0, labels 0); NULL when out of memory. */
+samlab_dataset *samlab_dataset_alloc(size_t n, size_t channels, size_t rows, size_t cols, size_t nclasses);
+size_t samlab_dataset_channels(const samlab_dataset *d);     /* channels, 1 when 0 */
+size_t samlab_dataset_example_size(const samlab_dataset *d); /* floats per example: channels rows cols */
+/* "3x32x32" into buf. */
+const char *samlab_dataset_shape(const samlab_dataset *d, char *buf, size_t len);
 /* One IDX pair (images magic 2051, labels magic 2049), gzip-compressed or plain.  NULL with a one-line
  * message naming the file when it is missing, truncated or corrupt, or when the pair disagrees. */
 samlab_dataset *samlab_idx_load(const char *images, const char *labels, char *err, size_t errlen);
-/* A data set's train and test sets by name ("fashion-mnist", "mnist"), from dir if not NULL, else
- * $SAMLAB_DATA, else /usr/share/datasets/<name>: train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz],
- * t10k-images-idx3-ubyte[.gz], t10k-labels-idx1-ubyte[.gz].  0, or -1 with a message. */
+
+/* The data-set registry (lib/data/registry.c): each type reads its files from a directory. */
+typedef struct samlab_data_options {
+  const char *dir;    /* NULL: $SAMLAB_DATA, else /usr/share/datasets/<name> */
+  const char *labels; /* "fine" (NULL: the default) or "coarse" (cifar100's 20 superclasses) */
+} samlab_data_options;
+typedef struct samlab_data_type {
+  const char *name, *summary; /* "cifar10", one line for --help and the docs */
+  const char *hint;           /* how to get the files, for the message when the directory is missing */
+  int coarse;                 /* it has coarse labels (--labels coarse) */
+  /* Reads the train and test sets from dir (already resolved): 0, or -1 with a one-line message naming the
+   * file or value. */
+  int (*load)(const char *dir, int coarse, samlab_dataset **train, samlab_dataset **test, char *err, size_t errlen);
+} samlab_data_type;
+extern const samlab_data_type *const samlab_data_types[]; /* NULL-terminated */
+const samlab_data_type *samlab_data_find(const char *name);
+/* The names joined by sep ("fashion-mnist, mnist, ...") into buf. */
+const char *samlab_data_names(const char *sep, char *buf, size_t len);
+/* A data set's train and test sets by name, from o->dir (o may be NULL), checked to have the same shape and
+ * classes.  0, or -1 with a message. */
+int samlab_data_open(const char *name, const samlab_data_options *o, samlab_dataset **train, samlab_dataset **test,
+                     char *err, size_t errlen);
+/* samlab_data_open with only a directory (dir NULL: the search path). */
 int samlab_data_load(const char *name, const char *dir, samlab_dataset **train, samlab_dataset **test, char *err,
                      size_t errlen);
 /* A copy of examples idx[0..n) (idx NULL: the first n). */
@@ -35,6 +67,29 @@ samlab_dataset *samlab_dataset_sample(const samlab_dataset *d, size_t n, unsigne
  * the nclasses - 1 other classes (so every chosen label changes).  Returns how many changed. */
 size_t samlab_dataset_label_noise(samlab_dataset *d, double r, unsigned long seed);
 void samlab_dataset_free(samlab_dataset *d);
+
+/* Per-channel mean and standard deviation (population: divided by the pixel count) of every pixel of d, summed
+ * in double in storage order; mean and std hold channels entries.  0, or -1 for an empty set. */
+int samlab_dataset_channel_stats(const samlab_dataset *d, double *mean, double *std);
+/* x = (float)((x - mean[c]) / std[c]) on every pixel of channel c, and the values kept in d->norm_mean/norm_std.
+ * 0, or -1 (a std not positive and finite, out of memory, or d normalised already). */
+int samlab_dataset_normalize(samlab_dataset *d, const double *mean, const double *std);
+
+/* Augmentation of training batches (lib/data/augment.c). */
+typedef enum { SAMLAB_AUGMENT_NONE, SAMLAB_AUGMENT_CROP_FLIP } samlab_augment;
+int samlab_augment_parse(const char *name, samlab_augment *a); /* "none", "crop-flip": 0 or -1 */
+const char *samlab_augment_name(samlab_augment a);
+#define SAMLAB_AUGMENT_PAD 4
+#ifdef __GSL_RNG_H__
+/* Augmented copies of examples idx[0..m) of d into examples 0..m-1 of out (same shape, at least m examples;
+ * labels copied).  crop-flip, per example in order: dy, dx uniform in [0, 2 PAD] (gsl_rng_uniform_int, dy first),
+ * then flip iff gsl_rng_uniform < 0.5; the image padded by PAD pixels on every side with the value a byte 0
+ * has (0, or (0 - mean) / std when d is normalised), cropped back to rows x cols at (dy, dx), mirrored left to
+ * right when flipped.  The draws are taken serially; the copies may run on OpenMP threads (the same bits on
+ * any count).  none: plain copies, no draws.  0, or -1 when the shapes differ. */
+int samlab_dataset_augment(const samlab_dataset *d, const size_t *idx, size_t m, samlab_augment a, gsl_rng *rng,
+                           samlab_dataset *out);
+#endif
 
 /* A classifier network as a problem: dim = number of weights, value_grad = mean softmax cross-entropy over
  * the current batch of train (set_batch(ctx, idx, n) with indices into train; idx NULL = the whole set, the
@@ -69,6 +124,10 @@ void samlab_net_set_precision(samlab_problem *net, int bits); /* 32 (default) or
  * its name ("conv1.W", "conv1.b", "dense1.W", ...; layers numbered from 1 per kind), offset and length in w.  0, or -1
  * past the last block (or not a network). */
 int samlab_net_block(const samlab_problem *net, size_t i, char *name, size_t len, size_t *off, size_t *n);
+/* The set the network's batches index from now on, d of the same example size and classes as the set it was
+ * made on and at most as many examples (the trainer points it at augmented copies of a batch); the batch
+ * becomes the whole of d.  0, or -1 (nothing changed). */
+int samlab_net_set_data(samlab_problem *net, const samlab_dataset *d);
 const char *samlab_net_describe(const samlab_problem *net);   /* "fcn 784-500-500-10", "lenet" */
 void samlab_set_threads(int n); /* OpenBLAS and OpenMP threads for this process */
 const char *samlab_blas_core(void); /* OpenBLAS's kernel family, e.g. "SkylakeX" (stored with results) */
@@ -97,6 +156,7 @@ typedef struct samlab_train_config {
   unsigned long seed; /* initial weights (mt19937 seeded with seed), batch order (seed + 1), rule RNG */
   int eval_train;     /* 1: epoch train loss/accuracy on the whole training set; 0: mean over the batches */
   int geometry;       /* 1: steps report gs_norm and cos_g_gs (--trace-geometry); 0: NAN, a pass cheaper */
+  samlab_augment augment; /* each batch's inputs: augmented copies (draws: mt19937 seeded with seed + 5) */
 } samlab_train_config;
 
 typedef struct samlab_epoch_stats {
