@@ -97,6 +97,10 @@ int samlab_checkpoint_read(const char *path, long epoch, samlab_checkpoint *c, c
   hid_t f = samlab_in_open(path, err, errlen);
   if (f < 0)
     return -1;
+  if (samlab_in_verify(f, err, errlen) != 0) { /* any flipped byte in its weights or checkpoint */
+    H5Fclose(f);
+    return -1;
+  }
   /* where the training set came from (samlab train's root attributes), to rebuild it exactly */
   double v;
   samlab_in_attr_str(f, "/", "model", c->model, sizeof c->model);

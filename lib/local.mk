@@ -15,4 +15,4 @@ libsamlab_la_LIBADD += libsamlab_sweepfast.la
 libsamlab_la_SOURCES += lib/idx.c lib/net.c lib/net_impl.h lib/net_kernels.h lib/net_f32.c lib/net_f64.c \
 	lib/big_alloc.c lib/blas_core.c lib/train_impl.h lib/train.c lib/train_checkpoint.c lib/train_check.c lib/train_schedule.c
 # output files written under a partial name and renamed when complete (issue 16)
-libsamlab_la_SOURCES += lib/out_file.c
+libsamlab_la_SOURCES += lib/out_file.c lib/checksum.c

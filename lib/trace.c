@@ -190,12 +190,12 @@ int samlab_in_f64(hid_t file, const char *name, int *rank, hsize_t dims[4], doub
   *data = malloc((n ? n : 1) * sizeof(double));
   if (!*data)
     return -1;
-  if (H5LTread_dataset_double(file, name, *data) < 0) {
+  int rc = samlab_in_read(file, name, H5T_NATIVE_DOUBLE, *data);
+  if (rc != 0) {
     free(*data);
     *data = NULL;
-    return -1;
   }
-  return 0;
+  return rc;
 }
 
 int samlab_in_attr_str(hid_t file, const char *obj, const char *name, char *buf, size_t len)

@@ -333,7 +333,7 @@ int cmd_train(int argc, char **argv)
     const char *path = r->a.resume;
     if (access(path, R_OK) != 0)
       cli_die(CMD, "cannot read '%s' for --resume", path);
-    if ((resume = samlab_in_open(path, err, sizeof err)) < 0)
+    if ((resume = samlab_in_open(path, err, sizeof err)) < 0 || samlab_in_verify(resume, err, sizeof err) != 0)
       cli_die(CMD, "%s", err);
     char kind[32];
     if (samlab_in_attr_str(resume, "/", "kind", kind, sizeof kind) != 0 || strcmp(kind, "train") != 0)

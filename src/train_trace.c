@@ -103,7 +103,7 @@ int train_trace_write(const train_trace *tr, samlab_out *o)
   EPOCH_FIELDS(WRITE_FIELD)
   free(col);
   rc |= samlab_out_f64(o, "/epoch/grad_check", 1, &E, tr->grad_check);
-  rc |= samlab_out_f64(o, "/weights", 2, W, tr->weights);
+  rc |= samlab_out_checked(o->file, "/weights", H5T_NATIVE_DOUBLE, 2, W, tr->weights);
   rc |= samlab_out_i64(o, "/weights_epoch", 1, W, tr->weights_epoch);
   return rc ? -1 : 0;
 }

@@ -470,6 +470,67 @@ START_TEST(program_output_faults)
 }
 END_TEST
 
+/* A copy of src at dst with one byte flipped in the middle of the stored data of dataset name (its first chunk). */
+static void copy_flipping(const char *src, const char *dst, const char *name)
+{
+  hid_t f = H5Fopen(src, H5F_ACC_RDONLY, H5P_DEFAULT);
+  hid_t ds = H5Dopen2(f, name, H5P_DEFAULT), space = H5Dget_space(ds);
+  hsize_t offset[2], size = 0;
+  haddr_t addr = 0;
+  unsigned mask;
+  ck_assert_msg(H5Dget_chunk_info(ds, space, 0, offset, &mask, &addr, &size) >= 0 && size > 0,
+                "%s is not stored in checksummed chunks", name);
+  H5Sclose(space);
+  H5Dclose(ds);
+  H5Fclose(f);
+  FILE *in = fopen(src, "rb"), *out = fopen(dst, "wb");
+  ck_assert(in && out);
+  int c;
+  for (long pos = 0; (c = getc(in)) != EOF; pos++)
+    putc(pos == (long)(addr + size / 2) ? c ^ 0x10 : c, out);
+  fclose(in);
+  fclose(out);
+}
+
+/* issue 16: checkpoints and weights carry Fletcher-32 checksums; a byte flipped in /checkpoint/w,
+ * /checkpoint/rule_state or /weights makes --resume, hessian --checkpoint and plot fail (exit 2, one line naming
+ * the dataset) instead of going on with a changed value. */
+START_TEST(program_checksums_catch_flipped_bytes)
+{
+  char good[512], bad[512], cmd[2048];
+  snprintf(good, sizeof good, "%s/good.h5", dir);
+  snprintf(bad, sizeof bad, "%s/bad.h5", dir);
+  char opts[1024];
+  snprintf(opts, sizeof opts, "--rule sam --epochs 1 --batch 32 --out %s", good);
+  ck_assert_int_eq(run(opts), 0);
+  const char *names[] = {"/checkpoint/w", "/checkpoint/rule_state", "/weights"};
+  const char *readers[] = {"./samlab train --resume %s --epochs 2",
+                           "./samlab hessian --checkpoint %s --data-dir %s/data -k 1 --trace-probes 0 -o %s/h.h5",
+                           "./samlab plot %s -o %s/p.png"};
+  for (int k = 0; k < 3; k++) {
+    copy_flipping(good, bad, names[k]);
+    for (int r = 0; r < 3; r++) {
+      char reader[1024];
+      snprintf(reader, sizeof reader, readers[r], bad, dir, dir);
+      snprintf(cmd, sizeof cmd, "%s >/dev/null 2>%s/err.txt", reader, dir);
+      int status = system(cmd);
+      ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 2, "%s damaged: '%s' exit %d", names[k], reader,
+                    status);
+      ck_assert_msg(err_has(names[k]) && err_has("checksum"), "%s damaged: '%s' does not say so", names[k], reader);
+    }
+  }
+  /* the undamaged file reads on, bit for bit */
+  snprintf(cmd, sizeof cmd, "./samlab hessian --checkpoint %s --data-dir %s/data -k 1 --trace-probes 0 -o %s/h.h5 "
+           ">/dev/null 2>&1", good, dir, dir);
+  ck_assert_int_eq(system(cmd), 0);
+  size_t n1, n2;
+  double *w = read_f64(good, "/checkpoint/w", &n1), *at = read_f64(good, "/weights", &n2);
+  ck_assert(n2 >= n1 && memcmp(w, at + n2 - n1, n1 * sizeof *w) == 0); /* the last snapshot is the checkpoint */
+  free(w);
+  free(at);
+}
+END_TEST
+
 int main(void)
 {
   snprintf(dir, sizeof dir, "/tmp/samlab-test-train-XXXXXX");
@@ -497,6 +558,7 @@ int main(void)
   tcase_add_test(prog, program_divergence_exits_3);
   tcase_add_test(prog, program_ctrl_c_then_resume);
   tcase_add_test(prog, program_output_faults);
+  tcase_add_test(prog, program_checksums_catch_flipped_bytes);
   suite_add_tcase(s, lib);
   suite_add_tcase(s, prog);
   int rc = run_suite(s);
