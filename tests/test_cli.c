@@ -522,6 +522,52 @@ START_TEST(test_stale_partial_files)
 }
 END_TEST
 
+/* Sets the root attribute name of dir/file to a string: variable-length (as h5py writes str) when vlen, else of
+ * exactly strlen(value) bytes without a terminating NUL (as h5py writes numpy.bytes_). */
+static void set_string_attr(const char *file, const char *name, const char *value, int vlen)
+{
+  char path[400];
+  path_in_dir(path, sizeof path, file);
+  hid_t f = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+  ck_assert(f >= 0);
+  if (H5Aexists(f, name) > 0)
+    ck_assert(H5Adelete(f, name) >= 0);
+  hid_t type = H5Tcopy(H5T_C_S1), space = H5Screate(H5S_SCALAR);
+  H5Tset_size(type, vlen ? H5T_VARIABLE : strlen(value));
+  if (vlen)
+    H5Tset_cset(type, H5T_CSET_UTF8);
+  else
+    H5Tset_strpad(type, H5T_STR_NULLPAD);
+  hid_t a = H5Acreate2(f, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
+  ck_assert(a >= 0 && H5Awrite(a, type, vlen ? (const void *)&value : (const void *)value) >= 0);
+  H5Aclose(a);
+  H5Sclose(space);
+  H5Tclose(type);
+  H5Fclose(f);
+}
+
+/* issue 16: string attributes (kind first) are read in both of HDF5's forms. */
+START_TEST(test_string_attribute_forms)
+{
+  ck_assert_int_eq(run("toy --steps 5 --out OUT/run.h5"), 0);
+  for (int vlen = 0; vlen < 2; vlen++) {
+    set_string_attr("run.h5", "kind", "toy", vlen);
+    set_string_attr("run.h5", "function", "quartic", vlen);
+    ck_assert_msg(run("plot OUT/run.h5 -o OUT/run.png") == 0, "vlen %d: %s", vlen, errtext);
+    hid_t f = open_h5("run.h5");
+    char buf[8];
+    ck_assert(samlab_in_attr_str(f, "/", "function", buf, sizeof buf) == 0 && strcmp(buf, "quartic") == 0);
+    ck_assert_int_eq(samlab_in_attr_str(f, "/", "function", buf, 7), -1); /* no room for the NUL */
+    H5Fclose(f);
+    set_string_attr("run.h5", "kind", "nonesuch-kind", vlen);
+    ck_assert_int_eq(run("plot OUT/run.h5 -o OUT/run.png"), 2);
+    ck_assert_msg(strstr(errtext, "'nonesuch-kind'") != NULL, "vlen %d: %s", vlen, errtext);
+    ck_assert_int_eq(run("merge OUT/run.h5 -o OUT/m.h5"), 2);
+    ck_assert_msg(strstr(errtext, "(kind 'nonesuch-kind')") != NULL, "vlen %d: %s", vlen, errtext);
+  }
+}
+END_TEST
+
 int main(void)
 {
   samlab_h5_quiet();
@@ -542,6 +588,7 @@ int main(void)
   tcase_add_test(tc, test_disk_full);
   tcase_add_test(tc, test_signals_remove_partial_files);
   tcase_add_test(tc, test_stale_partial_files);
+  tcase_add_test(tc, test_string_attribute_forms);
   suite_add_tcase(s, tc);
   return run_suite(s);
 }
