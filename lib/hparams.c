@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "samlab/rule.h"
+#include "samlab/parse.h"
 
 #define HP(name, kind, field, help) {name, kind, offsetof(samlab_hparams, field), help}
 const samlab_hparam_desc samlab_hparam_table[] = {
@@ -56,23 +57,16 @@ const samlab_hparam_desc *samlab_hparam_find(const char *name)
 
 int samlab_hparam_set(samlab_hparams *hp, const samlab_hparam_desc *d, const char *text, char *err, size_t errlen)
 {
-  char *field = (char *)hp + d->offset, *end;
-  errno = 0;
+  char *field = (char *)hp + d->offset, why[128] = "expected 'normalized' or 'raw'";
   switch (d->kind) {
-  case SAMLAB_HP_DOUBLE: {
-    double v = strtod(text, &end);
-    if (end == text || *end || errno || !isfinite(v))
+  case SAMLAB_HP_DOUBLE:
+    if (samlab_parse_double(text, (double *)field, why, sizeof why) != 0)
       goto bad;
-    *(double *)field = v;
     return 0;
-  }
-  case SAMLAB_HP_LONG: {
-    long v = strtol(text, &end, 10);
-    if (end == text || *end || errno)
+  case SAMLAB_HP_LONG:
+    if (samlab_parse_long(text, (long *)field, why, sizeof why) != 0)
       goto bad;
-    *(long *)field = v;
     return 0;
-  }
   case SAMLAB_HP_FLAG:
     *(long *)field = 1;
     return 0;
@@ -86,10 +80,7 @@ int samlab_hparam_set(samlab_hparams *hp, const samlab_hparam_desc *d, const cha
     return 0;
   }
 bad:
-  snprintf(err, errlen, "bad value '%s' for --%s: %s", text, d->name,
-           d->kind == SAMLAB_HP_ASCENT ? "expected 'normalized' or 'raw'"
-           : d->kind == SAMLAB_HP_LONG ? "not an integer"
-                                       : "not a finite number");
+  snprintf(err, errlen, "bad value '%s' for --%s: %s", text, d->name, why);
   return -1;
 }
 

@@ -16,3 +16,6 @@ libsamlab_la_SOURCES += lib/idx.c lib/net.c lib/net_impl.h lib/net_kernels.h lib
 	lib/big_alloc.c lib/blas_core.c lib/train_impl.h lib/train.c lib/train_checkpoint.c lib/train_check.c lib/train_schedule.c
 # output files written under a partial name and renamed when complete (issue 16)
 libsamlab_la_SOURCES += lib/out_file.c lib/checksum.c
+# numbers from text, decimal only: every numeric option, hyperparameter and list (issue 16)
+libsamlab_la_SOURCES += lib/parse.c
+samlabinclude_HEADERS += include/samlab/parse.h

@@ -29,10 +29,15 @@ typedef struct cli_spec {
  * named "out" (every command's output file) is checked with cli_check_out, so that a run that cannot write its
  * result stops before any work. */
 int cli_parse(const cli_spec *spec, int argc, char **argv, char **pos);
+/* cli_parse for stored options replayed under new ones (train --resume): a later option overrides an earlier one
+ * (cli_parse refuses an option given twice), and the output is not checked. */
+int cli_parse_replay(const cli_spec *spec, int argc, char **argv, char **pos);
 /* Dies (exit 2, one line) unless path (if not NULL) can be written: samlab_out_check. */
 void cli_check_out(const char *cmd, const char *path);
 /* One line "samlab CMD: message" on stderr, exit status 2. */
 void cli_die(const char *cmd, const char *fmt, ...) __attribute__((noreturn, format(printf, 2, 3)));
+/* A decimal integer given to option opt, or dies naming it (samlab_parse_long). */
+long cli_long(const char *cmd, const char *opt, const char *text);
 /* Comma-separated numbers; returns the count (or dies naming the option on bad text or too many). */
 int cli_doubles(const char *cmd, const char *opt, const char *text, double *out, int max);
 const samlab_rule_type *cli_rule(const char *cmd, const char *name);

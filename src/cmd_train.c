@@ -16,7 +16,7 @@
 
 typedef struct train_args {
   const char *data, *data_dir, *model, *hidden, *rule, *base, *schedule, *out, *resume;
-  const char *train_images, *train_labels, *test_images, *test_labels;
+  const char *train_images, *train_labels, *test_images, *test_labels, *train_size_text;
   long batch, epochs, seed, threads, train_size, weights_every;
   double label_noise;
   int trace_geometry, check_grad;
@@ -33,7 +33,8 @@ static void on_stop_signal(int sig)
   signal(sig, samlab_partial_signal_handler);
 }
 
-static void parse(train_args *a, int argc, char **argv)
+/* replay: the stored options of a --resume, then the new ones on top (cli_parse_replay). */
+static void parse(train_args *a, int argc, char **argv, int replay)
 {
   const cli_opt opts[] = {
       {"data", 0, CLI_STR, &a->data, "NAME", "data set: fashion-mnist (default) or mnist"},
@@ -56,7 +57,7 @@ static void parse(train_args *a, int argc, char **argv)
       {"threads", 'j', CLI_LONG, &a->threads, "N", "threads (default 1): fcn's GEMMs share them (its "
                                                    "results differ by thread count), lenet's chunks run on them "
                                                    "(the same bits on any count)"},
-      {"train-size", 0, CLI_LONG, &a->train_size, "N", "train on a seeded subset of N examples (default all)"},
+      {"train-size", 0, CLI_STR, &a->train_size_text, "N", "train on a seeded subset of N examples (default all)"},
       {"label-noise", 0, CLI_DOUBLE, &a->label_noise, "R", "replace a fraction R in [0, 1] of the training labels "
                                                           "by a different class (seeded)"},
       {"trace-geometry", 0, CLI_FLAG, &a->trace_geometry, "", "also record ||g||/||g_s|| and cos(g, g_s) per step"},
@@ -77,7 +78,7 @@ static void parse(train_args *a, int argc, char **argv)
       "A run whose loss or weights become non-finite stops, is recorded with diverged = 1, exit status 3.\n"
       "Example: samlab train --model fcn --rule sam --rho 0.05 --base sgdm --lr 0.05 --epochs 5 --out run.h5",
       opts, &a->hp, 0};
-  cli_parse(&spec, argc, argv, NULL);
+  (replay ? cli_parse_replay : cli_parse)(&spec, argc, argv, NULL);
 }
 
 static void defaults(train_args *a)
@@ -205,8 +206,10 @@ static void check_options(run *r)
     cli_die(CMD, "bad value %ld for --epochs: must be >= 1", a->epochs);
   if (a->threads < 1 || a->threads > 256)
     cli_die(CMD, "bad value %ld for --threads: must be in [1, 256]", a->threads);
-  if (a->train_size < 0)
-    cli_die(CMD, "bad value %ld for --train-size: must be >= 1 (or 0 for all)", a->train_size);
+  /* a number of examples when given (0 is refused, not taken for "all"); all when not */
+  a->train_size = a->train_size_text ? cli_long(CMD, "train-size", a->train_size_text) : 0;
+  if (a->train_size_text && a->train_size < 1)
+    cli_die(CMD, "bad value %ld for --train-size: must be >= 1 (leave it out for the whole set)", a->train_size);
   if (!(a->label_noise >= 0 && a->label_noise <= 1))
     cli_die(CMD, "bad value %g for --label-noise: must be in [0, 1]", a->label_noise);
   if (a->seed < 0)
@@ -322,7 +325,7 @@ int cmd_train(int argc, char **argv)
   r->argv = argv;
   r->last_test_acc = NAN;
   defaults(&r->a);
-  parse(&r->a, argc, argv);
+  parse(&r->a, argc, argv, 0);
   samlab_h5_quiet();
 
   /* --resume: the stored options first, then this command line's on top. */
@@ -348,8 +351,19 @@ int cmd_train(int argc, char **argv)
     int nnew = effective_args(argc, argv, 1, all + n);
     n += nnew;
     const char *out = r->a.out; /* --out of this command line, else the resumed file itself */
+    train_args stored;
+    defaults(&stored);
+    parse(&stored, nold + 1, all, 1);
     defaults(&r->a);
-    parse(&r->a, n, all);
+    parse(&r->a, n, all, 1);
+    /* the network is the checkpoint's: say so before anything complains about its options */
+    if (strcmp(stored.model, r->a.model) != 0)
+      cli_die(CMD, "'%s' is a %s run: --resume continues it as one (--model %s cannot change that)", path,
+              stored.model, r->a.model);
+    const char *was = stored.hidden ? stored.hidden : "500,500", *now = r->a.hidden ? r->a.hidden : "500,500";
+    if (strcmp(r->a.model, "fcn") == 0 && strcmp(was, now) != 0)
+      cli_die(CMD, "'%s' has hidden layers %s: --resume continues with them (--hidden %s cannot change that)", path,
+              was, now);
     r->a.resume = path;
     r->a.out = out ? out : path;
     r->nstored = effective_args(n, all, 1, r->stored);

@@ -136,8 +136,8 @@ END_TEST
 START_TEST(test_bad_numbers)
 {
   bad(TOY "--lr abc", "abc");
-  bad(TOY "--steps 1x", "1x");
-  bad(TOY "--steps 0", "0");
+  bad("toy --steps 1x --out OUT/run.h5", "1x");
+  bad("toy --steps 0 --out OUT/run.h5", "--steps: must be >= 1");
   bad(TOY "--rho -1", "-1");
   bad(TOY "--rho nan", "nan");
   bad(TOY "--lr 0", "lr");
@@ -149,6 +149,30 @@ START_TEST(test_bad_numbers)
   bad(TOY "--init 1", "'1'");
   bad(TOY "--init 1,x", "1,x");
   bad(TOY "--lr", "--lr");
+  /* issue 16: decimal only, underflow named, no option twice */
+  bad(TOY "--lr 0x10", "'0x10' for --lr: not a decimal number");
+  bad(TOY "--lr inf", "'inf' for --lr: not a decimal number");
+  bad(TOY "--rho NAN", "'NAN' for --rho: not a decimal number");
+  bad(TOY "--lr ' 0.1'", "' 0.1' for --lr: not a decimal number");
+  bad(TOY "--lr 1e-400", "'1e-400' for --lr: underflows");
+  bad(TOY "--lr 1e400", "'1e400' for --lr: overflows");
+  bad(TOY "--seed 0x10", "'0x10' for --seed: not a decimal integer");
+  bad(TOY "--k 1e3", "'1e3' for --k: not a decimal integer");
+  bad(TOY "--seed 99999999999999999999", "out of range");
+  bad(TOY "--init 0x1,2", "'0x1,2' for --init: '0x1': not a decimal number");
+  bad(TOY "--init 1e-400,2", "underflows");
+  bad(TOY "--lr 0.1 --lr 0.2", "option --lr given twice ('0.1', then '0.2')");
+  bad(TOY "--stable --stable", "option --stable given twice");
+  bad(TOY "-o OUT/other.h5", "option --out given twice");
+  bad("toy --function quadratic --toy-options 'diag=1,0x2' --out OUT/run.h5", "0x2");
+  bad("sweep --shard 0x1/2 --out OUT/s.h5", "--shard");
+  bad("hessian --function quartic --at 1,inf --out OUT/h.h5", "--at");
+  const char *fine[] = {"--lr .5", "--lr 5.", "--lr +.5e-1", "--lr 2E-3", "--seed -0"};
+  for (size_t i = 0; i < sizeof fine / sizeof fine[0]; i++) {
+    char args[256];
+    snprintf(args, sizeof args, TOY "%s", fine[i]);
+    ck_assert_msg(run(args) == 0, "'%s' refused: %s", args, errtext);
+  }
 }
 END_TEST
 

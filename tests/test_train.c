@@ -531,6 +531,46 @@ START_TEST(program_checksums_catch_flipped_bytes)
 }
 END_TEST
 
+/* Runs a shell command line; its exit status, stderr in dir/err.txt. */
+static int shell(const char *fmt, const char *a, const char *b)
+{
+  char line[2048], cmd[2600];
+  snprintf(line, sizeof line, fmt, a, b);
+  snprintf(cmd, sizeof cmd, "%s >/dev/null 2>%s/err.txt", line, dir);
+  int rc = system(cmd);
+  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+/* issue 16: numbers and resumed runs.  --train-size 0 is refused (not "all"); a resumed run keeps its network,
+ * and says so when asked for another; layer sizes too large are named as such; an option twice is refused, but a
+ * resumed run's stored options are overridden by new ones, and its stored --out (gone elsewhere) is not checked. */
+START_TEST(program_numbers_and_resume_messages)
+{
+  char data[512], moved[600], gone[512];
+  snprintf(data, sizeof data, "%s/data", dir);
+  snprintf(gone, sizeof gone, "%s/gone", dir);
+  snprintf(moved, sizeof moved, "%s/moved.h5", dir);
+  ck_assert_int_eq(mkdir(gone, 0755), 0);
+  ck_assert_int_eq(shell("./samlab train --data-dir %s --train-size 0 --out %s/t.h5", data, dir), 2);
+  ck_assert(err_has("bad value 0 for --train-size"));
+  ck_assert_int_eq(shell("./samlab train --data-dir %s --hidden 100000000 --out %s/t.h5", data, dir), 2);
+  ck_assert(err_has("a layer of 100000000 units"));
+  ck_assert_int_eq(shell("./samlab train --data-dir %s --batch 32 --batch 64 --out %s/t.h5", data, dir), 2);
+  ck_assert(err_has("--batch given twice"));
+  ck_assert_int_eq(shell("./samlab train --data-dir %s --hidden 16 --epochs 1 --batch 50 --out %s/run.h5", data, gone), 0);
+  char from[600];
+  snprintf(from, sizeof from, "%s/run.h5", gone);
+  ck_assert_int_eq(rename(from, moved), 0);
+  ck_assert_int_eq(rmdir(gone), 0);
+  ck_assert_int_eq(shell("./samlab train --resume %s --model lenet%s", moved, ""), 2);
+  ck_assert_msg(err_has("is a fcn run") && !err_has("--hidden applies"), "resume as lenet: wrong message");
+  ck_assert_int_eq(shell("./samlab train --resume %s --hidden 32%s", moved, ""), 2);
+  ck_assert(err_has("has hidden layers 16"));
+  ck_assert_int_eq(shell("./samlab train --resume %s --epochs 2 --batch 50%s", moved, ""), 0);
+  ck_assert_int_eq(attr_i64(moved, "epochs_done"), 2);
+}
+END_TEST
+
 int main(void)
 {
   snprintf(dir, sizeof dir, "/tmp/samlab-test-train-XXXXXX");
@@ -559,6 +599,7 @@ int main(void)
   tcase_add_test(prog, program_ctrl_c_then_resume);
   tcase_add_test(prog, program_output_faults);
   tcase_add_test(prog, program_checksums_catch_flipped_bytes);
+  tcase_add_test(prog, program_numbers_and_resume_messages);
   suite_add_tcase(s, lib);
   suite_add_tcase(s, prog);
   int rc = run_suite(s);
