@@ -57,11 +57,13 @@ const samlab_base_type *cli_base(const char *cmd, const char *name);
 /* samlab_subject_open with networks computed at precision bits, or dies with its message. */
 void cli_subject_open(const char *cmd, samlab_subject_spec *ss, long precision, samlab_subject *sub);
 
-/* A progress bar on stderr when it is a terminal, at most ten redraws a second. */
+/* A progress bar on stderr when it is a terminal, at most ten redraws a second; without a terminal, a plain line
+ * every `every` seconds if set (after progress_start, which leaves it 0: none). */
 typedef struct progress {
   const char *label;
   double total, start, last;
   int active;
+  double every;
 } progress;
 void progress_start(progress *p, const char *label, double total);
 void progress_update(progress *p, double done, const char *extra);

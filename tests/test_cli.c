@@ -592,6 +592,36 @@ START_TEST(test_string_attribute_forms)
 }
 END_TEST
 
+/* issue 16: without a terminal, samlab hessian prints a progress line every few seconds (it may run for minutes on a
+ * checkpoint); the run is stopped once one appeared. */
+START_TEST(test_hessian_progress_lines_in_logs)
+{
+  char expanded[2048], cmd[4096], log[400];
+  path_in_dir(log, sizeof log, "log.txt");
+  expand_out("hessian -f quartic --trace-probes 1000000000 -o OUT/h.h5", expanded, sizeof expanded);
+  snprintf(cmd, sizeof cmd, "exec %s %s >/dev/null 2>'%s'", samlab_bin(), expanded, log);
+  pid_t pid = fork();
+  ck_assert(pid >= 0);
+  if (pid == 0) {
+    execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+    _exit(127);
+  }
+  char text[4096] = "";
+  for (int i = 0; i < 300 && !strstr(text, "% after"); i++) {
+    usleep(100000);
+    FILE *f = fopen(log, "r");
+    size_t n = f ? fread(text, 1, sizeof text - 1, f) : 0;
+    text[n] = 0;
+    if (f)
+      fclose(f);
+  }
+  kill(pid, SIGTERM);
+  waitpid(pid, NULL, 0);
+  ck_assert_msg(strstr(text, "hessian: ") && strstr(text, "% after") && strstr(text, "s left"), "no progress line: '%s'",
+                text);
+}
+END_TEST
+
 int main(void)
 {
   samlab_h5_quiet();
@@ -613,6 +643,7 @@ int main(void)
   tcase_add_test(tc, test_signals_remove_partial_files);
   tcase_add_test(tc, test_stale_partial_files);
   tcase_add_test(tc, test_string_attribute_forms);
+  tcase_add_test(tc, test_hessian_progress_lines_in_logs);
   suite_add_tcase(s, tc);
   return run_suite(s);
 }

@@ -571,6 +571,18 @@ START_TEST(program_numbers_and_resume_messages)
 }
 END_TEST
 
+/* issue 16: a one-epoch run plots without gnuplot's "empty x range" warnings (its points are drawn). */
+START_TEST(program_one_epoch_plot)
+{
+  char out[512];
+  snprintf(out, sizeof out, "%s/one.h5", dir);
+  ck_assert_int_eq(shell("./samlab train --data-dir %s/data --hidden 16 --epochs 1 --trace-geometry --rule sam --out %s",
+                         dir, out), 0);
+  ck_assert_int_eq(shell("./samlab plot %s -o %s/one.png", out, dir), 0);
+  ck_assert_msg(!err_has("arning") && !err_has("empty"), "gnuplot complained");
+}
+END_TEST
+
 int main(void)
 {
   snprintf(dir, sizeof dir, "/tmp/samlab-test-train-XXXXXX");
@@ -600,6 +612,7 @@ int main(void)
   tcase_add_test(prog, program_output_faults);
   tcase_add_test(prog, program_checksums_catch_flipped_bytes);
   tcase_add_test(prog, program_numbers_and_resume_messages);
+  tcase_add_test(prog, program_one_epoch_plot);
   suite_add_tcase(s, lib);
   suite_add_tcase(s, prog);
   int rc = run_suite(s);
