@@ -66,6 +66,10 @@ static long weights_row_of(hid_t f, long epoch, long *found_epoch)
   long row = -1;
   if (H5Lexists(f, "/weights_epoch", H5P_DEFAULT) <= 0 || samlab_in_f64(f, "/weights_epoch", &rank, dims, &ep) != 0)
     return -1;
+  if (rank != 1) { /* a list of epochs, nothing else (fuzzing found a scalar read as one) */
+    free(ep);
+    return -1;
+  }
   for (hsize_t i = 0; i < dims[0]; i++)
     if ((epoch < 0 && (row < 0 || ep[i] > ep[row])) || (epoch >= 0 && (long)ep[i] == epoch))
       row = (long)i;

@@ -8,6 +8,19 @@
 #include <string.h>
 #include "cli.h"
 
+#ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+jmp_buf *cli_exit_jump;
+
+static _Noreturn void cli_exit(int status)
+{
+  if (cli_exit_jump)
+    longjmp(*cli_exit_jump, 1 + status);
+  exit(status);
+}
+#else
+#define cli_exit exit
+#endif
+
 void cli_die(const char *cmd, const char *fmt, ...)
 {
   va_list ap;
@@ -16,7 +29,7 @@ void cli_die(const char *cmd, const char *fmt, ...)
   vfprintf(stderr, fmt, ap);
   fputc('\n', stderr);
   va_end(ap);
-  exit(2);
+  cli_exit(2);
 }
 
 static void print_help(const cli_spec *s)
@@ -100,7 +113,7 @@ static int parse_args(const cli_spec *s, int argc, char **argv, char **pos, int 
     char *arg = argv[i];
     if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
       print_help(s);
-      exit(0);
+      cli_exit(0);
     }
     if (arg[0] != '-' || arg[1] == 0 || (arg[1] != '-' && !isalpha((unsigned char)arg[1]))) {
       if (npos >= s->max_positional)

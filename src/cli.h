@@ -34,6 +34,12 @@ int cli_parse(const cli_spec *spec, int argc, char **argv, char **pos);
 int cli_parse_replay(const cli_spec *spec, int argc, char **argv, char **pos);
 /* Dies (exit 2, one line) unless path (if not NULL) can be written: samlab_out_check. */
 void cli_check_out(const char *cmd, const char *path);
+#ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+#include <setjmp.h>
+/* Fuzz harnesses run commands in their own process: set, cli_die and --help longjmp here (value 1 + the exit
+ * status) instead of exiting. */
+extern jmp_buf *cli_exit_jump;
+#endif
 /* One line "samlab CMD: message" on stderr, exit status 2. */
 void cli_die(const char *cmd, const char *fmt, ...) __attribute__((noreturn, format(printf, 2, 3)));
 /* A decimal integer given to option opt, or dies naming it (samlab_parse_long). */

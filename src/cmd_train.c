@@ -12,7 +12,7 @@
 #include "train_trace.h"
 
 #define CMD "train"
-#define MAX_ARGS 256
+#define MAX_ARGS TRAIN_MAX_ARGS
 
 typedef struct train_args {
   const char *data, *data_dir, *model, *hidden, *rule, *base, *schedule, *out, *resume;
@@ -96,35 +96,6 @@ static void defaults(train_args *a)
   a->train_size = 0;
   a->weights_every = 1;
   samlab_hparams_unset(&a->hp);
-}
-
-/* The stored options of a run (dataset /args) as a malloc'ed argv; count in *n. */
-static char **read_args(hid_t file, int *n)
-{
-  hid_t ds = H5Dopen2(file, "/args", H5P_DEFAULT);
-  if (ds < 0)
-    return NULL;
-  hid_t space = H5Dget_space(ds);
-  hssize_t count = H5Sget_simple_extent_npoints(space);
-  char **out = NULL;
-  if (count >= 0 && count < MAX_ARGS) {
-    char **raw = calloc((size_t)count + 1, sizeof *raw);
-    hid_t type = H5Tcopy(H5T_C_S1);
-    H5Tset_size(type, H5T_VARIABLE);
-    H5Tset_cset(type, H5T_CSET_UTF8);
-    if (raw && H5Dread(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, raw) >= 0) {
-      out = calloc((size_t)count + 1, sizeof *out);
-      for (hssize_t i = 0; out && i < count; i++)
-        out[i] = strdup(raw[i] ? raw[i] : "");
-      H5Dvlen_reclaim(type, space, H5P_DEFAULT, raw);
-      *n = (int)count;
-    }
-    free(raw);
-    H5Tclose(type);
-  }
-  H5Sclose(space);
-  H5Dclose(ds);
-  return out;
 }
 
 /* The options to store for a later --resume: everything given except --resume and its value. */
@@ -341,7 +312,7 @@ int cmd_train(int argc, char **argv)
     char kind[32];
     if (samlab_in_attr_str(resume, "/", "kind", kind, sizeof kind) != 0 || strcmp(kind, "train") != 0)
       cli_die(CMD, "'%s' is not a samlab train file", path);
-    if (!(old = read_args(resume, &nold)))
+    if (!(old = train_trace_read_args(resume, &nold)))
       cli_die(CMD, "'%s' has no stored options (/args)", path);
     char *all[2 * MAX_ARGS];
     int n = 0;
