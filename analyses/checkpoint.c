@@ -66,6 +66,10 @@ static long weights_row_of(hid_t f, long epoch, long *found_epoch)
   long row = -1;
   if (H5Lexists(f, "/weights_epoch", H5P_DEFAULT) <= 0 || samlab_in_f64(f, "/weights_epoch", &rank, dims, &ep) != 0)
     return -1;
+  if (rank != 1) { /* a list of epochs, nothing else (fuzzing found a scalar read as one) */
+    free(ep);
+    return -1;
+  }
   for (hsize_t i = 0; i < dims[0]; i++)
     if ((epoch < 0 && (row < 0 || ep[i] > ep[row])) || (epoch >= 0 && (long)ep[i] == epoch))
       row = (long)i;
@@ -98,6 +102,10 @@ int samlab_checkpoint_read(const char *path, long epoch, samlab_checkpoint *c, c
   hid_t f = samlab_in_open(path, err, errlen);
   if (f < 0)
     return -1;
+  if (samlab_in_verify(f, err, errlen) != 0) { /* any flipped byte in its weights or checkpoint */
+    H5Fclose(f);
+    return -1;
+  }
   /* where the training set came from (samlab train's root attributes), to rebuild it exactly */
   double v;
   samlab_in_attr_str(f, "/", "model", c->model, sizeof c->model);

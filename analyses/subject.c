@@ -14,15 +14,15 @@
 #include "samlab/io.h"
 #include "samlab/analyses.h"
 #include "samlab/bounds.h"
+#include "samlab/parse.h"
 
 static int parse_point(const char *text, size_t dim, double *w, char *err, size_t errlen)
 {
   const char *s = text;
   for (size_t i = 0; i < dim; i++) {
-    char *end;
-    errno = 0;
-    w[i] = strtod(s, &end);
-    if (end == s || errno || !isfinite(w[i]) || (*end && *end != ',') || (!*end && i + 1 < dim) ||
+    const char *end;
+    char why[128];
+    if (samlab_parse_double_prefix(s, &w[i], &end, why, sizeof why) != 0 || (*end && *end != ',') || (!*end && i + 1 < dim) ||
         (*end == ',' && i + 1 == dim)) {
       snprintf(err, errlen, "bad value '%s' for --at: expected %zu comma-separated numbers", text, dim);
       return -1;

@@ -8,6 +8,7 @@
  *   samlab/io.h        HDF5 results (the only one that includes hdf5.h)
  *   samlab/analyses.h  Hessian spectra, gradient statistics, checkpoints, twin sets, decomposition
  *   samlab/bounds.h    numerical checks of the papers' theorems
+ *   samlab/parse.h     numbers from text (decimal only), as every option reads them
  * A program that needs only some of them may include those alone. */
 #ifndef SAMLAB_H
 #define SAMLAB_H
@@ -20,4 +21,5 @@
 #include "samlab/io.h"
 #include "samlab/analyses.h"
 #include "samlab/bounds.h"
+#include "samlab/parse.h"
 #endif

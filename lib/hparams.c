@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "samlab/rule.h"
+#include "samlab/parse.h"
 
 const samlab_hparam_desc samlab_ascent_hparams[] = {
     SAMLAB_HPARAM("rho", SAMLAB_HP_DOUBLE, rho, 0.05, SAMLAB_RANGE_GE(0), "perturbation radius rho"),
@@ -187,20 +188,19 @@ static int check_value(const samlab_hparam_desc *d, double v, char *err, size_t 
 
 int samlab_hparam_set(samlab_hparams *hp, const samlab_hparam_desc *d, const char *text, char *err, size_t errlen)
 {
-  char *end;
+  char why[128];
   double v;
-  errno = 0;
+  long l;
   switch (d->kind) {
   case SAMLAB_HP_DOUBLE:
-    v = strtod(text, &end);
-    if (end == text || *end || errno || !isfinite(v))
+    if (samlab_parse_double(text, &v, why, sizeof why) != 0)
       goto bad;
     break;
   case SAMLAB_HP_LONG:
   case SAMLAB_HP_RUN:
-    v = (double)strtol(text, &end, 10);
-    if (end == text || *end || errno)
+    if (samlab_parse_long(text, &l, why, sizeof why) != 0)
       goto bad;
+    v = (double)l;
     break;
   case SAMLAB_HP_FLAG:
     v = 1;
@@ -210,15 +210,18 @@ int samlab_hparam_set(samlab_hparams *hp, const samlab_hparam_desc *d, const cha
     for (int i = 0; i < SAMLAB_RHO_SCHEDULES; i++)
       if (strcmp(text, samlab_rho_schedule_names[i]) == 0)
         v = i;
+    snprintf(why, sizeof why, "expected constant, linear, cosine, step or lr");
     if (v < 0)
       goto bad;
     break;
   case SAMLAB_HP_ASCENT:
+    snprintf(why, sizeof why, "expected 'normalized' or 'raw'");
     if (strcmp(text, "raw") != 0 && strcmp(text, "normalized") != 0)
       goto bad;
     v = strcmp(text, "raw") == 0;
     break;
   default:
+    snprintf(why, sizeof why, "not a hyperparameter with a value");
     goto bad;
   }
   if (check_value(d, v, err, errlen) != 0)
@@ -226,11 +229,7 @@ int samlab_hparam_set(samlab_hparams *hp, const samlab_hparam_desc *d, const cha
   put(hp, d, v);
   return 0;
 bad:
-  snprintf(err, errlen, "bad value '%s' for --%s: %s", text, d->name,
-           d->kind == SAMLAB_HP_ASCENT         ? "expected 'normalized' or 'raw'"
-           : d->kind == SAMLAB_HP_RHO_SCHEDULE ? "expected constant, linear, cosine, step or lr"
-           : is_double(d)              ? "not a finite number"
-                                       : "not an integer");
+  snprintf(err, errlen, "bad value '%s' for --%s: %s", text, d->name, why);
   return -1;
 }
 

@@ -17,7 +17,10 @@ libsamlab_la_LIBADD += libsamlab_sweepfast.la
 libsamlab_la_SOURCES += lib/net.c lib/net_impl.h lib/net_kernels.h lib/net_f32.c lib/net_f64.c \
 	lib/big_alloc.c lib/blas_core.c lib/train_impl.h lib/train.c lib/train_checkpoint.c lib/train_check.c lib/train_schedule.c
 # output files written under a partial name and renamed when complete (issue 16)
-libsamlab_la_SOURCES += lib/out_file.c
+libsamlab_la_SOURCES += lib/out_file.c lib/checksum.c
+# numbers from text, decimal only: every numeric option, hyperparameter and list (issue 16)
+libsamlab_la_SOURCES += lib/parse.c
+samlabinclude_HEADERS += include/samlab/parse.h
 # data sets (issue 13): the registry, one file per type (IDX, CIFAR), sets in memory, normalisation, augmentation
 libsamlab_la_SOURCES += lib/data/data_impl.h lib/data/registry.c lib/data/dataset.c lib/data/idx.c lib/data/cifar.c \
 	lib/data/normalize.c lib/data/normalize_io.c lib/data/augment.c

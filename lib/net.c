@@ -11,6 +11,7 @@
 #include <omp.h>
 #endif
 #include "net_impl.h"
+#include "samlab/parse.h"
 
 static int add_layer(net_ctx *c, net_layer L)
 {
@@ -65,12 +66,20 @@ static int build_fcn(net_ctx *c, const char *hidden, char *err, size_t errlen)
   int n = 0;
   const char *p = hidden ? hidden : "500,500";
   while (*p) {
-    char *end;
-    errno = 0;
-    long v = strtol(p, &end, 10);
-    if (end == p || errno || v < 1 || v > 100000 || (*end && *end != ',') || n >= NET_MAX_LAYERS / 2 - 1) {
-      snprintf(err, errlen, "bad value '%s' for --hidden: expected up to %d positive layer sizes like 500,500",
-               hidden, NET_MAX_LAYERS / 2 - 1);
+    const char *end;
+    char why[128];
+    long v;
+    if (samlab_parse_long_prefix(p, &v, &end, why, sizeof why) != 0 || (*end && *end != ',')) {
+      snprintf(err, errlen, "bad value '%s' for --hidden: expected layer sizes like 500,500", hidden);
+      return -1;
+    }
+    if (v < 1 || v > 100000) {
+      snprintf(err, errlen, "bad value '%s' for --hidden: a layer of %ld units (each must have 1 to 100000)", hidden,
+               v);
+      return -1;
+    }
+    if (n >= NET_MAX_LAYERS / 2 - 1) {
+      snprintf(err, errlen, "bad value '%s' for --hidden: more than %d layers", hidden, NET_MAX_LAYERS / 2 - 1);
       return -1;
     }
     sizes[n++] = (size_t)v;

@@ -193,24 +193,47 @@ int samlab_in_f64(hid_t file, const char *name, int *rank, hsize_t dims[4], doub
   *data = malloc((n ? n : 1) * sizeof(double));
   if (!*data)
     return -1;
-  if (H5LTread_dataset_double(file, name, *data) < 0) {
+  int rc = samlab_in_read(file, name, H5T_NATIVE_DOUBLE, *data);
+  if (rc != 0) {
     free(*data);
     *data = NULL;
-    return -1;
   }
-  return 0;
+  return rc;
 }
 
+/* One string, stored with a fixed length (samlab, h5py's numpy.bytes_; maybe without a terminating NUL) or a
+ * variable length (h5py's str). */
 int samlab_in_attr_str(hid_t file, const char *obj, const char *name, char *buf, size_t len)
 {
-  hsize_t dims;
-  H5T_class_t cls;
-  size_t size;
-  if (H5Aexists_by_name(file, obj, name, H5P_DEFAULT) <= 0)
+  if (len == 0 || H5Aexists_by_name(file, obj, name, H5P_DEFAULT) <= 0)
     return -1;
-  if (H5LTget_attribute_info(file, obj, name, &dims, &cls, &size) < 0 || cls != H5T_STRING || size > len)
-    return -1;
-  return H5LTget_attribute_string(file, obj, name, buf) < 0 ? -1 : 0;
+  hid_t a = H5Aopen_by_name(file, obj, name, H5P_DEFAULT, H5P_DEFAULT);
+  hid_t type = a >= 0 ? H5Aget_type(a) : -1, space = a >= 0 ? H5Aget_space(a) : -1;
+  char *text = NULL;
+  int rc = -1;
+  if (type >= 0 && space >= 0 && H5Tget_class(type) == H5T_STRING && H5Sget_simple_extent_npoints(space) == 1) {
+    if (H5Tis_variable_str(type) > 0) {
+      if (H5Aread(a, type, &text) >= 0 && text && strlen(text) < len) {
+        strcpy(buf, text);
+        rc = 0;
+      }
+      H5free_memory(text);
+    } else {
+      size_t size = H5Tget_size(type);
+      if ((text = calloc(size + 1, 1)) && H5Aread(a, type, text) >= 0 && strlen(text) < len) {
+        strcpy(buf, text);
+        rc = 0;
+      }
+      free(text);
+    }
+  }
+  if (space >= 0)
+    H5Sclose(space);
+  if (type >= 0)
+    H5Tclose(type);
+  if (a >= 0)
+    H5Aclose(a);
+  return rc;
 }
 
 int samlab_in_attr_f64(hid_t file, const char *obj, const char *name, double *value)

@@ -9,10 +9,11 @@
 #include "samlab/io.h"
 #include "train_impl.h"
 
-static int make_u8(hid_t file, const char *path, size_t n, const void *data)
+/* Every dataset of a checkpoint carries a checksum (samlab_out_checked). */
+static int make_1d(hid_t file, const char *path, hid_t type, size_t n, const void *data)
 {
   hsize_t d = n;
-  return H5LTmake_dataset(file, path, 1, &d, H5T_NATIVE_UINT8, data) < 0 ? -1 : 0;
+  return samlab_out_checked(file, path, type, 1, &d, data) < 0 ? 1 : 0;
 }
 
 /* ---- augmentation (issue 13): the crop-flip stream's state, only when the run augments ---- */
@@ -23,7 +24,7 @@ static int augment_save(const samlab_trainer *t, hid_t file, const char *group)
     return 0;
   snprintf(path, sizeof path, "%s/augment_rng", group);
   return samlab_attr_str(file, group, "augment", samlab_augment_name(t->cfg.augment)) |
-         make_u8(file, path, gsl_rng_size(t->aug_rng), gsl_rng_state(t->aug_rng));
+         make_1d(file, path, H5T_NATIVE_UINT8, gsl_rng_size(t->aug_rng), gsl_rng_state(t->aug_rng));
 }
 
 static int read_exact(hid_t file, const char *path, hid_t type, size_t n, void *out);
@@ -56,26 +57,26 @@ int samlab_trainer_save(const samlab_trainer *t, hid_t file, const char *group)
     return -1;
   H5Gclose(g);
   int rc = 0;
-  hsize_t dim = t->dim, n = t->train->n;
+  size_t n = t->train->n;
   snprintf(path, sizeof path, "%s/w", group);
-  rc |= H5LTmake_dataset_double(file, path, 1, &dim, t->w) < 0;
+  rc |= make_1d(file, path, H5T_NATIVE_DOUBLE, t->dim, t->w);
   size_t bytes = samlab_rule_state_bytes(t->rule);
   unsigned char *buf = malloc(bytes);
   if (!buf)
     return -1;
   samlab_rule_state_save(t->rule, buf);
   snprintf(path, sizeof path, "%s/rule_state", group);
-  rc |= make_u8(file, path, bytes, buf);
+  rc |= make_1d(file, path, H5T_NATIVE_UINT8, bytes, buf);
   free(buf);
   snprintf(path, sizeof path, "%s/order_rng", group);
-  rc |= make_u8(file, path, gsl_rng_size(t->rng), gsl_rng_state(t->rng));
+  rc |= make_1d(file, path, H5T_NATIVE_UINT8, gsl_rng_size(t->rng), gsl_rng_state(t->rng));
   int64_t *order = malloc(n * sizeof *order);
   if (!order)
     return -1;
   for (size_t i = 0; i < n; i++)
     order[i] = (int64_t)t->order[i];
   snprintf(path, sizeof path, "%s/order", group);
-  rc |= H5LTmake_dataset(file, path, 1, &n, H5T_NATIVE_INT64, order) < 0;
+  rc |= make_1d(file, path, H5T_NATIVE_INT64, n, order);
   free(order);
   rc |= samlab_attr_i64(file, group, "epoch", t->epoch);
   rc |= samlab_attr_i64(file, group, "step", t->step);
@@ -100,7 +101,7 @@ static int read_i64(hid_t file, const char *obj, const char *name, long long *v)
   return H5LTget_attribute_long_long(file, obj, name, v) < 0 ? -1 : 0;
 }
 
-/* Reads a 1-D dataset of exactly n elements of the given memory type. */
+/* Reads a 1-D dataset of exactly n elements of the given memory type: 0, -1, or -2 (checksum). */
 static int read_exact(hid_t file, const char *path, hid_t type, size_t n, void *out)
 {
   int rank;
@@ -108,7 +109,7 @@ static int read_exact(hid_t file, const char *path, hid_t type, size_t n, void *
   if (H5Lexists(file, path, H5P_DEFAULT) <= 0 || H5LTget_dataset_ndims(file, path, &rank) < 0 || rank != 1 ||
       H5LTget_dataset_info(file, path, dims, NULL, NULL) < 0 || dims[0] != n)
     return -1;
-  return H5LTread_dataset(file, path, type, out) < 0 ? -1 : 0;
+  return n == 0 ? 0 : samlab_in_read(file, path, type, out);
 }
 
 int samlab_trainer_load(samlab_trainer *t, hid_t file, const char *group, char *err, size_t errlen)
@@ -151,15 +152,22 @@ int samlab_trainer_load(samlab_trainer *t, hid_t file, const char *group, char *
   int64_t *order = malloc(n * sizeof *order);
   unsigned char *rng = malloc(gsl_rng_size(t->rng));
   double *w = malloc(t->dim * sizeof *w);
-  int rc = !buf || !order || !rng || !w;
-  snprintf(path, sizeof path, "%s/w", group);
-  rc = rc || read_exact(file, path, H5T_NATIVE_DOUBLE, t->dim, w);
-  snprintf(path, sizeof path, "%s/rule_state", group);
-  rc = rc || read_exact(file, path, H5T_NATIVE_UINT8, bytes, buf);
-  snprintf(path, sizeof path, "%s/order_rng", group);
-  rc = rc || read_exact(file, path, H5T_NATIVE_UINT8, gsl_rng_size(t->rng), rng);
-  snprintf(path, sizeof path, "%s/order", group);
-  rc = rc || read_exact(file, path, H5T_NATIVE_INT64, n, order);
+  const struct {
+    const char *name;
+    hid_t type;
+    size_t n;
+    void *out;
+  } parts[] = {{"w", H5T_NATIVE_DOUBLE, t->dim, w},
+               {"rule_state", H5T_NATIVE_UINT8, bytes, buf},
+               {"order_rng", H5T_NATIVE_UINT8, gsl_rng_size(t->rng), rng},
+               {"order", H5T_NATIVE_INT64, n, order}};
+  int rc = !buf || !order || !rng || !w, damaged = 0;
+  for (size_t k = 0; !rc && k < sizeof parts / sizeof parts[0]; k++) {
+    snprintf(path, sizeof path, "%s/%s", group, parts[k].name);
+    int got = read_exact(file, path, parts[k].type, parts[k].n, parts[k].out);
+    damaged = got == -2;
+    rc = got != 0;
+  }
   for (size_t i = 0; !rc && i < n; i++)
     rc = order[i] < 0 || (size_t)order[i] >= n;
   if (!rc) {
@@ -174,6 +182,8 @@ int samlab_trainer_load(samlab_trainer *t, hid_t file, const char *group, char *
     t->acc_sam = acc_sam;
     t->acc_loss = acc_loss;
     t->acc_seconds = acc_seconds;
+  } else if (damaged) {
+    samlab_in_damaged(file, path, err, errlen);
   } else {
     snprintf(err, errlen, "its checkpoint is damaged (weights, rule state or batch order missing or of the wrong size)");
   }

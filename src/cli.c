@@ -8,6 +8,19 @@
 #include <string.h>
 #include "cli.h"
 
+#ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+jmp_buf *cli_exit_jump;
+
+static _Noreturn void cli_exit(int status)
+{
+  if (cli_exit_jump)
+    longjmp(*cli_exit_jump, 1 + status);
+  exit(status);
+}
+#else
+#define cli_exit exit
+#endif
+
 void cli_die(const char *cmd, const char *fmt, ...)
 {
   va_list ap;
@@ -16,7 +29,7 @@ void cli_die(const char *cmd, const char *fmt, ...)
   vfprintf(stderr, fmt, ap);
   fputc('\n', stderr);
   va_end(ap);
-  exit(2);
+  cli_exit(2);
 }
 
 /* Names joined with ", " into buf (at the end of what it holds). */
@@ -170,10 +183,18 @@ void cli_hparams_print(void)
   }
 }
 
+long cli_long(const char *cmd, const char *opt, const char *text)
+{
+  char why[128];
+  long v;
+  if (samlab_parse_long(text, &v, why, sizeof why) != 0)
+    cli_die(cmd, "bad value '%s' for --%s: %s", text, opt, why);
+  return v;
+}
+
 static void set_opt(const cli_spec *s, const cli_opt *o, const char *val)
 {
-  char *end;
-  errno = 0;
+  char why[128];
   switch (o->kind) {
   case CLI_FLAG:
     *(int *)o->dest = 1;
@@ -181,20 +202,13 @@ static void set_opt(const cli_spec *s, const cli_opt *o, const char *val)
   case CLI_STR:
     *(const char **)o->dest = val;
     break;
-  case CLI_DOUBLE: {
-    double v = strtod(val, &end);
-    if (end == val || *end || errno || !isfinite(v))
-      cli_die(s->command, "bad value '%s' for --%s: not a finite number", val, o->name);
-    *(double *)o->dest = v;
+  case CLI_DOUBLE:
+    if (samlab_parse_double(val, (double *)o->dest, why, sizeof why) != 0)
+      cli_die(s->command, "bad value '%s' for --%s: %s", val, o->name, why);
     break;
-  }
-  case CLI_LONG: {
-    long v = strtol(val, &end, 10);
-    if (end == val || *end || errno)
-      cli_die(s->command, "bad value '%s' for --%s: not an integer", val, o->name);
-    *(long *)o->dest = v;
+  case CLI_LONG:
+    *(long *)o->dest = cli_long(s->command, o->name, val);
     break;
-  }
   }
 }
 
@@ -217,14 +231,16 @@ void cli_check_out(const char *cmd, const char *path)
     cli_die(cmd, "%s", err);
 }
 
-int cli_parse(const cli_spec *s, int argc, char **argv, char **pos)
+static int parse_args(const cli_spec *s, int argc, char **argv, char **pos, int replay)
 {
-  int npos = 0;
+  int npos = 0, nseen = 0;
+  const void *seen[256]; /* the options given so far (a cli_opt or a hyperparameter), and their values */
+  const char *seen_value[256];
   for (int i = 1; i < argc; i++) {
     char *arg = argv[i];
     if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
       print_help(s);
-      exit(0);
+      cli_exit(0);
     }
     if (arg[0] != '-' || arg[1] == 0 || (arg[1] != '-' && !isalpha((unsigned char)arg[1]))) {
       if (npos >= s->max_positional)
@@ -260,6 +276,7 @@ int cli_parse(const cli_spec *s, int argc, char **argv, char **pos)
       hd = NULL;
     if (!opt && !hd)
       cli_die(s->command, "unknown option '--%s' (see --help)", name);
+    const void *key = opt ? (const void *)opt : (const void *)hd;
     int is_flag = opt ? opt->kind == CLI_FLAG : hd->kind == SAMLAB_HP_FLAG;
     if (is_flag && val)
       cli_die(s->command, "option --%s takes no value", name);
@@ -267,6 +284,14 @@ int cli_parse(const cli_spec *s, int argc, char **argv, char **pos)
       if (i + 1 >= argc)
         cli_die(s->command, "option --%s needs a value", name);
       val = argv[++i];
+    }
+    for (int k = 0; k < nseen && !replay; k++)
+      if (seen[k] == key)
+        cli_die(s->command, "option --%s given twice%s%s%s%s%s: give it once", name, val ? " ('" : "",
+                val ? seen_value[k] : "", val ? "', then '" : "", val ? val : "", val ? "')" : "");
+    if (nseen < (int)(sizeof seen / sizeof seen[0])) {
+      seen_value[nseen] = val;
+      seen[nseen++] = key;
     }
     if (opt) {
       set_opt(s, opt, val);
@@ -276,10 +301,20 @@ int cli_parse(const cli_spec *s, int argc, char **argv, char **pos)
         cli_die(s->command, "%s", err);
     }
   }
-  for (const cli_opt *o = s->opts; o && o->name; o++)
+  for (const cli_opt *o = s->opts; o && o->name && !replay; o++)
     if (o->kind == CLI_STR && strcmp(o->name, "out") == 0)
       cli_check_out(s->command, *(const char **)o->dest);
   return npos;
+}
+
+int cli_parse(const cli_spec *s, int argc, char **argv, char **pos)
+{
+  return parse_args(s, argc, argv, pos, 0);
+}
+
+int cli_parse_replay(const cli_spec *s, int argc, char **argv, char **pos)
+{
+  return parse_args(s, argc, argv, pos, 1);
 }
 
 int cli_doubles(const char *cmd, const char *opt, const char *text, double *out, int max)
@@ -287,10 +322,12 @@ int cli_doubles(const char *cmd, const char *opt, const char *text, double *out,
   int n = 0;
   const char *p = text;
   for (;;) {
-    char *end;
-    errno = 0;
-    double v = strtod(p, &end);
-    if (end == p || errno || !isfinite(v) || (*end && *end != ','))
+    const char *end;
+    char why[128];
+    double v;
+    if (samlab_parse_double_prefix(p, &v, &end, why, sizeof why) != 0)
+      cli_die(cmd, "bad value '%s' for --%s: '%.*s': %s", text, opt, (int)strcspn(p, ","), p, why);
+    if (*end && *end != ',')
       cli_die(cmd, "bad value '%s' for --%s: expected comma-separated numbers", text, opt);
     if (n >= max)
       cli_die(cmd, "bad value '%s' for --%s: more than %d numbers", text, opt, max);

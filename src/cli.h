@@ -29,10 +29,21 @@ typedef struct cli_spec {
  * named "out" (every command's output file) is checked with cli_check_out, so that a run that cannot write its
  * result stops before any work. */
 int cli_parse(const cli_spec *spec, int argc, char **argv, char **pos);
+/* cli_parse for stored options replayed under new ones (train --resume): a later option overrides an earlier one
+ * (cli_parse refuses an option given twice), and the output is not checked. */
+int cli_parse_replay(const cli_spec *spec, int argc, char **argv, char **pos);
 /* Dies (exit 2, one line) unless path (if not NULL) can be written: samlab_out_check. */
 void cli_check_out(const char *cmd, const char *path);
+#ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+#include <setjmp.h>
+/* Fuzz harnesses run commands in their own process: set, cli_die and --help longjmp here (value 1 + the exit
+ * status) instead of exiting. */
+extern jmp_buf *cli_exit_jump;
+#endif
 /* One line "samlab CMD: message" on stderr, exit status 2. */
 void cli_die(const char *cmd, const char *fmt, ...) __attribute__((noreturn, format(printf, 2, 3)));
+/* A decimal integer given to option opt, or dies naming it (samlab_parse_long). */
+long cli_long(const char *cmd, const char *opt, const char *text);
 /* Comma-separated numbers; returns the count (or dies naming the option on bad text or too many). */
 int cli_doubles(const char *cmd, const char *opt, const char *text, double *out, int max);
 /* The rule called name, or dies listing the rules.  Prints a one-line notice on stderr for each option of hp given
@@ -68,11 +79,13 @@ void cli_subject_open(const char *cmd, samlab_subject_spec *ss, long precision, 
  * toy); dies when they cannot be selected. */
 size_t cli_subject_examples(const char *cmd, const samlab_subject *sub, long examples);
 
-/* A progress bar on stderr when it is a terminal, at most ten redraws a second. */
+/* A progress bar on stderr when it is a terminal, at most ten redraws a second; without a terminal, a plain line
+ * every `every` seconds if set (after progress_start, which leaves it 0: none). */
 typedef struct progress {
   const char *label;
   double total, start, last;
   int active;
+  double every;
 } progress;
 void progress_start(progress *p, const char *label, double total);
 void progress_update(progress *p, double done, const char *extra);

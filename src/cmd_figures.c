@@ -88,6 +88,8 @@ static int is_file(const char *path)
 }
 
 /* The directory holding this program (from /proc/self/exe). */
+/* This program and its directory.  In a build tree the binary is libtool's .libs/samlab (or lt-samlab), which
+ * cannot run alone: the wrapper script beside .libs is what recipes run and the manifest records. */
 static void self_paths(char *exe, size_t exelen, char *dir, size_t dirlen)
 {
   ssize_t n = readlink("/proc/self/exe", exe, exelen - 1);
@@ -96,6 +98,15 @@ static void self_paths(char *exe, size_t exelen, char *dir, size_t dirlen)
   char *slash = strrchr(dir, '/');
   if (slash)
     *slash = 0;
+  size_t len = strlen(dir);
+  if (len >= 6 && strcmp(dir + len - 6, "/.libs") == 0) {
+    char wrapper[PATH_MAX];
+    snprintf(wrapper, sizeof wrapper, "%.*s/samlab", (int)(len - 6), dir);
+    if (access(wrapper, X_OK) == 0) {
+      snprintf(exe, exelen, "%s", wrapper);
+      dir[len - 6] = 0;
+    }
+  }
 }
 
 static int find_notebooks(const char *override, const char *exedir, char *out, size_t len)

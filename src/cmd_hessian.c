@@ -199,6 +199,7 @@ int cmd_hessian(int argc, char **argv)
                 (a.exact ? (double)dim : 0) + 2.0 * (double)k + 1;
   progress bar;
   progress_start(&bar, CMD, most);
+  bar.every = 5; /* on a checkpoint it runs for minutes: say so in logs too */
   samlab_hessian_progress(on_hvp, &bar);
   samlab_eig_stats st;
   double loss = samlab_problem_value_grad(p, w, NULL);

@@ -35,11 +35,13 @@ static herr_t copy_attr(hid_t loc, const char *name, const H5A_info_t *info, voi
   size_t bytes = H5Tget_size(type) * (size_t)H5Sget_simple_extent_npoints(space);
   void *buf = malloc(bytes + 1);
   hid_t b = -1;
-  int rc = !buf || H5Aread(a, type, buf) < 0 ||
-           (b = H5Acreate2(*(hid_t *)dst, name, type, space, H5P_DEFAULT, H5P_DEFAULT)) < 0 ||
+  int read = buf && H5Aread(a, type, buf) >= 0;
+  int rc = !read || (b = H5Acreate2(*(hid_t *)dst, name, type, space, H5P_DEFAULT, H5P_DEFAULT)) < 0 ||
            H5Awrite(b, type, buf) < 0;
   if (b >= 0)
     H5Aclose(b);
+  if (read && H5Tis_variable_str(type) > 0) /* h5py's str: the strings were allocated by the read */
+    H5Dvlen_reclaim(type, space, H5P_DEFAULT, buf);
   free(buf);
   H5Sclose(space);
   H5Tclose(type);

@@ -30,7 +30,7 @@ int cmd_plot(int argc, char **argv)
   for (int i = 0; i < n; i++) {
     char err[512];
     hid_t f = samlab_in_open(files[i], err, sizeof err);
-    if (f < 0)
+    if (f < 0 || samlab_in_verify(f, err, sizeof err) != 0)
       cli_die("plot", "%s", err);
     int rc = samlab_in_attr_str(f, "/", "kind", k2, sizeof k2);
     H5Fclose(f);

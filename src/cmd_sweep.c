@@ -134,13 +134,12 @@ int cmd_sweep(int argc, char **argv)
     cli_die("sweep", "bad value %ld for --threads: must be >= 0", threads);
   long shard = 0, nshards = 1;
   if (shard_text) {
-    char *end;
-    shard = strtol(shard_text, &end, 10);
-    if (*end != '/' || end == shard_text)
+    const char *end;
+    char why[128];
+    if (samlab_parse_long_prefix(shard_text, &shard, &end, why, sizeof why) != 0 || *end != '/' ||
+        samlab_parse_long(end + 1, &nshards, why, sizeof why) != 0)
       cli_die("sweep", "bad value '%s' for --shard: expected I/N", shard_text);
-    char *s2 = end + 1;
-    nshards = strtol(s2, &end, 10);
-    if (*end || end == s2 || nshards < 1 || shard < 0 || shard >= nshards)
+    if (nshards < 1 || shard < 0 || shard >= nshards)
       cli_die("sweep", "bad value '%s' for --shard: need 0 <= I < N", shard_text);
   }
 

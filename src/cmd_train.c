@@ -13,11 +13,11 @@
 #include "train_trace.h"
 
 #define CMD "train"
-#define MAX_ARGS 256
+#define MAX_ARGS TRAIN_MAX_ARGS
 
 typedef struct train_args {
   const char *data, *data_dir, *model, *hidden, *rule, *base, *schedule, *out, *resume;
-  const char *train_images, *train_labels, *test_images, *test_labels;
+  const char *train_images, *train_labels, *test_images, *test_labels, *train_size_text;
   const char *labels, *augment; /* data sets (issue 13) */
   int normalize;
   long batch, epochs, seed, threads, train_size, weights_every;
@@ -37,7 +37,8 @@ static void on_stop_signal(int sig)
   signal(sig, samlab_partial_signal_handler);
 }
 
-static void parse(train_args *a, int argc, char **argv)
+/* replay: the stored options of a --resume, then the new ones on top (cli_parse_replay). */
+static void parse(train_args *a, int argc, char **argv, int replay)
 {
   char names[256], data_help[320];
   snprintf(data_help, sizeof data_help, "data set: %s (default fashion-mnist; docs/hdf5-train.md)",
@@ -69,7 +70,7 @@ static void parse(train_args *a, int argc, char **argv)
       {"threads", 'j', CLI_LONG, &a->threads, "N", "threads (default 1): fcn's GEMMs share them (its "
                                                    "results differ by thread count), lenet's chunks run on them "
                                                    "(the same bits on any count)"},
-      {"train-size", 0, CLI_LONG, &a->train_size, "N", "train on a seeded subset of N examples (default all)"},
+      {"train-size", 0, CLI_STR, &a->train_size_text, "N", "train on a seeded subset of N examples (default all)"},
       {"label-noise", 0, CLI_DOUBLE, &a->label_noise, "R", "replace a fraction R in [0, 1] of the training labels "
                                                           "by a different class (seeded)"},
       {"trace-geometry", 0, CLI_FLAG, &a->trace_geometry, "", "also record ||g||/||g_s|| and cos(g, g_s) per step"},
@@ -94,7 +95,7 @@ static void parse(train_args *a, int argc, char **argv)
       "A run whose loss or weights become non-finite stops, is recorded with diverged = 1, exit status 3.\n"
       "Example: samlab train --model fcn --rule sam --rho 0.05 --base sgdm --lr 0.05 --epochs 5 --out run.h5",
       opts, &a->hp, 0};
-  cli_parse(&spec, argc, argv, NULL);
+  (replay ? cli_parse_replay : cli_parse)(&spec, argc, argv, NULL);
 }
 
 static void defaults(train_args *a)
@@ -114,35 +115,6 @@ static void defaults(train_args *a)
   a->labels = "fine";
   a->augment = "none";
   samlab_hparams_unset(&a->hp);
-}
-
-/* The stored options of a run (dataset /args) as a malloc'ed argv; count in *n. */
-static char **read_args(hid_t file, int *n)
-{
-  hid_t ds = H5Dopen2(file, "/args", H5P_DEFAULT);
-  if (ds < 0)
-    return NULL;
-  hid_t space = H5Dget_space(ds);
-  hssize_t count = H5Sget_simple_extent_npoints(space);
-  char **out = NULL;
-  if (count >= 0 && count < MAX_ARGS) {
-    char **raw = calloc((size_t)count + 1, sizeof *raw);
-    hid_t type = H5Tcopy(H5T_C_S1);
-    H5Tset_size(type, H5T_VARIABLE);
-    H5Tset_cset(type, H5T_CSET_UTF8);
-    if (raw && H5Dread(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, raw) >= 0) {
-      out = calloc((size_t)count + 1, sizeof *out);
-      for (hssize_t i = 0; out && i < count; i++)
-        out[i] = strdup(raw[i] ? raw[i] : "");
-      H5Dvlen_reclaim(type, space, H5P_DEFAULT, raw);
-      *n = (int)count;
-    }
-    free(raw);
-    H5Tclose(type);
-  }
-  H5Sclose(space);
-  H5Dclose(ds);
-  return out;
 }
 
 /* The options to store for a later --resume: everything given except --resume and its value. */
@@ -253,8 +225,10 @@ static void check_options(run *r)
     cli_die(CMD, "bad value %ld for --epochs: must be >= 1", a->epochs);
   if (a->threads < 1 || a->threads > 256)
     cli_die(CMD, "bad value %ld for --threads: must be in [1, 256]", a->threads);
-  if (a->train_size < 0)
-    cli_die(CMD, "bad value %ld for --train-size: must be >= 1 (or 0 for all)", a->train_size);
+  /* a number of examples when given (0 is refused, not taken for "all"); all when not */
+  a->train_size = a->train_size_text ? cli_long(CMD, "train-size", a->train_size_text) : 0;
+  if (a->train_size_text && a->train_size < 1)
+    cli_die(CMD, "bad value %ld for --train-size: must be >= 1 (leave it out for the whole set)", a->train_size);
   if (!(a->label_noise >= 0 && a->label_noise <= 1))
     cli_die(CMD, "bad value %g for --label-noise: must be in [0, 1]", a->label_noise);
   if (a->seed < 0)
@@ -427,7 +401,7 @@ int cmd_train(int argc, char **argv)
   r->argv = argv;
   r->last_test_acc = NAN;
   defaults(&r->a);
-  parse(&r->a, argc, argv);
+  parse(&r->a, argc, argv, 0);
   samlab_h5_quiet();
 
   /* --resume: the stored options first, then this command line's on top. */
@@ -438,12 +412,12 @@ int cmd_train(int argc, char **argv)
     const char *path = r->a.resume;
     if (access(path, R_OK) != 0)
       cli_die(CMD, "cannot read '%s' for --resume", path);
-    if ((resume = samlab_in_open(path, err, sizeof err)) < 0)
+    if ((resume = samlab_in_open(path, err, sizeof err)) < 0 || samlab_in_verify(resume, err, sizeof err) != 0)
       cli_die(CMD, "%s", err);
     char kind[32];
     if (samlab_in_attr_str(resume, "/", "kind", kind, sizeof kind) != 0 || strcmp(kind, "train") != 0)
       cli_die(CMD, "'%s' is not a samlab train file", path);
-    if (!(old = read_args(resume, &nold)))
+    if (!(old = train_trace_read_args(resume, &nold)))
       cli_die(CMD, "'%s' has no stored options (/args)", path);
     char *all[2 * MAX_ARGS];
     int n = 0;
@@ -453,8 +427,19 @@ int cmd_train(int argc, char **argv)
     int nnew = effective_args(argc, argv, 1, all + n);
     n += nnew;
     const char *out = r->a.out; /* --out of this command line, else the resumed file itself */
+    train_args stored;
+    defaults(&stored);
+    parse(&stored, nold + 1, all, 1);
     defaults(&r->a);
-    parse(&r->a, n, all);
+    parse(&r->a, n, all, 1);
+    /* the network is the checkpoint's: say so before anything complains about its options */
+    if (strcmp(stored.model, r->a.model) != 0)
+      cli_die(CMD, "'%s' is a %s run: --resume continues it as one (--model %s cannot change that)", path,
+              stored.model, r->a.model);
+    const char *was = stored.hidden ? stored.hidden : "500,500", *now = r->a.hidden ? r->a.hidden : "500,500";
+    if (strcmp(r->a.model, "fcn") == 0 && strcmp(was, now) != 0)
+      cli_die(CMD, "'%s' has hidden layers %s: --resume continues with them (--hidden %s cannot change that)", path,
+              was, now);
     r->a.resume = path;
     r->a.out = out ? out : path;
     r->nstored = effective_args(n, all, 1, r->stored);

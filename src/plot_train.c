@@ -95,11 +95,14 @@ static void datablocks(FILE *s, const train_run *runs, int n)
 static void panels(FILE *s, const train_run *runs, int n, const char *title)
 {
   int geometry = 0;
-  for (int i = 0; i < n; i++)
+  double epochs = 1; /* the x range, set: one epoch's single points would make an empty range and no curve */
+  for (int i = 0; i < n; i++) {
     geometry |= runs[i].nratio > 0;
+    epochs = fmax(epochs, fmax((double)runs[i].nepochs, (double)runs[i].nsteps / (double)runs[i].spe));
+  }
   fprintf(s, "set multiplot layout 2,2 title ");
   plot_quote(s, title ? title : "samlab train");
-  fprintf(s, "\nset grid\nset key top right\nset xlabel 'epoch'\n");
+  fprintf(s, "\nset grid\nset key top right\nset xlabel 'epoch'\nset xrange [0:%.6g]\n", 1.04 * epochs);
   fprintf(s, "set ylabel 'batch loss'\nset logscale y\nplot ");
   for (int i = 0; i < n; i++) {
     fprintf(s, "%s$steps%d using 1:2 with lines lw 1 lc %d title ", i ? ", " : "", i, i + 1);

@@ -16,19 +16,26 @@ void progress_start(progress *p, const char *label, double total)
   p->label = label;
   p->total = total > 0 ? total : 1;
   p->start = progress_now();
-  p->last = 0;
+  p->last = p->start;
   p->active = isatty(2);
+  p->every = 0;
 }
 
 void progress_update(progress *p, double done, const char *extra)
 {
-  if (!p->active)
+  if (!p->active && !(p->every > 0))
     return;
   double now = progress_now();
-  if (now - p->last < 0.1 && done < p->total)
+  if (now - p->last < (p->active ? 0.1 : p->every) && (done < p->total || !p->active))
     return;
   p->last = now;
   double f = done / p->total, el = now - p->start;
+  if (!p->active) { /* a log: one line now and then, so a long run is seen to be alive */
+    fprintf(stderr, "%s: %.1f%% after %.0f s, about %.0f s left%s%s\n", p->label, 100 * f, el,
+            f > 0 ? el * (1 - f) / f : 0, extra ? ", " : "", extra ? extra : "");
+    fflush(stderr);
+    return;
+  }
   int width = 30, filled = (int)(f * width);
   char bar[64];
   for (int i = 0; i < width; i++)

@@ -125,7 +125,7 @@ int train_trace_write(const train_trace *tr, samlab_out *o)
     rc |= samlab_out_f64(o, "/epoch/hessian_top", 1, &E, tr->hessian_top);
     rc |= samlab_out_f64(o, "/epoch/hessian_trace", 1, &E, tr->hessian_trace);
   }
-  rc |= samlab_out_f64(o, "/weights", 2, W, tr->weights);
+  rc |= samlab_out_checked(o->file, "/weights", H5T_NATIVE_DOUBLE, 2, W, tr->weights);
   rc |= samlab_out_i64(o, "/weights_epoch", 1, W, tr->weights_epoch);
   return rc ? -1 : 0;
 }
@@ -190,4 +190,33 @@ int train_trace_read(train_trace *tr, hid_t file, char *err, size_t errlen)
   tr->nepochs = E;
   tr->nweights = W;
   return 0;
+}
+
+/* The stored options of a run (dataset /args) as a malloc'ed argv; count in *n. */
+char **train_trace_read_args(hid_t file, int *n)
+{
+  hid_t ds = H5Dopen2(file, "/args", H5P_DEFAULT);
+  if (ds < 0)
+    return NULL;
+  hid_t space = H5Dget_space(ds);
+  hssize_t count = H5Sget_simple_extent_npoints(space);
+  char **out = NULL;
+  if (count >= 0 && count < TRAIN_MAX_ARGS) {
+    char **raw = calloc((size_t)count + 1, sizeof *raw);
+    hid_t type = H5Tcopy(H5T_C_S1);
+    H5Tset_size(type, H5T_VARIABLE);
+    H5Tset_cset(type, H5T_CSET_UTF8);
+    if (raw && H5Dread(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, raw) >= 0) {
+      out = calloc((size_t)count + 1, sizeof *out);
+      for (hssize_t i = 0; out && i < count; i++)
+        out[i] = strdup(raw[i] ? raw[i] : "");
+      H5Dvlen_reclaim(type, space, H5P_DEFAULT, raw);
+      *n = (int)count;
+    }
+    free(raw);
+    H5Tclose(type);
+  }
+  H5Sclose(space);
+  H5Dclose(ds);
+  return out;
 }

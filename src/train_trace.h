@@ -33,4 +33,8 @@ void train_trace_hessian(train_trace *tr, double top, double trace);
 int train_trace_write(const train_trace *tr, samlab_out *o);
 /* Fills tr (initialised with enough capacity) from an open file; 0 or -1 with a message. */
 int train_trace_read(train_trace *tr, hid_t file, char *err, size_t errlen);
+/* The stored options of a run (dataset /args, fewer than TRAIN_MAX_ARGS) as a malloc'ed argv of malloc'ed strings;
+ * count in *n; NULL if absent or damaged. */
+#define TRAIN_MAX_ARGS 256
+char **train_trace_read_args(hid_t file, int *n);
 #endif

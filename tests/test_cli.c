@@ -136,8 +136,8 @@ END_TEST
 START_TEST(test_bad_numbers)
 {
   bad(TOY "--lr abc", "abc");
-  bad(TOY "--steps 1x", "1x");
-  bad(TOY "--steps 0", "0");
+  bad("toy --steps 1x --out OUT/run.h5", "1x");
+  bad("toy --steps 0 --out OUT/run.h5", "--steps: must be >= 1");
   bad(TOY "--rho -1", "-1");
   bad(TOY "--rho nan", "nan");
   bad(TOY "--lr 0", "lr");
@@ -149,6 +149,30 @@ START_TEST(test_bad_numbers)
   bad(TOY "--init 1", "'1'");
   bad(TOY "--init 1,x", "1,x");
   bad(TOY "--lr", "--lr");
+  /* issue 16: decimal only, underflow named, no option twice */
+  bad(TOY "--lr 0x10", "'0x10' for --lr: not a decimal number");
+  bad(TOY "--lr inf", "'inf' for --lr: not a decimal number");
+  bad(TOY "--rho NAN", "'NAN' for --rho: not a decimal number");
+  bad(TOY "--lr ' 0.1'", "' 0.1' for --lr: not a decimal number");
+  bad(TOY "--lr 1e-400", "'1e-400' for --lr: underflows");
+  bad(TOY "--lr 1e400", "'1e400' for --lr: overflows");
+  bad(TOY "--seed 0x10", "'0x10' for --seed: not a decimal integer");
+  bad(TOY "--k 1e3", "'1e3' for --k: not a decimal integer");
+  bad(TOY "--seed 99999999999999999999", "out of range");
+  bad(TOY "--init 0x1,2", "'0x1,2' for --init: '0x1': not a decimal number");
+  bad(TOY "--init 1e-400,2", "underflows");
+  bad(TOY "--lr 0.1 --lr 0.2", "option --lr given twice ('0.1', then '0.2')");
+  bad(TOY "--stable --stable", "option --stable given twice");
+  bad(TOY "-o OUT/other.h5", "option --out given twice");
+  bad("toy --function quadratic --toy-options 'diag=1,0x2' --out OUT/run.h5", "0x2");
+  bad("sweep --shard 0x1/2 --out OUT/s.h5", "--shard");
+  bad("hessian --function quartic --at 1,inf --out OUT/h.h5", "--at");
+  const char *fine[] = {"--lr .5", "--lr 5.", "--lr +.5e-1", "--lr 2E-3", "--seed -0"};
+  for (size_t i = 0; i < sizeof fine / sizeof fine[0]; i++) {
+    char args[256];
+    snprintf(args, sizeof args, TOY "%s", fine[i]);
+    ck_assert_msg(run(args) == 0, "'%s' refused: %s", args, errtext);
+  }
 }
 END_TEST
 
@@ -621,6 +645,82 @@ START_TEST(test_stale_partial_files)
 }
 END_TEST
 
+/* Sets the root attribute name of dir/file to a string: variable-length (as h5py writes str) when vlen, else of
+ * exactly strlen(value) bytes without a terminating NUL (as h5py writes numpy.bytes_). */
+static void set_string_attr(const char *file, const char *name, const char *value, int vlen)
+{
+  char path[400];
+  path_in_dir(path, sizeof path, file);
+  hid_t f = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+  ck_assert(f >= 0);
+  if (H5Aexists(f, name) > 0)
+    ck_assert(H5Adelete(f, name) >= 0);
+  hid_t type = H5Tcopy(H5T_C_S1), space = H5Screate(H5S_SCALAR);
+  H5Tset_size(type, vlen ? H5T_VARIABLE : strlen(value));
+  if (vlen)
+    H5Tset_cset(type, H5T_CSET_UTF8);
+  else
+    H5Tset_strpad(type, H5T_STR_NULLPAD);
+  hid_t a = H5Acreate2(f, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
+  ck_assert(a >= 0 && H5Awrite(a, type, vlen ? (const void *)&value : (const void *)value) >= 0);
+  H5Aclose(a);
+  H5Sclose(space);
+  H5Tclose(type);
+  H5Fclose(f);
+}
+
+/* issue 16: string attributes (kind first) are read in both of HDF5's forms. */
+START_TEST(test_string_attribute_forms)
+{
+  ck_assert_int_eq(run("toy --steps 5 --out OUT/run.h5"), 0);
+  for (int vlen = 0; vlen < 2; vlen++) {
+    set_string_attr("run.h5", "kind", "toy", vlen);
+    set_string_attr("run.h5", "function", "quartic", vlen);
+    ck_assert_msg(run("plot OUT/run.h5 -o OUT/run.png") == 0, "vlen %d: %s", vlen, errtext);
+    hid_t f = open_h5("run.h5");
+    char buf[8];
+    ck_assert(samlab_in_attr_str(f, "/", "function", buf, sizeof buf) == 0 && strcmp(buf, "quartic") == 0);
+    ck_assert_int_eq(samlab_in_attr_str(f, "/", "function", buf, 7), -1); /* no room for the NUL */
+    H5Fclose(f);
+    set_string_attr("run.h5", "kind", "nonesuch-kind", vlen);
+    ck_assert_int_eq(run("plot OUT/run.h5 -o OUT/run.png"), 2);
+    ck_assert_msg(strstr(errtext, "'nonesuch-kind'") != NULL, "vlen %d: %s", vlen, errtext);
+    ck_assert_int_eq(run("merge OUT/run.h5 -o OUT/m.h5"), 2);
+    ck_assert_msg(strstr(errtext, "(kind 'nonesuch-kind')") != NULL, "vlen %d: %s", vlen, errtext);
+  }
+}
+END_TEST
+
+/* issue 16: without a terminal, samlab hessian prints a progress line every few seconds (it may run for minutes on a
+ * checkpoint); the run is stopped once one appeared. */
+START_TEST(test_hessian_progress_lines_in_logs)
+{
+  char expanded[2048], cmd[4096], log[400];
+  path_in_dir(log, sizeof log, "log.txt");
+  expand_out("hessian -f quartic --trace-probes 1000000000 -o OUT/h.h5", expanded, sizeof expanded);
+  snprintf(cmd, sizeof cmd, "exec %s %s >/dev/null 2>'%s'", samlab_bin(), expanded, log);
+  pid_t pid = fork();
+  ck_assert(pid >= 0);
+  if (pid == 0) {
+    execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+    _exit(127);
+  }
+  char text[4096] = "";
+  for (int i = 0; i < 300 && !strstr(text, "% after"); i++) {
+    usleep(100000);
+    FILE *f = fopen(log, "r");
+    size_t n = f ? fread(text, 1, sizeof text - 1, f) : 0;
+    text[n] = 0;
+    if (f)
+      fclose(f);
+  }
+  kill(pid, SIGTERM);
+  waitpid(pid, NULL, 0);
+  ck_assert_msg(strstr(text, "hessian: ") && strstr(text, "% after") && strstr(text, "s left"), "no progress line: '%s'",
+                text);
+}
+END_TEST
+
 int main(void)
 {
   samlab_h5_quiet();
@@ -644,6 +744,8 @@ int main(void)
   tcase_add_test(tc, test_disk_full);
   tcase_add_test(tc, test_signals_remove_partial_files);
   tcase_add_test(tc, test_stale_partial_files);
+  tcase_add_test(tc, test_string_attribute_forms);
+  tcase_add_test(tc, test_hessian_progress_lines_in_logs);
   suite_add_tcase(s, tc);
   return run_suite(s);
 }

@@ -68,6 +68,9 @@ START_TEST(runs_recipes_and_writes_the_manifest)
   ck_assert_int_eq(count_lines(path, "\"status\": \"ok\""), 1);
   ck_assert_int_eq(count_lines(path, "toy --function quartic --rule sam --steps 10"), 1); /* the command ran */
   ck_assert_int_eq(count_lines(path, "\"samlab_version\": \"" SAMLAB_VERSION "\""), 1);
+  /* issue 16: the samlab recorded is one that runs alone (libtool's wrapper, not .libs/samlab) */
+  ck_assert_int_eq(count_lines(path, "/.libs/"), 0);
+  ck_assert_int_eq(count_lines(path, "/samlab toy --function"), 1);
 }
 END_TEST
 

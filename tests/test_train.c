@@ -709,6 +709,119 @@ START_TEST(program_bad_cifar_data)
 }
 END_TEST
 
+/* A copy of src at dst with one byte flipped in the middle of the stored data of dataset name (its first chunk). */
+static void copy_flipping(const char *src, const char *dst, const char *name)
+{
+  hid_t f = H5Fopen(src, H5F_ACC_RDONLY, H5P_DEFAULT);
+  hid_t ds = H5Dopen2(f, name, H5P_DEFAULT), space = H5Dget_space(ds);
+  hsize_t offset[2], size = 0;
+  haddr_t addr = 0;
+  unsigned mask;
+  ck_assert_msg(H5Dget_chunk_info(ds, space, 0, offset, &mask, &addr, &size) >= 0 && size > 0,
+                "%s is not stored in checksummed chunks", name);
+  H5Sclose(space);
+  H5Dclose(ds);
+  H5Fclose(f);
+  FILE *in = fopen(src, "rb"), *out = fopen(dst, "wb");
+  ck_assert(in && out);
+  int c;
+  for (long pos = 0; (c = getc(in)) != EOF; pos++)
+    putc(pos == (long)(addr + size / 2) ? c ^ 0x10 : c, out);
+  fclose(in);
+  fclose(out);
+}
+
+/* issue 16: checkpoints and weights carry Fletcher-32 checksums; a byte flipped in /checkpoint/w,
+ * /checkpoint/rule_state or /weights makes --resume, hessian --checkpoint and plot fail (exit 2, one line naming
+ * the dataset) instead of going on with a changed value. */
+START_TEST(program_checksums_catch_flipped_bytes)
+{
+  char good[512], bad[512], cmd[2048];
+  snprintf(good, sizeof good, "%s/good.h5", dir);
+  snprintf(bad, sizeof bad, "%s/bad.h5", dir);
+  char opts[1024];
+  snprintf(opts, sizeof opts, "--rule sam --epochs 1 --batch 32 --out %s", good);
+  ck_assert_int_eq(run(opts), 0);
+  const char *names[] = {"/checkpoint/w", "/checkpoint/rule_state", "/weights"};
+  const char *readers[] = {"./samlab train --resume %s --epochs 2",
+                           "./samlab hessian --checkpoint %s --data-dir %s/data -k 1 --trace-probes 0 -o %s/h.h5",
+                           "./samlab plot %s -o %s/p.png"};
+  for (int k = 0; k < 3; k++) {
+    copy_flipping(good, bad, names[k]);
+    for (int r = 0; r < 3; r++) {
+      char reader[1024];
+      snprintf(reader, sizeof reader, readers[r], bad, dir, dir);
+      snprintf(cmd, sizeof cmd, "%s >/dev/null 2>%s/err.txt", reader, dir);
+      int status = system(cmd);
+      ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 2, "%s damaged: '%s' exit %d", names[k], reader,
+                    status);
+      ck_assert_msg(err_has(names[k]) && err_has("checksum"), "%s damaged: '%s' does not say so", names[k], reader);
+    }
+  }
+  /* the undamaged file reads on, bit for bit */
+  snprintf(cmd, sizeof cmd, "./samlab hessian --checkpoint %s --data-dir %s/data -k 1 --trace-probes 0 -o %s/h.h5 "
+           ">/dev/null 2>&1", good, dir, dir);
+  ck_assert_int_eq(system(cmd), 0);
+  size_t n1, n2;
+  double *w = read_f64(good, "/checkpoint/w", &n1), *at = read_f64(good, "/weights", &n2);
+  ck_assert(n2 >= n1 && memcmp(w, at + n2 - n1, n1 * sizeof *w) == 0); /* the last snapshot is the checkpoint */
+  free(w);
+  free(at);
+}
+END_TEST
+
+/* Runs a shell command line; its exit status, stderr in dir/err.txt. */
+static int shell(const char *fmt, const char *a, const char *b)
+{
+  char line[2048], cmd[2600];
+  snprintf(line, sizeof line, fmt, a, b);
+  snprintf(cmd, sizeof cmd, "%s >/dev/null 2>%s/err.txt", line, dir);
+  int rc = system(cmd);
+  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+/* issue 16: numbers and resumed runs.  --train-size 0 is refused (not "all"); a resumed run keeps its network,
+ * and says so when asked for another; layer sizes too large are named as such; an option twice is refused, but a
+ * resumed run's stored options are overridden by new ones, and its stored --out (gone elsewhere) is not checked. */
+START_TEST(program_numbers_and_resume_messages)
+{
+  char data[512], moved[600], gone[512];
+  snprintf(data, sizeof data, "%s/data", dir);
+  snprintf(gone, sizeof gone, "%s/gone", dir);
+  snprintf(moved, sizeof moved, "%s/moved.h5", dir);
+  ck_assert_int_eq(mkdir(gone, 0755), 0);
+  ck_assert_int_eq(shell("./samlab train --data-dir %s --train-size 0 --out %s/t.h5", data, dir), 2);
+  ck_assert(err_has("bad value 0 for --train-size"));
+  ck_assert_int_eq(shell("./samlab train --data-dir %s --hidden 100000000 --out %s/t.h5", data, dir), 2);
+  ck_assert(err_has("a layer of 100000000 units"));
+  ck_assert_int_eq(shell("./samlab train --data-dir %s --batch 32 --batch 64 --out %s/t.h5", data, dir), 2);
+  ck_assert(err_has("--batch given twice"));
+  ck_assert_int_eq(shell("./samlab train --data-dir %s --hidden 16 --epochs 1 --batch 50 --out %s/run.h5", data, gone), 0);
+  char from[600];
+  snprintf(from, sizeof from, "%s/run.h5", gone);
+  ck_assert_int_eq(rename(from, moved), 0);
+  ck_assert_int_eq(rmdir(gone), 0);
+  ck_assert_int_eq(shell("./samlab train --resume %s --model lenet%s", moved, ""), 2);
+  ck_assert_msg(err_has("is a fcn run") && !err_has("--hidden applies"), "resume as lenet: wrong message");
+  ck_assert_int_eq(shell("./samlab train --resume %s --hidden 32%s", moved, ""), 2);
+  ck_assert(err_has("has hidden layers 16"));
+  ck_assert_int_eq(shell("./samlab train --resume %s --epochs 2 --batch 50%s", moved, ""), 0);
+  ck_assert_int_eq(attr_i64(moved, "epochs_done"), 2);
+}
+END_TEST
+
+/* issue 16: a one-epoch run plots without gnuplot's "empty x range" warnings (its points are drawn). */
+START_TEST(program_one_epoch_plot)
+{
+  char out[512];
+  snprintf(out, sizeof out, "%s/one.h5", dir);
+  ck_assert_int_eq(shell("./samlab train --data-dir %s/data --hidden 16 --epochs 1 --trace-geometry --rule sam --out %s",
+                         dir, out), 0);
+  ck_assert_int_eq(shell("./samlab plot %s -o %s/one.png", out, dir), 0);
+  ck_assert_msg(!err_has("arning") && !err_has("empty"), "gnuplot complained");
+}
+END_TEST
+
 int main(void)
 {
   snprintf(dir, sizeof dir, "/tmp/samlab-test-train-XXXXXX");
@@ -741,6 +854,9 @@ int main(void)
   tcase_add_test(prog, program_output_faults);
   tcase_add_test(prog, program_cifar10_smoke);
   tcase_add_test(prog, program_bad_cifar_data);
+  tcase_add_test(prog, program_checksums_catch_flipped_bytes);
+  tcase_add_test(prog, program_numbers_and_resume_messages);
+  tcase_add_test(prog, program_one_epoch_plot);
   suite_add_tcase(s, lib);
   suite_add_tcase(s, prog);
   int rc = run_suite(s);

@@ -8,14 +8,14 @@
 #include <string.h>
 #include "convex_data.h"
 #include "toy_impl.h"
+#include "samlab/parse.h"
 
 static int parse_number(const char *toy, const char *key, const char *text, double lo, double hi, double *out,
                         char *err, size_t errlen)
 {
-  char *end;
-  errno = 0;
-  double v = strtod(text, &end);
-  if (end == text || *end || errno || !isfinite(v) || v < lo || v > hi) {
+  char why[128];
+  double v;
+  if (samlab_parse_double(text, &v, why, sizeof why) != 0 || v < lo || v > hi) {
     snprintf(err, errlen, "bad value '%s' for toy option %s of %s: expected a number in [%g, %g]", text, key, toy,
              lo, hi);
     return -1;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "toy_impl.h"
+#include "samlab/parse.h"
 
 #define TOYS(X) X(quartic) X(wsam_kl) X(quadratic) X(rosenbrock) X(infosam_amd) X(asym_valley) X(lsq) X(logreg)
 #define DECLARE(name) extern const samlab_toy_type samlab_toy_##name;
@@ -131,10 +132,10 @@ int samlab_toy_doubles(const char *toy, const char *key, const char *text, doubl
   int n = 0;
   const char *s = text;
   for (;;) {
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (end == s || errno || !isfinite(v) || (*end && *end != ',')) {
+    const char *end;
+    char why[128];
+    double v;
+    if (samlab_parse_double_prefix(s, &v, &end, why, sizeof why) != 0 || (*end && *end != ',')) {
       snprintf(err, errlen, "bad value '%s' for toy option %s of %s: expected comma-separated numbers", text, key,
                toy);
       return -1;

@@ -63,7 +63,17 @@ int samlab_attr_i64(hid_t file, const char *obj, const char *name, int64_t value
  * every one that is set); unset ones are skipped.  rule/base may be NULL. */
 int samlab_attr_provenance(hid_t file, const char *obj, int argc, char **argv, const samlab_rule_type *rule,
                            const samlab_base_type *base, const samlab_hparams *hp);
-/* Reading back (for plot, resume, merge): 0 ok, -1 missing. *data malloc'ed; dims up to 4. */
+/* Datasets with HDF5's Fletcher-32 checksum (chunked), for checkpoints and weights: a flipped byte fails the
+ * read instead of changing a value.  lib/checksum.c. */
+int samlab_out_checked(hid_t loc, const char *name, hid_t type, int rank, const hsize_t *dims, const void *data);
+/* The whole dataset name in memory type type: 0, -1 (missing or unreadable), -2 (its checksum does not match). */
+int samlab_in_read(hid_t file, const char *name, hid_t type, void *out);
+/* The one-line message for a dataset whose checksum does not match, naming it and the file. */
+void samlab_in_damaged(hid_t file, const char *name, char *err, size_t errlen);
+/* Reads every checksummed dataset of the file: 0, or -1 with samlab_in_damaged's message for the first bad one. */
+int samlab_in_verify(hid_t file, char *err, size_t errlen);
+/* Reading back (for plot, resume, merge): 0 ok, -1 missing, -2 damaged (checksum). *data malloc'ed; dims up
+ * to 4. */
 int samlab_in_f64(hid_t file, const char *name, int *rank, hsize_t dims[4], double **data);
 int samlab_in_attr_str(hid_t file, const char *obj, const char *name, char *buf, size_t len);
 int samlab_in_attr_f64(hid_t file, const char *obj, const char *name, double *value);
