@@ -668,7 +668,6 @@ START_TEST(program_bad_cifar_data)
       {"--labels coarse", "bad value 'coarse' for --labels: cifar10 has one set of labels"},
       {"--labels medium", "bad value 'medium' for --labels: fine or coarse"},
       {"--augment cutout", "bad value 'cutout' for --augment: none or crop-flip"},
-      {"--data cifar100", "cifar/train.bin': No such file or directory"}, /* cifar100 has no files there */
   };
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
     snprintf(opts, sizeof opts, "%s --out %s", cases[i][0], out);
@@ -676,6 +675,10 @@ START_TEST(program_bad_cifar_data)
     ck_assert_msg(err_has(cases[i][1]), "%s: the message lacks '%s'", cases[i][0], cases[i][1]);
     ck_assert_msg(file_is(out, "keep me"), "%s: output touched", cases[i][0]);
   }
+  snprintf(opts, sizeof opts, "--out %s", out);
+  ck_assert_msg(run_on("--data cifar100 --data-dir %s/cifar", opts) == 2, "cifar100 without its files: expected exit 2");
+  ck_assert(err_has("cifar/train.bin': No such file or directory"));
+  ck_assert(file_is(out, "keep me"));
   /* damaged files, each in a copy of the good directory */
   const char *damage[] = {"truncate", "label", "missing"};
   for (int k = 0; k < 3; k++) {
