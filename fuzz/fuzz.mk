@@ -9,7 +9,8 @@ B := fuzz/build
 HARNESSES := idx_plain idx_gzip resume checkpoint plot merge cli
 # These leave a command by longjmp (cli_die) and so leave what it allocated: no leak detection.
 NOLEAKS := plot merge cli
-LIB_SRCS := $(filter-out %/sweep_fast.c,$(wildcard $(S)/lib/*.c $(S)/lib/rules/*.c $(S)/toys/*.c $(S)/analyses/*.c))
+LIB_SRCS := $(filter-out %/sweep_fast.c,$(wildcard $(S)/lib/*.c $(S)/lib/rules/*.c $(S)/lib/data/*.c $(S)/toys/*.c \
+	$(S)/analyses/*.c))
 CMD_SRCS := $(filter-out %/main.c %/cmd_sweep.c,$(wildcard $(S)/src/*.c))
 FUZZ_SRCS := $(addprefix $(S)/fuzz/,fuzz_util.c h5gen.c fuzz_idx.c fuzz_resume.c fuzz_checkpoint.c fuzz_plot.c \
 	fuzz_merge.c fuzz_cli.c)

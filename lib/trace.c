@@ -240,5 +240,18 @@ int samlab_in_attr_f64(hid_t file, const char *obj, const char *name, double *va
 {
   if (H5Aexists_by_name(file, obj, name, H5P_DEFAULT) <= 0)
     return -1;
-  return H5LTget_attribute_double(file, obj, name, value) < 0 ? -1 : 0;
+  /* One number only: H5LTget_attribute_double would write every element of an array attribute into *value. */
+  hid_t a = H5Aopen_by_name(file, obj, name, H5P_DEFAULT, H5P_DEFAULT);
+  if (a < 0)
+    return -1;
+  hid_t space = H5Aget_space(a), type = H5Aget_type(a);
+  int ok = space >= 0 && type >= 0 && H5Sget_simple_extent_npoints(space) == 1 &&
+           (H5Tget_class(type) == H5T_FLOAT || H5Tget_class(type) == H5T_INTEGER) &&
+           H5Aread(a, H5T_NATIVE_DOUBLE, value) >= 0;
+  if (type >= 0)
+    H5Tclose(type);
+  if (space >= 0)
+    H5Sclose(space);
+  H5Aclose(a);
+  return ok ? 0 : -1;
 }

@@ -82,10 +82,10 @@ int plot_gradnorm(const plot_request *req, char *err, size_t errlen)
   hid_t h = plot_open(req->files[0], err, errlen);
   if (h < 0)
     return -1;
-  size_t ne = 0, nc = 0, nf = 0, nq = 0, nt = 0, nth = 0;
+  size_t ne = 0, nc = 0, nf = 0, nqx = 0, nqy = 0, nt = 0, nth = 0;
   double *edges = get(h, "/histogram/edges", &ne), *counts = get(h, "/histogram/counts", &nc);
-  double *fitted = get(h, "/histogram/fitted", &nf), *qx = get(h, "/qq/theoretical", &nq);
-  double *qy = get(h, "/qq/sorted", &nq), *tg = get(h, "/trace/grad_norm2", &nt), *tth = get(h, "/trace/threshold", &nth);
+  double *fitted = get(h, "/histogram/fitted", &nf), *qx = get(h, "/qq/theoretical", &nqx);
+  double *qy = get(h, "/qq/sorted", &nqy), *tg = get(h, "/trace/grad_norm2", &nt), *tth = get(h, "/trace/threshold", &nth);
   double mean = NAN, sd = NAN, adp = NAN, r = NAN;
   samlab_in_attr_f64(h, "/", "mean", &mean);
   samlab_in_attr_f64(h, "/", "sd", &sd);
@@ -94,6 +94,14 @@ int plot_gradnorm(const plot_request *req, char *err, size_t errlen)
   char subject[512] = "";
   samlab_in_attr_str(h, "/", "subject", subject, sizeof subject);
   H5Fclose(h);
+  /* Lengths that do not fit together (a damaged or foreign file) draw only what fits. */
+  if (edges && counts && ne != nc + 1)
+    nc = ne > 0 ? ne - 1 < nc ? ne - 1 : nc : 0;
+  if (fitted && nf < nc) {
+    free(fitted);
+    fitted = NULL;
+  }
+  size_t nq = qx && qy ? (nqx < nqy ? nqx : nqy) : 0;
   char *body = NULL;
   size_t blen = 0;
   h = H5Fopen(req->files[0], H5F_ACC_RDONLY, H5P_DEFAULT);

@@ -37,6 +37,13 @@ int plot_slice(const plot_request *req, char *err, size_t errlen)
       goto done;
     }
     H5Fclose(h);
+    /* the shapes slice writes: alpha 1-D; loss 1-D of its length, or 2-D with both sides at most its length */
+    if (ra != 1 || rl < 1 || (rl == 1 && dl[0] > da[0]) || (rl == 2 && (dl[0] > da[0] || dl[1] > da[0])) || rl > 2) {
+      free(alpha);
+      free(loss);
+      snprintf(err, errlen, "'%s' is not a slice file: /alpha and /loss do not fit together", req->files[f]);
+      goto done;
+    }
     if (rl == 2) { /* 2-D: the first file only */
       two_d = 1;
       fprintf(s, "$grid << EOD\n");
@@ -56,7 +63,7 @@ int plot_slice(const plot_request *req, char *err, size_t errlen)
       break;
     }
     fprintf(s, "$s%d << EOD\n", f);
-    for (hsize_t i = 0; i < da[0]; i++)
+    for (hsize_t i = 0; i < dl[0]; i++)
       fprintf(s, "%.10g %.10g\n", alpha[i], loss[i]);
     fprintf(s, "EOD\n");
     char label[640];
