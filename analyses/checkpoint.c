@@ -30,7 +30,7 @@ static herr_t visit(hid_t obj, const char *name, const H5O_info_t *info, void *d
   if (H5Lexists(obj, path, H5P_DEFAULT) <= 0)
     return 0;
   long long e;
-  if (H5LTget_attribute_long_long(obj, name, "epoch", &e) < 0)
+  if (samlab_in_attr_i64(obj, name, "epoch", &e) != 0)
     return 0;
   if ((s->want < 0 && e > s->best_epoch) || (s->want >= 0 && e == s->want)) {
     s->best_epoch = e;
@@ -60,17 +60,13 @@ static int read_weights_row(hid_t f, size_t row, samlab_checkpoint *c)
 /* The epochs of the rows of /weights: -1 if absent. */
 static long weights_row_of(hid_t f, long epoch, long *found_epoch)
 {
-  int rank;
-  hsize_t dims[4];
+  hsize_t n;
   double *ep = NULL;
   long row = -1;
-  if (H5Lexists(f, "/weights_epoch", H5P_DEFAULT) <= 0 || samlab_in_f64(f, "/weights_epoch", &rank, dims, &ep) != 0)
+  /* a list of epochs, nothing else (fuzzing found a scalar read as one) */
+  if (H5Lexists(f, "/weights_epoch", H5P_DEFAULT) <= 0 || samlab_in_vec(f, "/weights_epoch", &ep, &n) != 0)
     return -1;
-  if (rank != 1) { /* a list of epochs, nothing else (fuzzing found a scalar read as one) */
-    free(ep);
-    return -1;
-  }
-  for (hsize_t i = 0; i < dims[0]; i++)
+  for (hsize_t i = 0; i < n; i++)
     if ((epoch < 0 && (row < 0 || ep[i] > ep[row])) || (epoch >= 0 && (long)ep[i] == epoch))
       row = (long)i;
   if (row >= 0)

@@ -159,22 +159,19 @@ int samlab_attr_provenance(hid_t file, const char *obj, int argc, char **argv, c
     rc |= samlab_attr_str(file, obj, "rule", rule->name);
   if (base)
     rc |= samlab_attr_str(file, obj, "base", base->name);
-  /* The rule's parameters with the shared and the base optimizer's (without a rule: every set one), by name. */
-  const samlab_hparam_desc *params[SAMLAB_HPARAMS_MAX];
-  size_t n = hp ? samlab_hparams_of(rule, base, params, SAMLAB_HPARAMS_MAX) : 0;
-  for (size_t i = 0; i < n; i++) {
-    const samlab_hparam_desc *d = params[i];
-    double v = samlab_hparam_get(hp, d);
-    char text[32];
-    if (isnan(v))
-      continue;
-    if (d->kind == SAMLAB_HP_ASCENT || d->kind == SAMLAB_HP_RHO_SCHEDULE) {
-      samlab_hparam_value_text(d, v, text, sizeof text);
-      rc |= samlab_attr_str(file, obj, d->name, text);
-    } else if (d->kind == SAMLAB_HP_RUN)
-      rc |= samlab_attr_i64(file, obj, d->name, (int64_t)v);
-    else
-      rc |= samlab_attr_f64(file, obj, d->name, v);
+  if (hp) {
+    for (size_t i = 0; i < samlab_hparam_count; i++) {
+      const samlab_hparam_desc *d = &samlab_hparam_table[i];
+      double v = samlab_hparam_get(hp, d);
+      if (d->kind == SAMLAB_HP_ASCENT)
+        rc |= samlab_attr_str(file, obj, "ascent", hp->ascent_raw == 1 ? "raw" : "normalized");
+      else if (!isnan(v))
+        rc |= samlab_attr_f64(file, obj, d->name, v);
+    }
+    if (hp->total_steps >= 0)
+      rc |= samlab_attr_i64(file, obj, "total_steps", hp->total_steps);
+    if (hp->seed >= 0)
+      rc |= samlab_attr_i64(file, obj, "seed", hp->seed);
   }
   return rc ? -1 : 0;
 }
@@ -185,6 +182,8 @@ int samlab_in_f64(hid_t file, const char *name, int *rank, hsize_t dims[4], doub
     return -1;
   if (H5LTget_dataset_ndims(file, name, rank) < 0 || *rank > 4)
     return -1;
+  for (int i = 0; i < 4; i++) /* a scalar reads as one element whatever dimension a caller looks at */
+    dims[i] = 1;
   if (H5LTget_dataset_info(file, name, dims, NULL, NULL) < 0)
     return -1;
   size_t n = 1;
@@ -203,6 +202,22 @@ int samlab_in_f64(hid_t file, const char *name, int *rank, hsize_t dims[4], doub
 
 /* One string, stored with a fixed length (samlab, h5py's numpy.bytes_; maybe without a terminating NUL) or a
  * variable length (h5py's str). */
+int samlab_in_vec(hid_t file, const char *name, double **data, hsize_t *n)
+{
+  int rank;
+  hsize_t dims[4];
+  *data = NULL;
+  int rc = samlab_in_f64(file, name, &rank, dims, data);
+  if (rc == 0 && rank != 1) {
+    free(*data);
+    *data = NULL;
+    rc = -1;
+  }
+  if (rc == 0)
+    *n = dims[0];
+  return rc;
+}
+
 int samlab_in_attr_str(hid_t file, const char *obj, const char *name, char *buf, size_t len)
 {
   if (len == 0 || H5Aexists_by_name(file, obj, name, H5P_DEFAULT) <= 0)
@@ -236,22 +251,34 @@ int samlab_in_attr_str(hid_t file, const char *obj, const char *name, char *buf,
   return rc;
 }
 
-int samlab_in_attr_f64(hid_t file, const char *obj, const char *name, double *value)
+/* One number (an integer or floating-point attribute of one element: fuzzing found arrays overflowing the
+ * single value) into value of memory type mem. */
+static int attr_number(hid_t file, const char *obj, const char *name, hid_t mem, void *value)
 {
   if (H5Aexists_by_name(file, obj, name, H5P_DEFAULT) <= 0)
     return -1;
-  /* One number only: H5LTget_attribute_double would write every element of an array attribute into *value. */
   hid_t a = H5Aopen_by_name(file, obj, name, H5P_DEFAULT, H5P_DEFAULT);
-  if (a < 0)
-    return -1;
-  hid_t space = H5Aget_space(a), type = H5Aget_type(a);
-  int ok = space >= 0 && type >= 0 && H5Sget_simple_extent_npoints(space) == 1 &&
-           (H5Tget_class(type) == H5T_FLOAT || H5Tget_class(type) == H5T_INTEGER) &&
-           H5Aread(a, H5T_NATIVE_DOUBLE, value) >= 0;
-  if (type >= 0)
-    H5Tclose(type);
+  hid_t type = a >= 0 ? H5Aget_type(a) : -1, space = a >= 0 ? H5Aget_space(a) : -1;
+  H5T_class_t cls = type >= 0 ? H5Tget_class(type) : H5T_NO_CLASS;
+  int rc = (cls == H5T_INTEGER || cls == H5T_FLOAT) && space >= 0 && H5Sget_simple_extent_npoints(space) == 1 &&
+                   H5Aread(a, mem, value) >= 0
+               ? 0
+               : -1;
   if (space >= 0)
     H5Sclose(space);
-  H5Aclose(a);
-  return ok ? 0 : -1;
+  if (type >= 0)
+    H5Tclose(type);
+  if (a >= 0)
+    H5Aclose(a);
+  return rc;
+}
+
+int samlab_in_attr_f64(hid_t file, const char *obj, const char *name, double *value)
+{
+  return attr_number(file, obj, name, H5T_NATIVE_DOUBLE, value);
+}
+
+int samlab_in_attr_i64(hid_t file, const char *obj, const char *name, long long *value)
+{
+  return attr_number(file, obj, name, H5T_NATIVE_LLONG, value);
 }

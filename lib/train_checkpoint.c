@@ -94,13 +94,6 @@ int samlab_trainer_save(const samlab_trainer *t, hid_t file, const char *group)
   return rc ? -1 : 0;
 }
 
-static int read_i64(hid_t file, const char *obj, const char *name, long long *v)
-{
-  if (H5Aexists_by_name(file, obj, name, H5P_DEFAULT) <= 0)
-    return -1;
-  return H5LTget_attribute_long_long(file, obj, name, v) < 0 ? -1 : 0;
-}
-
 /* Reads a 1-D dataset of exactly n elements of the given memory type: 0, -1, or -2 (checksum). */
 static int read_exact(hid_t file, const char *path, hid_t type, size_t n, void *out)
 {
@@ -117,10 +110,10 @@ int samlab_trainer_load(samlab_trainer *t, hid_t file, const char *group, char *
   char path[512], s[256];
   long long epoch, step, pos, acc_sam, dim, ntrain, batch;
   double acc_loss, acc_seconds;
-  if (H5Lexists(file, group, H5P_DEFAULT) <= 0 || read_i64(file, group, "epoch", &epoch) ||
-      read_i64(file, group, "step", &step) || read_i64(file, group, "pos", &pos) ||
-      read_i64(file, group, "acc_sam", &acc_sam) || read_i64(file, group, "dim", &dim) ||
-      read_i64(file, group, "ntrain", &ntrain) || read_i64(file, group, "batch", &batch) ||
+  if (H5Lexists(file, group, H5P_DEFAULT) <= 0 || samlab_in_attr_i64(file, group, "epoch", &epoch) ||
+      samlab_in_attr_i64(file, group, "step", &step) || samlab_in_attr_i64(file, group, "pos", &pos) ||
+      samlab_in_attr_i64(file, group, "acc_sam", &acc_sam) || samlab_in_attr_i64(file, group, "dim", &dim) ||
+      samlab_in_attr_i64(file, group, "ntrain", &ntrain) || samlab_in_attr_i64(file, group, "batch", &batch) ||
       samlab_in_attr_f64(file, group, "acc_loss", &acc_loss) ||
       samlab_in_attr_f64(file, group, "acc_seconds", &acc_seconds)) {
     snprintf(err, errlen, "no trainer checkpoint in the file");

@@ -75,16 +75,6 @@ static double full_norm2(samlab_problem *p, const double *w)
   return s;
 }
 
-static int read_1d(hid_t f, const char *name, double **data, hsize_t *n)
-{
-  int rank;
-  hsize_t dims[4];
-  if (samlab_in_f64(f, name, &rank, dims, data) != 0 || rank != 1)
-    return -1;
-  *n = dims[0];
-  return 0;
-}
-
 /* AE-SAM's threshold replayed over a train file's per-step ||g||^2, beside its recorded SAM steps. */
 static int write_trace(samlab_out *o, const gradnorm_args *a, double *measured, double *replayed, char *err,
                        size_t errlen)
@@ -94,7 +84,7 @@ static int write_trace(samlab_out *o, const gradnorm_args *a, double *measured, 
     return -1;
   double *s = NULL, *used = NULL;
   hsize_t n = 0, nu = 0;
-  if (read_1d(f, "/step/grad_norm2", &s, &n) != 0 || n == 0) {
+  if (samlab_in_vec(f, "/step/grad_norm2", &s, &n) != 0 || n == 0) {
     H5Fclose(f);
     free(s);
     snprintf(err, errlen, "'%s' has no /step/grad_norm2: not a samlab train file", a->trace);
@@ -178,7 +168,7 @@ static int over_training(samlab_out *o, samlab_subject *sub, const gradnorm_args
   hsize_t ne = 0;
   char rule[64] = "?";
   if (f >= 0) {
-    read_1d(f, "/weights_epoch", &ep, &ne);
+    samlab_in_vec(f, "/weights_epoch", &ep, &ne);
     samlab_in_attr_str(f, "/", "rule", rule, sizeof rule);
     H5Fclose(f);
   }

@@ -129,12 +129,11 @@ int cmd_merge(int argc, char **argv)
   int rank;
   hsize_t dims[4];
   double *lr, *rho, *starts, *x;
-  if (samlab_in_f64(h[0], "/lr", &rank, dims, &lr) != 0)
+  hsize_t nlr, nrho;
+  if (samlab_in_vec(h[0], "/lr", &lr, &nlr) != 0)
     cli_die("merge", "'%s' has no /lr", files[0]);
-  size_t nlr = dims[0];
-  if (samlab_in_f64(h[0], "/rho", &rank, dims, &rho) != 0)
+  if (samlab_in_vec(h[0], "/rho", &rho, &nrho) != 0)
     cli_die("merge", "'%s' has no /rho", files[0]);
-  size_t nrho = dims[0];
   if (samlab_in_f64(h[0], "/starts", &rank, dims, &starts) != 0 || rank != 2)
     cli_die("merge", "'%s' has no /starts", files[0]);
   size_t nstarts = dims[0], dim = dims[1];

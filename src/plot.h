@@ -32,6 +32,10 @@ int plot_render(const plot_request *req, int width, int height, const char *body
 hid_t plot_open(const char *path, char *err, size_t errlen);
 /* text as a gnuplot single-quoted string (a quote inside doubled), taken literally. */
 void plot_quote(FILE *s, const char *text);
+/* text to put inside a single-quoted gnuplot string: quotes doubled, control characters as spaces, so that text
+ * from a file (a rule, a subject) cannot end the string and run commands.  One of 8 rotating buffers, cut at 1000
+ * characters. */
+const char *plot_esc(const char *text);
 /* A 1-D dataset of variable-length strings into names[0..n), at most max; the count, or -1. */
 int plot_read_names(hid_t h, const char *path, char names[][64], int max);
 /* out with its suffix replaced (".svg"), in buf. */

@@ -11,12 +11,10 @@
 
 static double *get(hid_t h, const char *name, size_t *n)
 {
-  int rank;
-  hsize_t dims[4];
   double *v = NULL;
-  if (H5Lexists(h, name, H5P_DEFAULT) <= 0 || samlab_in_f64(h, name, &rank, dims, &v) != 0)
-    return NULL;
-  *n = dims[0];
+  hsize_t len;
+  if (H5Lexists(h, name, H5P_DEFAULT) > 0 && samlab_in_vec(h, name, &v, &len) == 0)
+    *n = (size_t)len;
   return v;
 }
 
@@ -32,13 +30,13 @@ static int over_training_panel(FILE *s, const plot_request *req)
     hid_t h = H5Fopen(req->files[f], H5F_ACC_RDONLY, H5P_DEFAULT);
     if (h < 0)
       continue;
-    size_t ne = 0, nm = 0, nv = 0;
+    size_t ne = 0, nm = 0, nv = 0, nf = 0;
     double *ep = get(h, "/over_training/epoch", &ne), *m = get(h, "/over_training/mean_norm2", &nm);
-    double *v = get(h, "/over_training/variance", &nv), *full = get(h, "/over_training/full_norm2", &nv);
+    double *v = get(h, "/over_training/variance", &nv), *full = get(h, "/over_training/full_norm2", &nf);
     char rule[64] = "?";
     samlab_in_attr_str(h, "/over_training", "rule", rule, sizeof rule);
     H5Fclose(h);
-    if (ep && m && v && full && ne == nm && ne == nv) {
+    if (ep && m && v && full && ne == nm && ne == nv && ne == nf) {
       fprintf(s, "$ot%d << EOD\n", f);
       for (size_t e = 0; e < ne; e++)
         fprintf(s, "%.10g %.10g %.10g %.10g\n", ep[e], m[e], v[e], full[e]);
@@ -46,7 +44,7 @@ static int over_training_panel(FILE *s, const plot_request *req)
       fprintf(p, "%s$ot%d using 1:2 with linespoints lw 2 lc %d title '%s: E||g_B||^2', $ot%d using 1:($3 > 0 ? $3 : 1/0) "
                  "with linespoints dt 2 lw 2 lc %d title '%s: variance', $ot%d using 1:($4 > 0 ? $4 : 1/0) with linespoints "
                  "dt 3 lw 2 lc %d title '%s: full-batch ||g||^2'",
-              n ? ", " : "", f, f + 1, rule, f, f + 1, rule, f, f + 1, rule);
+              n ? ", " : "", f, f + 1, plot_esc(rule), f, f + 1, plot_esc(rule), f, f + 1, plot_esc(rule));
       n++;
     }
     free(ep);
@@ -68,7 +66,8 @@ int plot_gradnorm(const plot_request *req, char *err, size_t errlen)
     char *body = NULL;
     size_t blen = 0;
     FILE *s = open_memstream(&body, &blen);
-    fprintf(s, "set title '%s'\nset grid\n", req->title ? req->title : "squared mini-batch gradient norms over training");
+    fprintf(s, "set title '%s'\nset grid\n",
+            plot_esc(req->title ? req->title : "squared mini-batch gradient norms over training"));
     int n = over_training_panel(s, req);
     fclose(s);
     int rc = -1;
@@ -82,10 +81,16 @@ int plot_gradnorm(const plot_request *req, char *err, size_t errlen)
   hid_t h = plot_open(req->files[0], err, errlen);
   if (h < 0)
     return -1;
-  size_t ne = 0, nc = 0, nf = 0, nqx = 0, nqy = 0, nt = 0, nth = 0;
+  size_t ne = 0, nc = 0, nf = 0, nq = 0, nqy = 0, nt = 0, nth = 0;
   double *edges = get(h, "/histogram/edges", &ne), *counts = get(h, "/histogram/counts", &nc);
-  double *fitted = get(h, "/histogram/fitted", &nf), *qx = get(h, "/qq/theoretical", &nqx);
+  double *fitted = get(h, "/histogram/fitted", &nf), *qx = get(h, "/qq/theoretical", &nq);
   double *qy = get(h, "/qq/sorted", &nqy), *tg = get(h, "/trace/grad_norm2", &nt), *tth = get(h, "/trace/threshold", &nth);
+  /* drawn only when their lengths agree (a damaged file must not make us read past them) */
+  int hist = edges && counts && ne == nc + 1 && qx && qy && nq == nqy, trace = tg && tth && nt == nth;
+  if (fitted && nf != nc) {
+    free(fitted);
+    fitted = NULL;
+  }
   double mean = NAN, sd = NAN, adp = NAN, r = NAN;
   samlab_in_attr_f64(h, "/", "mean", &mean);
   samlab_in_attr_f64(h, "/", "sd", &sd);
@@ -94,29 +99,21 @@ int plot_gradnorm(const plot_request *req, char *err, size_t errlen)
   char subject[512] = "";
   samlab_in_attr_str(h, "/", "subject", subject, sizeof subject);
   H5Fclose(h);
-  /* Lengths that do not fit together (a damaged or foreign file) draw only what fits. */
-  if (edges && counts && ne != nc + 1)
-    nc = ne > 0 ? ne - 1 < nc ? ne - 1 : nc : 0;
-  if (fitted && nf < nc) {
-    free(fitted);
-    fitted = NULL;
-  }
-  size_t nq = qx && qy ? (nqx < nqy ? nqx : nqy) : 0;
   char *body = NULL;
   size_t blen = 0;
   h = H5Fopen(req->files[0], H5F_ACC_RDONLY, H5P_DEFAULT);
   int has_ot = h >= 0 && H5Lexists(h, "/over_training", H5P_DEFAULT) > 0;
   if (h >= 0)
     H5Fclose(h);
-  int rc = -1, panels = (edges && counts ? 2 : 0) + (tg && tth ? 1 : 0) + has_ot;
+  int rc = -1, panels = (hist ? 2 : 0) + trace + has_ot;
   if (!panels) {
     snprintf(err, errlen, "'%s' has neither samples nor a trace to draw", req->files[0]);
     goto done;
   }
   FILE *s = open_memstream(&body, &blen);
   fprintf(s, "set multiplot layout 1,%d title '%s'\nset grid\n", panels,
-          req->title ? req->title : subject[0] ? subject : "squared mini-batch gradient norms");
-  if (edges && counts) {
+          plot_esc(req->title ? req->title : subject[0] ? subject : "squared mini-batch gradient norms"));
+  if (hist) {
     fprintf(s, "$hist << EOD\n");
     for (size_t b = 0; b < nc; b++)
       fprintf(s, "%.10g %.10g %.10g %.10g\n", 0.5 * (edges[b] + edges[b + 1]), counts[b], fitted ? fitted[b] : NAN,
@@ -132,7 +129,7 @@ int plot_gradnorm(const plot_request *req, char *err, size_t errlen)
                "plot $qq using 1:2 with points pt 7 ps 0.6 title 'Q-Q (AD p = %.3g, r = %.4f)', "
                "%.10g + %.10g * x with lines lw 2 title 'mean + sd x'\n", adp, r, mean, sd);
   }
-  if (tg && tth) {
+  if (trace) {
     fprintf(s, "$trace << EOD\n");
     for (size_t i = 0; i < nt; i++)
       fprintf(s, "%zu %.10g %.10g\n", i, tg[i], tth[i]);

@@ -33,31 +33,29 @@ int plot_hessian(const plot_request *req, char *err, size_t errlen)
     const char *groups[] = {"/lanczos/eigenvalues", "/power/eigenvalues", "/exact/eigenvalues"};
     const char *what[] = {"lanczos", "power", "dsyevr"}, *style[] = {"pt 7 ps 1.2", "pt 6 ps 1.8", "pt 1 ps 1"};
     for (int g = 0; g < 3; g++) {
-      int rank;
-      hsize_t dims[4];
+      hsize_t len;
       double *v = NULL;
-      if (H5Lexists(h, groups[g], H5P_DEFAULT) <= 0 || samlab_in_f64(h, groups[g], &rank, dims, &v) != 0)
+      if (H5Lexists(h, groups[g], H5P_DEFAULT) <= 0 || samlab_in_vec(h, groups[g], &v, &len) != 0)
         continue;
-      size_t n = dims[0] > 50 ? 50 : dims[0]; /* the exact spectrum: its top 50 */
+      size_t n = len > 50 ? 50 : (size_t)len; /* the exact spectrum: its top 50 */
       char name[32];
       snprintf(name, sizeof name, "e%d_%d", f, g);
       block(s, name, n, NULL, v);
       fprintf(p, "%s$%s using 1:2 with points %s title '%s%s%s'", plen ? ", " : "", name, style[g], what[g],
-              req->nfiles > 1 ? ": " : "", req->nfiles > 1 ? subject : "");
+              req->nfiles > 1 ? ": " : "", req->nfiles > 1 ? plot_esc(subject) : "");
       fflush(p);
       free(v);
     }
-    int rank;
-    hsize_t dims[4];
+    hsize_t ngrid = 0, ndensity = 0;
     double *grid = NULL, *dens = NULL;
-    if (H5Lexists(h, "/density", H5P_DEFAULT) > 0 && samlab_in_f64(h, "/density/grid", &rank, dims, &grid) == 0 &&
-        samlab_in_f64(h, "/density/values", &rank, dims, &dens) == 0) {
-      for (hsize_t i = 0; i < dims[0]; i++) /* log scale: floor the Gaussian tails */
+    if (H5Lexists(h, "/density", H5P_DEFAULT) > 0 && samlab_in_vec(h, "/density/grid", &grid, &ngrid) == 0 &&
+        samlab_in_vec(h, "/density/values", &dens, &ndensity) == 0 && ngrid == ndensity) {
+      for (hsize_t i = 0; i < ndensity; i++) /* log scale: floor the Gaussian tails */
         dens[i] = fmax(dens[i], 1e-8);
       char name[32];
       snprintf(name, sizeof name, "d%d", f);
-      block(s, name, dims[0], grid, dens);
-      fprintf(d, "%s$%s using 1:2 with lines lw 2 title '%s'", dlen ? ", " : "", name, req->nfiles > 1 ? subject : "");
+      block(s, name, ndensity, grid, dens);
+      fprintf(d, "%s$%s using 1:2 with lines lw 2 title '%s'", dlen ? ", " : "", name, req->nfiles > 1 ? plot_esc(subject) : "");
       fflush(d);
       ndens++;
     }
@@ -73,7 +71,7 @@ int plot_hessian(const plot_request *req, char *err, size_t errlen)
     goto done;
   }
   fprintf(s, "set multiplot layout 1,%d title '%s'\nset grid\nset key top right\n", ndens ? 2 : 1,
-          req->title ? req->title : "Hessian spectrum");
+          plot_esc(req->title ? req->title : "Hessian spectrum"));
   fprintf(s, "set xlabel 'index i'\nset ylabel 'eigenvalue lambda_i'\nset xtics 1\nplot %s\nset xtics autofreq\n", plots);
   if (ndens)
     fprintf(s, "set xlabel 'eigenvalue'\nset ylabel 'density (SLQ, Gaussian-smoothed)'\nset logscale y\nset format y '%%.0e'\n"

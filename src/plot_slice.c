@@ -30,20 +30,16 @@ int plot_slice(const plot_request *req, char *err, size_t errlen)
     int ra, rl;
     hsize_t da[4], dl[4];
     double *alpha = NULL, *loss = NULL;
-    if (samlab_in_f64(h, "/alpha", &ra, da, &alpha) != 0 || samlab_in_f64(h, "/loss", &rl, dl, &loss) != 0) {
+    /* 1-D: alpha and loss of one length; 2-D: alpha along both axes of loss */
+    if (samlab_in_f64(h, "/alpha", &ra, da, &alpha) != 0 || samlab_in_f64(h, "/loss", &rl, dl, &loss) != 0 ||
+        ra != 1 || (rl == 1 && dl[0] != da[0]) || (rl == 2 && (dl[0] > da[0] || dl[1] > da[0])) || rl > 2) {
       H5Fclose(h);
       free(alpha);
-      snprintf(err, errlen, "'%s' has no /alpha and /loss", req->files[f]);
+      free(loss);
+      snprintf(err, errlen, "'%s' has no /alpha and /loss of matching shapes", req->files[f]);
       goto done;
     }
     H5Fclose(h);
-    /* the shapes slice writes: alpha 1-D; loss 1-D of its length, or 2-D with both sides at most its length */
-    if (ra != 1 || rl < 1 || (rl == 1 && dl[0] > da[0]) || (rl == 2 && (dl[0] > da[0] || dl[1] > da[0])) || rl > 2) {
-      free(alpha);
-      free(loss);
-      snprintf(err, errlen, "'%s' is not a slice file: /alpha and /loss do not fit together", req->files[f]);
-      goto done;
-    }
     if (rl == 2) { /* 2-D: the first file only */
       two_d = 1;
       fprintf(s, "$grid << EOD\n");
@@ -57,13 +53,13 @@ int plot_slice(const plot_request *req, char *err, size_t errlen)
                  "set view map\nset contour base\nset cntrparam levels 15\nunset surface\nset table $cont\n"
                  "splot $grid using 1:2:3\nunset table\nunset contour\nset surface\nset size ratio -1\n"
                  "plot $grid using 1:2:3 with image notitle, $cont using 1:2 with lines lc rgb 'white' notitle\n",
-              req->title ? req->title : subject);
+              plot_esc(req->title ? req->title : subject));
       free(alpha);
       free(loss);
       break;
     }
     fprintf(s, "$s%d << EOD\n", f);
-    for (hsize_t i = 0; i < dl[0]; i++)
+    for (hsize_t i = 0; i < da[0]; i++)
       fprintf(s, "%.10g %.10g\n", alpha[i], loss[i]);
     fprintf(s, "EOD\n");
     char label[640];
@@ -73,7 +69,7 @@ int plot_slice(const plot_request *req, char *err, size_t errlen)
       snprintf(label, sizeof label, "%s", subject);
     if (isfinite(lambda))
       snprintf(label + strlen(label), sizeof label - strlen(label), " (lambda_max %.4g)", lambda);
-    fprintf(p, "%s$s%d using 1:2 with lines lw 2 title '%s'", plen ? ", " : "", f, label);
+    fprintf(p, "%s$s%d using 1:2 with lines lw 2 title '%s'", plen ? ", " : "", f, plot_esc(label));
     fflush(p);
     free(alpha);
     free(loss);
@@ -82,7 +78,7 @@ int plot_slice(const plot_request *req, char *err, size_t errlen)
   p = NULL;
   if (!two_d)
     fprintf(s, "set title '%s'\nset grid\nset xlabel '%s'\nset ylabel 'loss'\nset key top center\nplot %s\n",
-            req->title ? req->title : "loss slices", strcmp(mode, "eigen") == 0 ? "alpha (along the top Hessian eigenvector e1)"
+            plot_esc(req->title ? req->title : "loss slices"), strcmp(mode, "eigen") == 0 ? "alpha (along the top Hessian eigenvector e1)"
                                                                                 : "alpha (along a random direction)",
             plots);
   fclose(s);

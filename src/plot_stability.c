@@ -27,27 +27,28 @@ int plot_stability(const plot_request *req, char *err, size_t errlen)
     char names[16][64];
     int nr = plot_read_names(h, "/rules", names, 16), rank;
     samlab_in_attr_str(h, "/", "model", model, sizeof model);
-    hsize_t de[4], dd[4];
+    hsize_t ne = 0, dd[4];
     double *ep = NULL;
-    if (nr < 1 || samlab_in_f64(h, "/epoch", &rank, de, &ep) != 0) {
+    if (nr < 1 || samlab_in_vec(h, "/epoch", &ep, &ne) != 0) {
       H5Fclose(h);
       snprintf(err, errlen, "'%s' has no /rules or /epoch", req->files[f]);
       goto done;
     }
     for (int k = 0; k < 3; k++) {
       double *v = NULL;
-      if (samlab_in_f64(h, sets[k], &rank, dd, &v) != 0 || rank != 2 || dd[0] != (hsize_t)nr || dd[1] != de[0]) {
+      if (samlab_in_f64(h, sets[k], &rank, dd, &v) != 0 || rank != 2 || dd[0] != (hsize_t)nr || dd[1] != ne) {
         free(v);
         continue;
       }
       for (int r = 0; r < nr; r++) {
         fprintf(s, "$f%dk%dr%d << EOD\n", f, k, r);
-        for (hsize_t e = 0; e < de[0]; e++)
-          if (isfinite(v[(hsize_t)r * de[0] + e]))
-            fprintf(s, "%.10g %.10g\n", ep[e], v[(hsize_t)r * de[0] + e]);
+        for (hsize_t e = 0; e < ne; e++)
+          if (isfinite(v[(hsize_t)r * ne + e]))
+            fprintf(s, "%.10g %.10g\n", ep[e], v[(hsize_t)r * ne + e]);
         fprintf(s, "EOD\n");
         fprintf(p[k], "%s$f%dk%dr%d using 1:2 with linespoints lw 2 lc %d title '%s%s%s'", plen[k] ? ", " : "", f,
-                k, r, f * nr + r + 1, names[r], req->nfiles > 1 ? " " : "", req->nfiles > 1 ? req->files[f] : "");
+                k, r, f * nr + r + 1, plot_esc(names[r]), req->nfiles > 1 ? " " : "",
+                req->nfiles > 1 ? plot_esc(req->files[f]) : "");
         fflush(p[k]);
         curves++;
       }
@@ -65,7 +66,7 @@ int plot_stability(const plot_request *req, char *err, size_t errlen)
     p[k] = NULL;
   }
   fprintf(s, "set multiplot layout 1,3 title '%s'\nset grid\nset xlabel 'epoch'\nset key top left\n",
-          req->title ? req->title : model[0] ? model : "uniform stability");
+          plot_esc(req->title ? req->title : model[0] ? model : "uniform stability"));
   for (int k = 0; k < 3; k++)
     if (plen[k])
       fprintf(s, "set ylabel \"%s\"\nplot %s\n", ylab[k], plots[k]);

@@ -56,8 +56,10 @@ int plot_sweep(const plot_request *req, char *err, size_t errlen)
   samlab_problem *p = NULL;
   char *script = NULL, *body = NULL;
   size_t script_len = 0, body_len = 0;
-  if (samlab_in_f64(f, "/lr", &rank, dims, &lr) != 0 || samlab_in_f64(f, "/rho", &rank, dims, &rho) != 0 ||
-      samlab_in_f64(f, "/success_rate", &rank, dims, &rate) != 0 || rank != 3 ||
+  hsize_t nlr_data = 0, nrho_data = 0;
+  if (samlab_in_vec(f, "/lr", &lr, &nlr_data) != 0 || samlab_in_vec(f, "/rho", &rho, &nrho_data) != 0 ||
+      samlab_in_f64(f, "/success_rate", &rank, dims, &rate) != 0 || rank != 3 || dims[1] != nrho_data ||
+      dims[2] != nlr_data || nlr_data == 0 ||
       samlab_in_attr_str(f, "/", "function", function, sizeof function) != 0 ||
       samlab_in_attr_str(f, "/", "rules", rules_attr, sizeof rules_attr) != 0) {
     snprintf(err, errlen, "'%s' lacks /lr, /rho, /success_rate or its attributes: not a complete sweep file", file);

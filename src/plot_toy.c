@@ -64,12 +64,10 @@ static int read_run(const char *path, toy_run *r, char *err, size_t errlen)
   samlab_in_attr_f64(f, "/", "rho", &r->rho);
   samlab_in_attr_f64(f, "/", "gamma", &r->gamma);
   samlab_in_attr_f64(f, "/", "lr", &r->lr);
-  if (H5Aexists_by_name(f, "/", "diverged", H5P_DEFAULT) > 0)
-    H5LTget_attribute_double(f, "/", "diverged", &div);
+  samlab_in_attr_f64(f, "/", "diverged", &div);
   r->diverged = div != 0;
   double fixed = 0;
-  if (H5Aexists_by_name(f, "/", "fixed", H5P_DEFAULT) > 0)
-    H5LTget_attribute_double(f, "/", "fixed", &fixed);
+  samlab_in_attr_f64(f, "/", "fixed", &fixed);
   hsize_t de[4];
   if (fixed != 0 && samlab_in_f64(f, "/eps", &rank, de, &r->eps) == 0 && (rank != 2 || de[1] != r->dim)) {
     free(r->eps);
@@ -284,7 +282,7 @@ static int build_eps_script(FILE *s, const plot_request *req, toy_run *runs, int
     fprintf(s, "set title ");
     plot_quote(s, req->title);
   } else
-    fprintf(s, "set title '%s: perturbations eps at the fixed point (%zu coordinates, first two shown)'", runs[0].function,
+    fprintf(s, "set title '%s: perturbations eps at the fixed point (%zu coordinates, first two shown)'", plot_esc(runs[0].function),
             dim);
   fprintf(s, "\n$grad << EOD\n0 0 %.10g %.10g\nEOD\n", gn > 0 ? rho * g[0] / gn : 0, gn > 0 ? rho * g[1] / gn : 0);
   char(*labels)[512] = calloc((size_t)n, sizeof *labels);

@@ -23,16 +23,6 @@ static void free_run(train_run *r)
   free(r->sam_fraction);
 }
 
-static int read_1d(hid_t f, const char *name, double **x, hsize_t *n)
-{
-  int rank;
-  hsize_t dims[4];
-  if (samlab_in_f64(f, name, &rank, dims, x) != 0 || rank != 1)
-    return -1;
-  *n = dims[0];
-  return 0;
-}
-
 static int read_run(const char *path, train_run *r, char *err, size_t errlen)
 {
   memset(r, 0, sizeof *r);
@@ -41,23 +31,22 @@ static int read_run(const char *path, train_run *r, char *err, size_t errlen)
     return -1;
   hsize_t n;
   double rho = NAN;
-  int rc = read_1d(f, "/step/loss", &r->loss, &r->nsteps);
-  rc = rc || read_1d(f, "/epoch/train_acc", &r->train_acc, &r->nepochs);
-  rc = rc || read_1d(f, "/epoch/test_acc", &r->test_acc, &n) || n != r->nepochs;
-  rc = rc || read_1d(f, "/epoch/train_loss", &r->train_loss, &n) || n != r->nepochs;
-  rc = rc || read_1d(f, "/epoch/test_loss", &r->test_loss, &n) || n != r->nepochs;
-  rc = rc || read_1d(f, "/epoch/sam_fraction", &r->sam_fraction, &n) || n != r->nepochs;
+  int rc = samlab_in_vec(f, "/step/loss", &r->loss, &r->nsteps);
+  rc = rc || samlab_in_vec(f, "/epoch/train_acc", &r->train_acc, &r->nepochs);
+  rc = rc || samlab_in_vec(f, "/epoch/test_acc", &r->test_acc, &n) || n != r->nepochs;
+  rc = rc || samlab_in_vec(f, "/epoch/train_loss", &r->train_loss, &n) || n != r->nepochs;
+  rc = rc || samlab_in_vec(f, "/epoch/test_loss", &r->test_loss, &n) || n != r->nepochs;
+  rc = rc || samlab_in_vec(f, "/epoch/sam_fraction", &r->sam_fraction, &n) || n != r->nepochs;
   if (rc) {
     H5Fclose(f);
     free_run(r);
     snprintf(err, errlen, "'%s' lacks the /step and /epoch traces of a samlab train file", path);
     return -1;
   }
-  if (read_1d(f, "/step/grad_ratio", &r->ratio, &r->nratio) != 0)
+  if (samlab_in_vec(f, "/step/grad_ratio", &r->ratio, &r->nratio) != 0)
     r->nratio = 0;
   long long s = 1;
-  if (H5Aexists_by_name(f, "/", "steps_per_epoch", H5P_DEFAULT) > 0)
-    H5LTget_attribute_long_long(f, "/", "steps_per_epoch", &s);
+  samlab_in_attr_i64(f, "/", "steps_per_epoch", &s);
   r->spe = s > 0 ? (long)s : 1;
   char rule[64] = "?", model[128] = "";
   samlab_in_attr_str(f, "/", "rule", rule, sizeof rule);

@@ -38,13 +38,22 @@ void plot_sibling(const char *out, const char *suffix, char *buf, size_t len)
 
 void plot_quote(FILE *s, const char *text)
 {
-  fputc('\'', s);
-  for (const char *c = text; *c; c++) {
+  fprintf(s, "'%s'", plot_esc(text));
+}
+
+const char *plot_esc(const char *text)
+{
+  static char buf[8][1024];
+  static int slot;
+  char *out = buf[slot++ % 8];
+  size_t n = 0;
+  for (const char *c = text; *c && n + 2 < sizeof buf[0]; c++) {
     if (*c == '\'')
-      fputc('\'', s);
-    fputc(*c, s);
+      out[n++] = '\'';
+    out[n++] = (unsigned char)*c < 0x20 ? ' ' : *c; /* a newline would end the command */
   }
-  fputc('\'', s);
+  out[n] = 0;
+  return out;
 }
 
 hid_t plot_open(const char *path, char *err, size_t errlen)

@@ -721,6 +721,25 @@ START_TEST(test_hessian_progress_lines_in_logs)
 }
 END_TEST
 
+/* issue 16 (found by reading what the fuzzers reach): text from a file never ends a gnuplot string, so a hostile
+ * attribute cannot run commands through gnuplot's system. */
+START_TEST(test_plot_text_from_files_is_quoted)
+{
+  ck_assert_int_eq(run("hessian -f quartic --trace-probes 2 -o OUT/h1.h5"), 0);
+  ck_assert_int_eq(run("hessian -f rosenbrock --trace-probes 2 -o OUT/h2.h5"), 0);
+  char hostile[600], pwned[400];
+  path_in_dir(pwned, sizeof pwned, "pwned");
+  snprintf(hostile, sizeof hostile, "x'\nsystem \"touch %s\"\nprint '", pwned);
+  set_string_attr("h1.h5", "subject", hostile, 1);
+  ck_assert_msg(run("plot OUT/h1.h5 OUT/h2.h5 -o OUT/h.png") == 0, "%s", errtext);
+  ck_assert_msg(access(pwned, F_OK) != 0, "a file's attribute ran a command through gnuplot");
+  snprintf(hostile, sizeof hostile, "x'; system \"touch %s\"; print '", pwned);
+  set_string_attr("h1.h5", "subject", hostile, 0);
+  ck_assert_msg(run("plot OUT/h1.h5 OUT/h2.h5 -o OUT/h.png") == 0, "%s", errtext);
+  ck_assert_msg(access(pwned, F_OK) != 0, "a file's attribute ran a command through gnuplot");
+}
+END_TEST
+
 int main(void)
 {
   samlab_h5_quiet();
@@ -746,6 +765,7 @@ int main(void)
   tcase_add_test(tc, test_stale_partial_files);
   tcase_add_test(tc, test_string_attribute_forms);
   tcase_add_test(tc, test_hessian_progress_lines_in_logs);
+  tcase_add_test(tc, test_plot_text_from_files_is_quoted);
   suite_add_tcase(s, tc);
   return run_suite(s);
 }

@@ -75,8 +75,11 @@ int samlab_in_verify(hid_t file, char *err, size_t errlen);
 /* Reading back (for plot, resume, merge): 0 ok, -1 missing, -2 damaged (checksum). *data malloc'ed; dims up
  * to 4. */
 int samlab_in_f64(hid_t file, const char *name, int *rank, hsize_t dims[4], double **data);
+/* A 1-D dataset: 0 (*n its length), -1 (missing or of another rank), -2 (damaged). */
+int samlab_in_vec(hid_t file, const char *name, double **data, hsize_t *n);
 int samlab_in_attr_str(hid_t file, const char *obj, const char *name, char *buf, size_t len);
 int samlab_in_attr_f64(hid_t file, const char *obj, const char *name, double *value);
+int samlab_in_attr_i64(hid_t file, const char *obj, const char *name, long long *value);
 /* HDF5 prints error stacks by default; samlab reports its own one-line errors instead. */
 void samlab_h5_quiet(void);
 
