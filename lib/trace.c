@@ -159,19 +159,22 @@ int samlab_attr_provenance(hid_t file, const char *obj, int argc, char **argv, c
     rc |= samlab_attr_str(file, obj, "rule", rule->name);
   if (base)
     rc |= samlab_attr_str(file, obj, "base", base->name);
-  if (hp) {
-    for (size_t i = 0; i < samlab_hparam_count; i++) {
-      const samlab_hparam_desc *d = &samlab_hparam_table[i];
-      double v = samlab_hparam_get(hp, d);
-      if (d->kind == SAMLAB_HP_ASCENT)
-        rc |= samlab_attr_str(file, obj, "ascent", hp->ascent_raw == 1 ? "raw" : "normalized");
-      else if (!isnan(v))
-        rc |= samlab_attr_f64(file, obj, d->name, v);
-    }
-    if (hp->total_steps >= 0)
-      rc |= samlab_attr_i64(file, obj, "total_steps", hp->total_steps);
-    if (hp->seed >= 0)
-      rc |= samlab_attr_i64(file, obj, "seed", hp->seed);
+  /* The rule's parameters with the shared and the base optimizer's (without a rule: every set one), by name. */
+  const samlab_hparam_desc *params[SAMLAB_HPARAMS_MAX];
+  size_t n = hp ? samlab_hparams_of(rule, base, params, SAMLAB_HPARAMS_MAX) : 0;
+  for (size_t i = 0; i < n; i++) {
+    const samlab_hparam_desc *d = params[i];
+    double v = samlab_hparam_get(hp, d);
+    char text[32];
+    if (isnan(v))
+      continue;
+    if (d->kind == SAMLAB_HP_ASCENT || d->kind == SAMLAB_HP_RHO_SCHEDULE) {
+      samlab_hparam_value_text(d, v, text, sizeof text);
+      rc |= samlab_attr_str(file, obj, d->name, text);
+    } else if (d->kind == SAMLAB_HP_RUN)
+      rc |= samlab_attr_i64(file, obj, d->name, (int64_t)v);
+    else
+      rc |= samlab_attr_f64(file, obj, d->name, v);
   }
   return rc ? -1 : 0;
 }
