@@ -2,6 +2,7 @@
  * dataset w) from any train file, wherever the group sits, and rebuilding its network. */
 #include <stdio.h>
 #include <hdf5_hl.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_rng.h>
@@ -66,8 +67,9 @@ static long weights_row_of(hid_t f, long epoch, long *found_epoch)
   /* a list of epochs, nothing else (fuzzing found a scalar read as one) */
   if (H5Lexists(f, "/weights_epoch", H5P_DEFAULT) <= 0 || samlab_in_vec(f, "/weights_epoch", &ep, &n) != 0)
     return -1;
-  for (hsize_t i = 0; i < n; i++)
-    if ((epoch < 0 && (row < 0 || ep[i] > ep[row])) || (epoch >= 0 && (long)ep[i] == epoch))
+  for (hsize_t i = 0; i < n; i++) /* epochs are whole numbers from 0; any other value is no epoch */
+    if (ep[i] >= 0 && ep[i] < 1e15 && ep[i] == floor(ep[i]) &&
+        ((epoch < 0 && (row < 0 || ep[i] > ep[row])) || (epoch >= 0 && (long)ep[i] == epoch)))
       row = (long)i;
   if (row >= 0)
     *found_epoch = (long)ep[row];
@@ -104,15 +106,16 @@ int samlab_checkpoint_read(const char *path, long epoch, samlab_checkpoint *c, c
   }
   /* where the training set came from (samlab train's root attributes), to rebuild it exactly */
   double v;
+  long long n;
   samlab_in_attr_str(f, "/", "model", c->model, sizeof c->model);
   samlab_in_attr_str(f, "/", "data", c->data, sizeof c->data);
   samlab_in_attr_str(f, "/", "labels", c->labels, sizeof c->labels);
-  if (samlab_in_attr_f64(f, "/", "train_size", &v) == 0)
-    c->train_size = (long)v;
+  if (samlab_in_attr_i64(f, "/", "train_size", &n) == 0)
+    c->train_size = (long)n;
   if (samlab_in_attr_f64(f, "/", "label_noise", &v) == 0)
     c->label_noise = v;
-  if (samlab_in_attr_f64(f, "/", "seed", &v) == 0)
-    c->seed = (long)v;
+  if (samlab_in_attr_i64(f, "/", "seed", &n) == 0)
+    c->seed = (long)n;
   /* samlab train's per-epoch weights first, then any trainer checkpoint group */
   long found = -1, row = weights_row_of(f, epoch, &found);
   int rc = -1;

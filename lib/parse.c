@@ -36,20 +36,31 @@ static const char *decimal_end(const char *p, int integer)
   return q;
 }
 
+static int refuse(char *why, size_t whylen, const char *what)
+{
+  snprintf(why, whylen, "%s", what);
+  return -1;
+}
+
+#define NOT_NUMBER "not a decimal number"
+#define NOT_INTEGER "not a decimal integer"
+
+/* A prefix parse (rc, ending at *end once done) that must have taken the whole text. */
+static int whole(int rc, const char *const *end, const char *what, char *why, size_t whylen)
+{
+  return rc != 0 ? -1 : **end ? refuse(why, whylen, what) : 0;
+}
+
 int samlab_parse_double_prefix(const char *text, double *out, const char **end, char *why, size_t whylen)
 {
   const char *stop = decimal_end(text, 0);
-  if (stop == text) {
-    snprintf(why, whylen, "not a decimal number");
-    return -1;
-  }
+  if (stop == text)
+    return refuse(why, whylen, NOT_NUMBER);
   char *e;
   errno = 0;
   double v = strtod(text, &e);
-  if (e != stop) { /* strtod read something else (e.g. 0x...) */
-    snprintf(why, whylen, "not a decimal number");
-    return -1;
-  }
+  if (e != stop) /* strtod read something else (e.g. 0x...) */
+    return refuse(why, whylen, NOT_NUMBER);
   if (errno == ERANGE && fabs(v) < DBL_MIN) {
     snprintf(why, whylen, "underflows (nonzero numbers must be at least %g in magnitude)", DBL_MIN);
     return -1;
@@ -65,14 +76,10 @@ int samlab_parse_double_prefix(const char *text, double *out, const char **end, 
 
 int samlab_parse_double(const char *text, double *out, char *why, size_t whylen)
 {
-  const char *end;
-  double v;
-  if (samlab_parse_double_prefix(text, &v, &end, why, whylen) != 0)
+  const char *end = text;
+  double v = 0;
+  if (whole(samlab_parse_double_prefix(text, &v, &end, why, whylen), &end, NOT_NUMBER, why, whylen) != 0)
     return -1;
-  if (*end) {
-    snprintf(why, whylen, "not a decimal number");
-    return -1;
-  }
   *out = v;
   return 0;
 }
@@ -80,10 +87,8 @@ int samlab_parse_double(const char *text, double *out, char *why, size_t whylen)
 int samlab_parse_long_prefix(const char *text, long *out, const char **end, char *why, size_t whylen)
 {
   const char *stop = decimal_end(text, 1);
-  if (stop == text) {
-    snprintf(why, whylen, "not a decimal integer");
-    return -1;
-  }
+  if (stop == text)
+    return refuse(why, whylen, NOT_INTEGER);
   char *e;
   errno = 0;
   long v = strtol(text, &e, 10);
@@ -98,14 +103,10 @@ int samlab_parse_long_prefix(const char *text, long *out, const char **end, char
 
 int samlab_parse_long(const char *text, long *out, char *why, size_t whylen)
 {
-  const char *end;
-  long v;
-  if (samlab_parse_long_prefix(text, &v, &end, why, whylen) != 0)
+  const char *end = text;
+  long v = 0;
+  if (whole(samlab_parse_long_prefix(text, &v, &end, why, whylen), &end, NOT_INTEGER, why, whylen) != 0)
     return -1;
-  if (*end) {
-    snprintf(why, whylen, "not a decimal integer");
-    return -1;
-  }
   *out = v;
   return 0;
 }

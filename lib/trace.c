@@ -203,8 +203,6 @@ int samlab_in_f64(hid_t file, const char *name, int *rank, hsize_t dims[4], doub
   return rc;
 }
 
-/* One string, stored with a fixed length (samlab, h5py's numpy.bytes_; maybe without a terminating NUL) or a
- * variable length (h5py's str). */
 int samlab_in_vec(hid_t file, const char *name, double **data, hsize_t *n)
 {
   int rank;
@@ -221,36 +219,59 @@ int samlab_in_vec(hid_t file, const char *name, double **data, hsize_t *n)
   return rc;
 }
 
-int samlab_in_attr_str(hid_t file, const char *obj, const char *name, char *buf, size_t len)
+/* An attribute of one element, opened with its type; 0, or -1 (absent, or not a single element). */
+typedef struct {
+  hid_t a, type;
+} attr_one;
+
+static void attr_close(attr_one *h)
 {
-  if (len == 0 || H5Aexists_by_name(file, obj, name, H5P_DEFAULT) <= 0)
+  if (h->type >= 0)
+    H5Tclose(h->type);
+  if (h->a >= 0)
+    H5Aclose(h->a);
+}
+
+static int attr_open(hid_t file, const char *obj, const char *name, attr_one *h)
+{
+  h->a = h->type = -1;
+  if (H5Aexists_by_name(file, obj, name, H5P_DEFAULT) <= 0)
     return -1;
-  hid_t a = H5Aopen_by_name(file, obj, name, H5P_DEFAULT, H5P_DEFAULT);
-  hid_t type = a >= 0 ? H5Aget_type(a) : -1, space = a >= 0 ? H5Aget_space(a) : -1;
-  char *text = NULL;
-  int rc = -1;
-  if (type >= 0 && space >= 0 && H5Tget_class(type) == H5T_STRING && H5Sget_simple_extent_npoints(space) == 1) {
-    if (H5Tis_variable_str(type) > 0) {
-      if (H5Aread(a, type, &text) >= 0 && text && strlen(text) < len) {
-        strcpy(buf, text);
-        rc = 0;
-      }
-      H5free_memory(text);
-    } else {
-      size_t size = H5Tget_size(type);
-      if ((text = calloc(size + 1, 1)) && H5Aread(a, type, text) >= 0 && strlen(text) < len) {
-        strcpy(buf, text);
-        rc = 0;
-      }
-      free(text);
-    }
-  }
+  h->a = H5Aopen_by_name(file, obj, name, H5P_DEFAULT, H5P_DEFAULT);
+  hid_t space = h->a >= 0 ? H5Aget_space(h->a) : -1;
+  int one = space >= 0 && H5Sget_simple_extent_npoints(space) == 1;
   if (space >= 0)
     H5Sclose(space);
-  if (type >= 0)
-    H5Tclose(type);
-  if (a >= 0)
-    H5Aclose(a);
+  if (one && (h->type = H5Aget_type(h->a)) >= 0)
+    return 0;
+  attr_close(h);
+  return -1;
+}
+
+/* One string, stored with a fixed length (samlab, h5py's numpy.bytes_; maybe without a terminating NUL) or a
+ * variable length (h5py's str). */
+int samlab_in_attr_str(hid_t file, const char *obj, const char *name, char *buf, size_t len)
+{
+  attr_one h;
+  if (len == 0 || attr_open(file, obj, name, &h) != 0)
+    return -1;
+  char *text = NULL;
+  int rc = -1;
+  if (H5Tget_class(h.type) == H5T_STRING && H5Tis_variable_str(h.type) > 0) {
+    if (H5Aread(h.a, h.type, &text) >= 0 && text && strlen(text) < len) {
+      strcpy(buf, text);
+      rc = 0;
+    }
+    H5free_memory(text);
+  } else if (H5Tget_class(h.type) == H5T_STRING) {
+    size_t size = H5Tget_size(h.type);
+    if ((text = calloc(size + 1, 1)) && H5Aread(h.a, h.type, text) >= 0 && strlen(text) < len) {
+      strcpy(buf, text);
+      rc = 0;
+    }
+    free(text);
+  }
+  attr_close(&h);
   return rc;
 }
 
@@ -258,21 +279,12 @@ int samlab_in_attr_str(hid_t file, const char *obj, const char *name, char *buf,
  * single value) into value of memory type mem. */
 static int attr_number(hid_t file, const char *obj, const char *name, hid_t mem, void *value)
 {
-  if (H5Aexists_by_name(file, obj, name, H5P_DEFAULT) <= 0)
+  attr_one h;
+  if (attr_open(file, obj, name, &h) != 0)
     return -1;
-  hid_t a = H5Aopen_by_name(file, obj, name, H5P_DEFAULT, H5P_DEFAULT);
-  hid_t type = a >= 0 ? H5Aget_type(a) : -1, space = a >= 0 ? H5Aget_space(a) : -1;
-  H5T_class_t cls = type >= 0 ? H5Tget_class(type) : H5T_NO_CLASS;
-  int rc = (cls == H5T_INTEGER || cls == H5T_FLOAT) && space >= 0 && H5Sget_simple_extent_npoints(space) == 1 &&
-                   H5Aread(a, mem, value) >= 0
-               ? 0
-               : -1;
-  if (space >= 0)
-    H5Sclose(space);
-  if (type >= 0)
-    H5Tclose(type);
-  if (a >= 0)
-    H5Aclose(a);
+  H5T_class_t cls = H5Tget_class(h.type);
+  int rc = (cls == H5T_INTEGER || cls == H5T_FLOAT) && H5Aread(h.a, mem, value) >= 0 ? 0 : -1;
+  attr_close(&h);
   return rc;
 }
 

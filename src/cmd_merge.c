@@ -57,6 +57,15 @@ static double attr_num(hid_t f, const char *file, const char *name)
   return v;
 }
 
+/* An integer attribute read as one (HDF5 converts, clipping what does not fit), not a double cast to long. */
+static long long attr_int(hid_t f, const char *file, const char *name)
+{
+  long long v;
+  if (samlab_in_attr_i64(f, "/", name, &v) != 0)
+    cli_die("merge", "'%s' has no attribute '%s': not a samlab sweep file", file, name);
+  return v;
+}
+
 static void *read_all(hid_t f, const char *file, const char *name, hid_t type, size_t count, size_t size)
 {
   void *buf = malloc(count * size + 1);
@@ -104,9 +113,9 @@ int cmd_merge(int argc, char **argv)
       cli_die("merge", "'%s' is not a sweep file (kind '%s')", files[i], kind);
   }
   /* The shards must be of one sweep, each once. */
-  long nshards = (long)attr_num(h[0], files[0], "shard_count");
+  long long nshards = attr_int(h[0], files[0], "shard_count");
   if (nshards != n)
-    cli_die("merge", "'%s' is one of %ld shards, but %d files were given", files[0], nshards, n);
+    cli_die("merge", "'%s' is one of %lld shards, but %d files were given", files[0], nshards, n);
   for (int i = 0; i < n; i++) {
     for (size_t k = 0; same_str[k]; k++) {
       char a[4096] = "", b[4096] = "";
@@ -119,9 +128,9 @@ int cmd_merge(int argc, char **argv)
     for (size_t k = 0; same_num[k]; k++)
       if (attr_num(h[0], files[0], same_num[k]) != attr_num(h[i], files[i], same_num[k]))
         cli_die("merge", "'%s' and '%s' differ in %s: not shards of one sweep", files[0], files[i], same_num[k]);
-    long idx = (long)attr_num(h[i], files[i], "shard_index");
+    long long idx = attr_int(h[i], files[i], "shard_index");
     if (idx < 0 || idx >= n || seen[idx])
-      cli_die("merge", "'%s': shard %ld/%d given twice or out of range", files[i], idx, n);
+      cli_die("merge", "'%s': shard %lld/%d given twice or out of range", files[i], idx, n);
     seen[idx] = 1;
   }
 
@@ -155,7 +164,7 @@ int cmd_merge(int argc, char **argv)
   for (char *save = NULL, *t = strtok_r(rules_attr, ",", &save); t && nrules < 256; t = strtok_r(NULL, ",", &save))
     rule_names[nrules++] = t;
   size_t ngroups = nrules * nrho * nlr, nruns = ngroups * nstarts;
-  int keep = attr_num(h[0], files[0], "keep_endpoints") != 0;
+  int keep = attr_int(h[0], files[0], "keep_endpoints") != 0;
 
   int64_t *counts = calloc(ngroups * SAMLAB_OUTCOME_COUNT, sizeof *counts);
   double *rate = malloc(ngroups * sizeof *rate);
@@ -170,9 +179,10 @@ int cmd_merge(int argc, char **argv)
     for (size_t k = 0; k < ngroups * SAMLAB_OUTCOME_COUNT; k++)
       counts[k] += c[k];
     free(c);
-    size_t b = (size_t)attr_num(h[i], files[i], "runs_begin"), e = (size_t)attr_num(h[i], files[i], "runs_end");
-    if (b > e || e > nruns)
-      cli_die("merge", "'%s': run range [%zu, %zu) outside the sweep's %zu runs", files[i], b, e, nruns);
+    long long rb = attr_int(h[i], files[i], "runs_begin"), re = attr_int(h[i], files[i], "runs_end");
+    if (rb < 0 || rb > re || (unsigned long long)re > nruns)
+      cli_die("merge", "'%s': run range [%lld, %lld) outside the sweep's %zu runs", files[i], rb, re, nruns);
+    size_t b = (size_t)rb, e = (size_t)re;
     covered += e - b;
     if (keep) {
       uint8_t *o = read_all(h[i], files[i], "/run_outcome", H5T_NATIVE_UINT8, nruns, 1);

@@ -65,10 +65,10 @@ static int read_file(const char *path, bounds_file *b, char *err, size_t errlen)
          (b->lower = read_column(h, "/lower", n)) && (b->premises = read_column(h, "/premises", n)) &&
          (b->expect_hold = read_column(h, "/expect_hold", n)) && (b->ok = read_column(h, "/ok", n));
   }
-  double x;
-  b->seed = samlab_in_attr_f64(h, "/", "seed", &x) == 0 ? (long)x : -1;
-  b->quick = samlab_in_attr_f64(h, "/", "quick", &x) == 0 ? (long)x : 0;
-  b->all_ok = samlab_in_attr_f64(h, "/", "all_ok", &x) == 0 ? (long)x : -1;
+  long long x;
+  b->seed = samlab_in_attr_i64(h, "/", "seed", &x) == 0 ? (long)x : -1;
+  b->quick = samlab_in_attr_i64(h, "/", "quick", &x) == 0 ? (long)x : 0;
+  b->all_ok = samlab_in_attr_i64(h, "/", "all_ok", &x) == 0 ? (long)x : -1;
   H5Fclose(h);
   if (!ok) {
     free_file(b);

@@ -32,7 +32,7 @@ int plot_slice(const plot_request *req, char *err, size_t errlen)
     double *alpha = NULL, *loss = NULL;
     /* 1-D: alpha and loss of one length; 2-D: alpha along both axes of loss */
     if (samlab_in_f64(h, "/alpha", &ra, da, &alpha) != 0 || samlab_in_f64(h, "/loss", &rl, dl, &loss) != 0 ||
-        ra != 1 || (rl == 1 && dl[0] != da[0]) || (rl == 2 && (dl[0] > da[0] || dl[1] > da[0])) || rl > 2) {
+        ra != 1 || (rl == 1 && dl[0] != da[0]) || (rl == 2 && (dl[0] > da[0] || dl[1] > da[0])) || rl < 1 || rl > 2) {
       H5Fclose(h);
       free(alpha);
       free(loss);

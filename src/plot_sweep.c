@@ -133,17 +133,15 @@ int plot_sweep(const plot_request *req, char *err, size_t errlen)
       fprintf(s, "EOD\n");
     }
   char title[8192];
-  long steps = 0, starts = 0;
-  double tol = 0, x;
-  if (samlab_in_attr_f64(f, "/", "steps", &x) == 0)
-    steps = (long)x;
-  if (samlab_in_attr_f64(f, "/", "starts", &x) == 0)
-    starts = (long)x;
+  long long steps = 0, starts = 0;
+  double tol = 0;
+  samlab_in_attr_i64(f, "/", "steps", &steps);
+  samlab_in_attr_i64(f, "/", "starts", &starts);
   samlab_in_attr_f64(f, "/", "tol", &tol);
   if (req->title)
     snprintf(title, sizeof title, "%s", req->title);
   else
-    snprintf(title, sizeof title, "%s%s%s%s: success rate (end point within %g of a global minimum), %ld starts, %ld steps",
+    snprintf(title, sizeof title, "%s%s%s%s: success rate (end point within %g of a global minimum), %lld starts, %lld steps",
              function, options[0] ? " (" : "", options, options[0] ? ")" : "", tol, starts, steps);
   double lr0 = lr[0], lr1 = lr[nlr - 1];
   if (!(lr1 > lr0))
