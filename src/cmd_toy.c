@@ -99,8 +99,12 @@ int cmd_toy(int argc, char **argv)
     cli_die("toy", "out of memory for %ld steps", steps);
   if (init) {
     int n = cli_doubles("toy", "init", init, traj, (int)dim + 1);
-    if ((size_t)n != dim)
+    if ((size_t)n != dim) {
+      free(traj), free(loss), free(gnorm), free(used), free(eps), free(rho);
+      samlab_rule_free(r);
+      samlab_problem_free(p);
       cli_die("toy", "bad value '%s' for --init: %s needs %zu numbers, got %d", init, function, dim, n);
+    }
   } else {
     for (size_t i = 0; i < dim; i++)
       traj[i] = samlab_problem_landscape(p)->nminima ? -1.5 + 2.0 * (i % 2) : 1.0; /* off any minimum */
