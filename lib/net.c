@@ -275,26 +275,6 @@ static int net_example_losses(void *ctx, const double *w, double *losses)
   return rc;
 }
 
-int samlab_net_get_tensor(const samlab_problem *net, size_t k, size_t *off, size_t *len)
-{
-  if (!samlab_net_is(net))
-    return -1;
-  const net_ctx *c = net->ctx;
-  for (int l = 0; l < c->nlayers; l++) {
-    const net_layer *L = &c->layer[l];
-    if (L->kind != NET_DENSE && L->kind != NET_CONV)
-      continue;
-    size_t nb = L->kind == NET_CONV ? L->oc : L->out;
-    if (k < 2) {
-      *off = k == 0 ? L->woff : L->boff;
-      *len = k == 0 ? L->boff - L->woff : nb;
-      return 0;
-    }
-    k -= 2;
-  }
-  return -1;
-}
-
 static void net_free(void *ctx)
 {
   net_ctx *c = ctx;
@@ -415,7 +395,8 @@ int samlab_net_block(const samlab_problem *net, size_t i, char *name, size_t len
       continue;
     size_t number = L->kind == NET_CONV ? ++convs : ++denses, nb = L->kind == NET_CONV ? L->oc : L->out;
     if (i < 2) {
-      snprintf(name, len, "%s%zu.%s", L->kind == NET_CONV ? "conv" : "dense", number, i == 0 ? "W" : "b");
+      if (name)
+        snprintf(name, len, "%s%zu.%s", L->kind == NET_CONV ? "conv" : "dense", number, i == 0 ? "W" : "b");
       *off = i == 0 ? L->woff : L->boff;
       *n = i == 0 ? L->boff - L->woff : nb;
       return 0;

@@ -501,7 +501,7 @@ START_TEST(esam_on_a_network)
   samlab_problem *p = make("fcn", "23,7", d);
   samlab_net_set_precision(p, 64);
   size_t n = p->dim, idx[16], off, len, total = 0;
-  for (size_t k = 0; samlab_net_get_tensor(p, k, &off, &len) == 0; k++) {
+  for (size_t k = 0; samlab_net_block(p, k, NULL, 0, &off, &len) == 0; k++) {
     ck_assert_uint_eq(off, total);
     total += len;
   }
@@ -573,7 +573,7 @@ START_TEST(esam_on_a_network)
     double kk = rho / (sqrt(samlab_dot(n, g, g)) + 1e-12) / 0.5;
     samlab_rule_step(r, p, v, NULL);
     const double *eps = samlab_rule_perturbation(r);
-    for (size_t q = 0; samlab_net_get_tensor(p, q, &off, &len) == 0; q++) {
+    for (size_t q = 0; samlab_net_block(p, q, NULL, 0, &off, &len) == 0; q++) {
       int is_zero = 1; /* a kept tensor may hold zero gradients (a dead unit), not all of them */
       for (size_t i = off; i < off + len; i++)
         is_zero &= eps[i] == 0;

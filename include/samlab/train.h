@@ -107,9 +107,6 @@ typedef struct samlab_net_filter {
   size_t woff, fan_in, boff;
 } samlab_net_filter;
 int samlab_net_get_filter(const samlab_problem *net, size_t k, samlab_net_filter *f);
-/* The k-th weight tensor of a network (each layer's W, then its b, layer by layer): w[off .. off + len).  0, or -1
- * when k is past the last tensor (or p is no network). */
-int samlab_net_get_tensor(const samlab_problem *net, size_t k, size_t *off, size_t *len);
 /* Loss and gradient over the network's whole training set, leaving its current batch as it was. */
 double samlab_net_full_value_grad(const samlab_problem *net, const double *w, double *g);
 /* PyTorch's default initialisation (Linear/Conv2d): weights and biases uniform in +-1/sqrt(fan_in). */
@@ -120,9 +117,9 @@ void samlab_net_init(const samlab_problem *net, gsl_rng *rng, double *w);
 int samlab_net_evaluate(const samlab_problem *net, const double *w, const samlab_dataset *d, const size_t *idx,
                         size_t n, double *loss, double *accuracy);
 void samlab_net_set_precision(samlab_problem *net, int bits); /* 32 (default) or 64 */
-/* The i-th block of a network's weights (0, 1, ...: each conv or dense layer's W, then its b, input to output):
- * its name ("conv1.W", "conv1.b", "dense1.W", ...; layers numbered from 1 per kind), offset and length in w.  0, or -1
- * past the last block (or not a network). */
+/* The i-th block (weight tensor) of a network's weights (0, 1, ...: each conv or dense layer's W, then its b, input
+ * to output): its name ("conv1.W", "conv1.b", "dense1.W", ...; layers numbered from 1 per kind; name may be NULL),
+ * offset and length in w.  0, or -1 past the last block (or not a network). */
 int samlab_net_block(const samlab_problem *net, size_t i, char *name, size_t len, size_t *off, size_t *n);
 /* The set the network's batches index from now on, d of the same example size and classes as the set it was
  * made on and at most as many examples (the trainer points it at augmented copies of a batch); the batch

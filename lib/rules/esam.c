@@ -1,7 +1,7 @@
 /* ESAM (Du et al. 2022, Efficient Sharpness-aware Minimization; code dydjw9/Efficient_SAM):
  *   stochastic weight perturbation: each weight tensor is perturbed with probability beta (one uniform draw of
  *     the rule's RNG per tensor, in order), eps_T = rho g_T/(beta ||g||) on the kept tensors, 0 on the others
- *     (--ascent raw: rho g_T/beta).  A network's tensors are its layers' W and b (samlab_net_get_tensor); on any
+ *     (--ascent raw: rho g_T/beta).  A network's tensors are its layers' W and b (samlab_net_block); on any
  *     other problem each coordinate is its own tensor;
  *   sharpness-sensitive data selection: the per-example loss rise l_i(w + eps) - l_i(w) over the current batch,
  *     and g_s = grad f(w + eps) on the m = max(1, floor(gamma n)) examples whose loss rose most (ties: the earlier
@@ -25,7 +25,7 @@ static void perturb_tensors(samlab_rule *r, const samlab_problem *p, double s)
   size_t off, len, n = r->dim;
   int net = samlab_net_is(p);
   for (size_t k = 0;; k++) {
-    if (net ? samlab_net_get_tensor(p, k, &off, &len) != 0 : k >= n)
+    if (net ? samlab_net_block(p, k, NULL, 0, &off, &len) != 0 : k >= n)
       break;
     if (!net)
       off = k, len = 1;
