@@ -4,7 +4,7 @@
 # seeds (fuzz/corpus/NAME) and every regression input (tests/fuzz-regress/NAME) in make check, without clang.
 FUZZ_CC = clang
 FUZZ_SECONDS = 60
-EXTRA_DIST += fuzz tests/fuzz-regress
+EXTRA_DIST += fuzz/fuzz.mk fuzz/libfuzzer_main.c fuzz/h5ops.c fuzz/make-seeds.sh fuzz/corpus tests/fuzz-regress
 fuzz: libsamlab_sweepfast.la
 	@if ! command -v $(FUZZ_CC) >/dev/null 2>&1; then \
 	  echo "make fuzz: $(FUZZ_CC) not found (apt-get install clang): fuzzers skipped"; exit 0; fi; \
