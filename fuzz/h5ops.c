@@ -19,26 +19,26 @@ static void literal(const char *s)
   fwrite(s, 1, n, stdout);
 }
 
-static void name_of(const char *s)
+/* A vocabulary entry's index, or a literal (h5gen.h). */
+static void word(const char *s, const char *const *vocab, size_t n, unsigned literal_from)
 {
-  for (size_t i = 0; i < h5gen_nnames && i < H5GEN_LITERAL_NAME; i++)
-    if (strcmp(s, h5gen_names[i]) == 0) {
+  for (size_t i = 0; i < n && i < literal_from; i++)
+    if (strcmp(s, vocab[i]) == 0) {
       put((int)i);
       return;
     }
-  put(H5GEN_LITERAL_NAME);
+  put((int)literal_from);
   literal(s);
+}
+
+static void name_of(const char *s)
+{
+  word(s, h5gen_names, h5gen_nnames, H5GEN_LITERAL_NAME);
 }
 
 static void value_of(const char *s)
 {
-  for (size_t i = 0; i < h5gen_nvalues && i < H5GEN_LITERAL_VALUE; i++)
-    if (strcmp(s, h5gen_values[i]) == 0) {
-      put((int)i);
-      return;
-    }
-  put(H5GEN_LITERAL_VALUE);
-  literal(s);
+  word(s, h5gen_values, h5gen_nvalues, H5GEN_LITERAL_VALUE);
 }
 
 /* How an object's values are described: the h5gen type (or -1: not describable) and the memory type to read. */
