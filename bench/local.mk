@@ -19,3 +19,8 @@ bench_bench_hvp_SOURCES = bench/bench_hvp.c
 bench_bench_hvp_LDADD = libsamlab.la $(SAMLAB_DEPLIBS)
 # issue 12: bench/same_results.sh record/compare, run by hand around a change that must not change results
 EXTRA_DIST += bench/same_results.sh
+# issue 13: run by hand, bench/bench_conv [rounds]: one conv layer on oneDNN against im2col + OpenBLAS, one thread
+noinst_PROGRAMS += bench/bench_conv
+bench_bench_conv_SOURCES = bench/bench_conv.c lib/dnn.c lib/dnn.h
+bench_bench_conv_CFLAGS = $(AM_CFLAGS)
+bench_bench_conv_LDADD = $(SAMLAB_DEPLIBS)

@@ -24,3 +24,5 @@ samlabinclude_HEADERS += include/samlab/parse.h
 # data sets (issue 13): the registry, one file per type (IDX, CIFAR), sets in memory, normalisation, augmentation
 libsamlab_la_SOURCES += lib/data/data_impl.h lib/data/registry.c lib/data/dataset.c lib/data/idx.c lib/data/cifar.c \
 	lib/data/normalize.c lib/data/normalize_io.c lib/data/augment.c
+# float32 network primitives on oneDNN (issue 13): convolutions and the dense layer's products
+libsamlab_la_SOURCES += lib/dnn.c lib/dnn.h

@@ -79,3 +79,9 @@ tests_test_sharpness_SOURCES = tests/test_sharpness.c tests/testutil.h
 tests_test_sharpness_CFLAGS = $(TEST_CFLAGS)
 tests_test_sharpness_LDADD = $(TEST_LIBS)
 TESTS += tests/test_sharpness
+# oneDNN primitives (issue 13) against a direct convolution in double; lib/dnn.c is internal, so built in
+check_PROGRAMS += tests/test_dnn
+tests_test_dnn_SOURCES = tests/test_dnn.c tests/testutil.h lib/dnn.c lib/dnn.h
+tests_test_dnn_CFLAGS = $(TEST_CFLAGS)
+tests_test_dnn_LDADD = $(TEST_LIBS)
+TESTS += tests/test_dnn
