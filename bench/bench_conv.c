@@ -1,7 +1,7 @@
 /* One convolution layer's forward + backward data + backward weights on float32, oneDNN (lib/dnn.c) against
  * im2col + OpenBLAS sgemm (the engine's portable path), on one thread, alternating the two sides in each
  * round; prints each side's median time and the ratio.
- *   bench/bench_conv [ROUNDS]      (shapes: LeNet's two convolutions, ResNet-20's three stages, batch 128) */
+ *   bench/bench_conv [ROUNDS]      (shapes: LeNet's two convolutions, ResNet-20's three stages, fcn's dense layers; batch 128) */
 #include <cblas.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -118,6 +118,45 @@ int main(int argc, char **argv)
     printf("%-34s %12.5f %12.5f %7.2fx\n", shapes[i].name, td[rounds / 2], tb[rounds / 2], tb[rounds / 2] / td[rounds / 2]);
     dnn_conv_free(p);
     free(x), free(y), free(dy), free(dx), free(W), free(dW), free(b), free(db), free(col), free(td), free(tb);
+  }
+  /* the dense layers of fcn 784-500-500-10 */
+  size_t dense[][2] = {{784, 500}, {500, 500}, {500, 10}};
+  printf("%-34s %12s %12s %8s\n", "dense (in->out)", "onednn", "openblas", "speedup");
+  for (size_t i = 0; i < sizeof dense / sizeof *dense; i++) {
+    size_t in = dense[i][0], out = dense[i][1];
+    float *x = calloc(n * in, 4), *y = calloc(n * out, 4), *dy = calloc(n * out, 4), *dx = calloc(n * in, 4);
+    float *W = calloc(out * in, 4), *dW = calloc(out * in, 4), *b = calloc(out, 4), *db = calloc(out, 4);
+    for (size_t j = 0; j < n * in; j++)
+      x[j] = (float)((j * 2654435761u) % 1000) / 1000.0f;
+    for (size_t j = 0; j < n * out; j++)
+      dy[j] = (float)((j * 40503u) % 1000) / 1000.0f - 0.5f;
+    dnn_dense *p = dnn_dense_create(in, out, n);
+    double *td = calloc(rounds, sizeof *td), *tb = calloc(rounds, sizeof *tb);
+    for (int r = 0; r < rounds; r++) {
+      double t0 = now();
+      for (int rep = 0; rep < 10; rep++) {
+        dnn_dense_forward(p, n, x, W, b, y);
+        dnn_dense_backward_data(p, n, dy, W, dx);
+        dnn_dense_backward_weights(p, n, x, dy, dW, db, 0);
+      }
+      double t1 = now();
+      for (int rep = 0; rep < 10; rep++) {
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)n, (int)out, (int)in, 1, x, (int)in, W, (int)in, 0,
+                    y, (int)out);
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)in, (int)out, 1, dy, (int)out, W, (int)in,
+                    0, dx, (int)in);
+        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)out, (int)in, (int)n, 1, dy, (int)out, x, (int)in, 0,
+                    dW, (int)in);
+      }
+      double t2 = now();
+      td[r] = (t1 - t0) / 10;
+      tb[r] = (t2 - t1) / 10;
+    }
+    qsort(td, rounds, sizeof *td, by_value);
+    qsort(tb, rounds, sizeof *tb, by_value);
+    printf("%4zu -> %-26zu %12.6f %12.6f %7.2fx\n", in, out, td[rounds / 2], tb[rounds / 2], tb[rounds / 2] / td[rounds / 2]);
+    dnn_dense_free(p);
+    free(x), free(y), free(dy), free(dx), free(W), free(dW), free(b), free(db), free(td), free(tb);
   }
   return 0;
 }
