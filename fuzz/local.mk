@@ -11,7 +11,7 @@ fuzz: libsamlab_sweepfast.la
 	$(MAKE) -f $(srcdir)/fuzz/fuzz.mk srcdir='$(srcdir)' FUZZ_CC='$(FUZZ_CC)' FUZZ_SECONDS='$(FUZZ_SECONDS)' \
 	  SWEEPFAST=.libs/libsamlab_sweepfast.a \
 	  DEP_CFLAGS='$(HDF5_CFLAGS) $(GSL_CFLAGS) $(OPENBLAS_CFLAGS) $(LAPACKE_CFLAGS) $(ZLIB_CFLAGS)' \
-	  DEP_LIBS='$(HDF5_LIBS) $(GSL_LIBS) $(LAPACKE_LIBS) $(OPENBLAS_LIBS) $(ZLIB_LIBS) -lm' run
+	  DEP_LIBS='$(DNNL_LIBS) $(HDF5_LIBS) $(GSL_LIBS) $(LAPACKE_LIBS) $(OPENBLAS_LIBS) $(ZLIB_LIBS) -lm' run
 .PHONY: fuzz
 check_PROGRAMS += tests/test_fuzz_replay
 tests_test_fuzz_replay_SOURCES = tests/test_fuzz_replay.c tests/testutil.h fuzz/fuzz.h fuzz/fuzz_util.c fuzz/h5gen.h \
