@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define FUZZ_HARNESSES(X) X(idx_plain) X(idx_gzip) X(resume) X(checkpoint) X(plot) X(merge) X(cli)
+#define FUZZ_HARNESSES(X) X(idx_plain) X(idx_gzip) X(cifar) X(resume) X(checkpoint) X(plot) X(merge) X(cli)
 #define FUZZ_DECLARE(name) int fuzz_##name(const uint8_t *data, size_t size);
 FUZZ_HARNESSES(FUZZ_DECLARE)
 

@@ -6,11 +6,11 @@
 # it with its input in fuzz/build/crash-NAME-*: fix the code, then add the input to tests/fuzz-regress/NAME.
 S := $(srcdir)
 B := fuzz/build
-HARNESSES := idx_plain idx_gzip resume checkpoint plot merge cli
+HARNESSES := idx_plain idx_gzip cifar resume checkpoint plot merge cli
 LIB_SRCS := $(filter-out %/sweep_fast.c,$(wildcard $(S)/lib/*.c $(S)/lib/rules/*.c $(S)/lib/data/*.c $(S)/toys/*.c \
 	$(S)/analyses/*.c))
 CMD_SRCS := $(filter-out %/main.c %/cmd_sweep.c,$(wildcard $(S)/src/*.c))
-FUZZ_SRCS := $(addprefix $(S)/fuzz/,fuzz_util.c h5gen.c fuzz_idx.c fuzz_resume.c fuzz_checkpoint.c fuzz_plot.c \
+FUZZ_SRCS := $(addprefix $(S)/fuzz/,fuzz_util.c h5gen.c fuzz_idx.c fuzz_cifar.c fuzz_resume.c fuzz_checkpoint.c fuzz_plot.c \
 	fuzz_merge.c fuzz_cli.c)
 OBJS := $(patsubst $(S)/%.c,$(B)/obj/%.o,$(LIB_SRCS) $(CMD_SRCS) $(FUZZ_SRCS))
 FLAGS := -std=gnu11 -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined \

@@ -10,7 +10,7 @@ int fuzz_checkpoint(const uint8_t *data, size_t size)
   static float x[50 * 144];
   static uint8_t y[50];
   if (!set.n)
-    set = (samlab_dataset){50, 12, 12, 10, x, y};
+    set = (samlab_dataset){.n = 50, .rows = 12, .cols = 12, .nclasses = 10, .x = x, .y = y, .channels = 1};
   if (size < 1)
     return 0;
   const char *path = fuzz_path("ck.h5");

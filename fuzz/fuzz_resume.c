@@ -19,7 +19,7 @@ static void make_trainer(void)
     for (size_t j = 0; j < 144; j++)
       x[i * 144 + j] = (float)((i * 7 + j * 3) % 17) / 17.0f;
   }
-  set = (samlab_dataset){200, 12, 12, 10, x, y};
+  set = (samlab_dataset){.n = 200, .rows = 12, .cols = 12, .nclasses = 10, .x = x, .y = y, .channels = 1};
   char err[256];
   samlab_problem *net = samlab_net_create("fcn", "16", &set, err, sizeof err);
   samlab_train_config c = {.rule = samlab_rule_find("sam"), .base = samlab_base_find("sgdm"), .batch = 32,

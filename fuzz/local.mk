@@ -1,4 +1,4 @@
-# Fuzzing (issue 16): fuzz/fuzz_*.c are libFuzzer harnesses of every reader of outside bytes (IDX plain and gzip,
+# Fuzzing (issue 16): fuzz/fuzz_*.c are libFuzzer harnesses of every reader of outside bytes (IDX plain and gzip, CIFAR,
 # the HDF5 readers of --resume, --checkpoint, plot and merge, the command-line parser).  `make fuzz` builds them
 # with clang (FUZZ_CC) through fuzz/fuzz.mk and runs each for FUZZ_SECONDS; tests/test_fuzz_replay replays their
 # seeds (fuzz/corpus/NAME) and every regression input (tests/fuzz-regress/NAME) in make check, without clang.
@@ -15,7 +15,7 @@ fuzz: libsamlab_sweepfast.la
 .PHONY: fuzz
 check_PROGRAMS += tests/test_fuzz_replay
 tests_test_fuzz_replay_SOURCES = tests/test_fuzz_replay.c tests/testutil.h fuzz/fuzz.h fuzz/fuzz_util.c fuzz/h5gen.h \
-	fuzz/h5gen.c fuzz/fuzz_idx.c fuzz/fuzz_resume.c fuzz/fuzz_checkpoint.c fuzz/fuzz_plot.c fuzz/fuzz_merge.c \
+	fuzz/h5gen.c fuzz/fuzz_idx.c fuzz/fuzz_cifar.c fuzz/fuzz_resume.c fuzz/fuzz_checkpoint.c fuzz/fuzz_plot.c fuzz/fuzz_merge.c \
 	fuzz/fuzz_cli.c src/cli.h src/cli.c src/commands.h src/progress.c src/cmd_rules.c src/cli_toy.h src/cli_toy.c \
 	src/cmd_toy.c src/cmd_plot.c src/plot.h src/plot_util.c src/plot_toy.c src/plot_contour.c src/cmd_merge.c \
 	src/plot_sweep.c src/sweep_io.h src/sweep_io.c src/cmd_bounds.c src/cmd_figures.c src/plot_bounds.c \

@@ -9,7 +9,7 @@ h5ops=$(pwd)/fuzz/build/h5ops
 corpus=$(cd "$src" && pwd)/fuzz/corpus
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-mkdir -p "$corpus/idx_plain" "$corpus/idx_gzip" "$corpus/resume" "$corpus/checkpoint" "$corpus/plot" \
+mkdir -p "$corpus/idx_plain" "$corpus/idx_gzip" "$corpus/cifar" "$corpus/resume" "$corpus/checkpoint" "$corpus/plot" \
   "$corpus/merge" "$corpus/cli"
 
 # IDX: 200 training and 50 test images of 12 x 12 (the fuzzers' trainer shape), and tiny pairs for the IDX seeds.
@@ -33,6 +33,12 @@ for name, (n, r, c) in {'3x2x3': (3, 2, 3), '5x4x4': (5, 4, 4), '10x12x12': (10,
         open('%s/%s/%s' % (corpus, h, name), 'wb').write(seed)
     open('%s/idx_plain/%s-gz' % (corpus, name), 'wb').write(
         struct.pack('>H', len(gzip.compress(im))) + gzip.compress(im) + gzip.compress(labels(n)))
+# the CIFAR harness's input (fuzz/fuzz_cifar.c): mode, train and test records, size change + 128, record bytes
+import os
+os.makedirs('%s/cifar' % corpus, exist_ok=True)
+for name, mode, ntrain, ntest in (('cifar10', 0, 1, 1), ('cifar10-inner', 4, 2, 1), ('cifar100-fine', 1, 1, 2),
+                                  ('cifar100-coarse', 3, 1, 1)):
+    open('%s/cifar/%s' % (corpus, name), 'wb').write(bytes([mode, ntrain, ntest, 128]) + bytes(range(7)))
 PY
 
 cd "$tmp"
